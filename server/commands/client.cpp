@@ -1,0 +1,288 @@
+// CLIENT subcommands: ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL,
+// NO-EVICT, REPLY, HELP. Other clients are reached through the registry and
+// ClientControl, never through sockets.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/commands/server_identity.h"
+#include "server/core/arguments.h"
+#include "server/commands/families.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::ClientState;
+using core::CommandContext;
+using core::equals_ci;
+namespace errors = protocol::errors;
+
+// One CLIENT LIST line, fields in Redis 7's order.
+std::string describe(const ClientState& c, int64_t now_ms) {
+  const size_t qbuf = c.control ? c.control->query_buffer_bytes() : 0;
+  const size_t omem = c.control ? c.control->output_buffer_bytes() : 0;
+  std::string line;
+  line.reserve(320);
+  line += "id=" + std::to_string(c.id);
+  line += " addr=" + c.addr;
+  line += " laddr=" + c.laddr;
+  line += " fd=" + std::to_string(c.fd);
+  line += " name=" + c.name;
+  line += " age=" + std::to_string((now_ms - c.created_ms) / 1000);
+  line += " idle=" + std::to_string((now_ms - c.last_interaction_ms) / 1000);
+  line += " flags=N";
+  line += " db=" + std::to_string(c.db);
+  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " qbuf=" + std::to_string(qbuf);
+  line += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0";
+  line += " omem=" + std::to_string(omem);
+  line += " tot-mem=" + std::to_string(qbuf + omem + 16384);
+  line += " events=r cmd=" + c.last_command;
+  line += " user=default redir=-1 resp=" + std::to_string(c.resp);
+  line += " lib-name=" + c.lib_name;
+  line += " lib-ver=" + c.lib_ver;
+  return line;
+}
+
+// CLIENT ID
+void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.client.id)); }
+
+// CLIENT SETNAME connection-name
+void client_setname(CommandContext& ctx) {
+  if (!valid_client_name(ctx.arg(2))) return ctx.reply.error(kInvalidClientName);
+  ctx.client.name = std::string(ctx.arg(2));
+  ctx.reply.ok();
+}
+
+// CLIENT GETNAME
+void client_getname(CommandContext& ctx) {
+  if (ctx.client.name.empty()) return ctx.reply.null();
+  ctx.reply.bulk(ctx.client.name);
+}
+
+// CLIENT SETINFO LIB-NAME libname | LIB-VER libver
+void client_setinfo(CommandContext& ctx) {
+  const std::string_view attr = ctx.arg(2), value = ctx.arg(3);
+  const bool is_name = equals_ci(attr, "LIB-NAME");
+  if (!is_name && !equals_ci(attr, "LIB-VER"))
+    return ctx.reply.error("ERR Unrecognized option '" + std::string(attr) + "'");
+  if (!valid_client_name(value)) {
+    return ctx.reply.error(std::string("ERR ") + (is_name ? "lib-name" : "lib-ver") +
+                           " cannot contain spaces, newlines or special characters.");
+  }
+  (is_name ? ctx.client.lib_name : ctx.client.lib_ver) = std::string(value);
+  ctx.reply.ok();
+}
+
+// CLIENT INFO
+void client_info(CommandContext& ctx) {
+  ctx.reply.verbatim(describe(ctx.client, ctx.now_ms()) + "\n");
+}
+
+// CLIENT LIST [TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]
+void client_list(CommandContext& ctx) {
+  std::vector<uint64_t> ids;
+  bool only_none = false;  // a TYPE no client of ours has
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (equals_ci(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
+      std::string_view type = ctx.arg(++i);
+      if (equals_ci(type, "normal")) continue;
+      if (equals_ci(type, "master") || equals_ci(type, "replica") || equals_ci(type, "slave") ||
+          equals_ci(type, "pubsub")) {
+        only_none = true;
+        continue;
+      }
+      return ctx.reply.error("ERR Unknown client type '" + std::string(type) + "'");
+    } else if (equals_ci(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
+      while (++i < ctx.argc()) {
+        int64_t id;
+        if (!core::int_or_reply(ctx, ctx.arg(i), id, "ERR Invalid client ID")) return;
+        if (id <= 0) return ctx.reply.error("ERR Invalid client ID");
+        ids.push_back(static_cast<uint64_t>(id));
+      }
+    } else {
+      return ctx.reply.error(errors::kSyntax);
+    }
+  }
+  std::string text;
+  if (!only_none) {
+    for (const ClientState* c : ctx.instance.clients()) {
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), c->id) == ids.end()) continue;
+      text += describe(*c, ctx.now_ms());
+      text += '\n';
+    }
+  }
+  ctx.reply.verbatim(text);
+}
+
+// CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [USER user] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]
+void client_kill(CommandContext& ctx) {
+  std::string_view addr, laddr, user;
+  int64_t id = 0;
+  bool skip_me = true, has_filter = false, none_of_type = false;
+  const bool old_form = ctx.argc() == 3;
+  if (old_form) {
+    addr = ctx.arg(2);
+    skip_me = false;
+  } else {
+    if (ctx.argc() % 2 != 0) return ctx.reply.error(errors::kSyntax);
+    for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+      std::string_view opt = ctx.arg(i), value = ctx.arg(i + 1);
+      has_filter = true;
+      if (equals_ci(opt, "ID")) {
+        if (!core::int_or_reply(ctx, value, id, "ERR client-id should be greater than 0")) return;
+        if (id <= 0) return ctx.reply.error("ERR client-id should be greater than 0");
+      } else if (equals_ci(opt, "TYPE")) {
+        if (equals_ci(value, "master") || equals_ci(value, "replica") || equals_ci(value, "slave") ||
+            equals_ci(value, "pubsub"))
+          none_of_type = true;
+        else if (!equals_ci(value, "normal"))
+          return ctx.reply.error("ERR Unknown client type '" + std::string(value) + "'");
+      } else if (equals_ci(opt, "ADDR")) {
+        addr = value;
+      } else if (equals_ci(opt, "LADDR")) {
+        laddr = value;
+      } else if (equals_ci(opt, "USER")) {
+        user = value;
+        if (user != "default") return ctx.reply.error("ERR No such user '" + std::string(user) + "'");
+      } else if (equals_ci(opt, "SKIPME")) {
+        if (equals_ci(value, "yes")) skip_me = true;
+        else if (equals_ci(value, "no")) skip_me = false;
+        else return ctx.reply.error(errors::kSyntax);
+      } else {
+        return ctx.reply.error(errors::kSyntax);
+      }
+    }
+    if (!has_filter) return ctx.reply.error(errors::kSyntax);
+  }
+  int64_t killed = 0;
+  if (!none_of_type) {
+    for (ClientState* c : ctx.instance.clients()) {
+      if (!addr.empty() && c->addr != addr) continue;
+      if (!laddr.empty() && c->laddr != laddr) continue;
+      if (id != 0 && c->id != static_cast<uint64_t>(id)) continue;
+      if (c == &ctx.client) {
+        if (skip_me) continue;
+        c->close_after_reply = true;  // our reply goes out first
+      } else if (c->control) {
+        c->control->close_soon();
+      }
+      ++killed;
+    }
+  }
+  if (old_form) {
+    if (killed == 0) return ctx.reply.error("ERR No such client");
+    return ctx.reply.ok();
+  }
+  ctx.reply.integer(killed);
+}
+
+// CLIENT NO-EVICT ON | OFF
+void client_no_evict(CommandContext& ctx) {
+  if (equals_ci(ctx.arg(2), "ON")) ctx.client.no_evict = true;
+  else if (equals_ci(ctx.arg(2), "OFF")) ctx.client.no_evict = false;
+  else return ctx.reply.error(errors::kSyntax);
+  ctx.reply.ok();
+}
+
+// CLIENT REPLY ON | OFF | SKIP
+void client_reply(CommandContext& ctx) {
+  const std::string_view mode = ctx.arg(2);
+  if (equals_ci(mode, "ON")) {
+    ctx.client.reply_mode = core::ReplyMode::kOn;
+    ctx.reply.ok();
+  } else if (equals_ci(mode, "OFF")) {
+    ctx.client.reply_mode = core::ReplyMode::kOff;
+  } else if (equals_ci(mode, "SKIP")) {
+    ctx.client.reply_mode = core::ReplyMode::kSkipNext;
+  } else {
+    ctx.reply.error(errors::kSyntax);
+  }
+}
+
+// CLIENT HELP
+void client_help(CommandContext& ctx) {
+  static const char* const kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "    * ID <client-id>",
+      "      Kill connections by client id.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "    * ID <client-id> [<client-id> ...]",
+      "      Return clients of specified IDs only.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (const char* line : kLines) ctx.reply.simple(line);
+}
+
+void client_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "client"); }
+
+}  // namespace
+
+void register_client_command(core::CommandTable& t) {
+  using namespace core;
+  const uint32_t base = kNoscript | kLoading | kStale;
+  CommandSpec client{"client", -2, 0, {}, client_container, "connection",
+                     "A container for client connection commands.", "2.4.0", "Depends on subcommand.", ""};
+  auto sub = [&](std::string_view name, int arity, uint32_t flags, Handler h, std::string_view summary,
+                 std::string_view since, std::string_view syntax, std::string_view complexity = "O(1)") {
+    client.subcommands.push_back({name, arity, flags, {}, h, "connection", summary, since, complexity, syntax});
+  };
+  sub("id", 2, base, client_id, "Returns the unique client ID of the connection.", "5.0.0", "");
+  sub("setname", 3, base, client_setname, "Sets the connection name.", "2.6.9", "connection-name");
+  sub("getname", 2, base, client_getname, "Returns the name of the connection.", "2.6.9", "");
+  sub("setinfo", 4, base, client_setinfo, "Sets information specific to the client or connection.", "7.2.0",
+      "LIB-NAME libname | LIB-VER libver");
+  sub("info", 2, base, client_info, "Returns information about the connection.", "6.2.0", "");
+  sub("list", -2, base | kAdmin, client_list, "Lists open connections.", "2.4.0",
+      "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id:integer [client-id:integer ...]]",
+      "O(N) where N is the number of client connections");
+  sub("kill", -3, base | kAdmin, client_kill, "Terminates open connections.", "2.4.0",
+      "ip:port | [ID client-id:integer] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] "
+      "[ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]",
+      "O(N) where N is the number of client connections");
+  sub("no-evict", 3, base | kAdmin, client_no_evict, "Sets the client eviction mode of the connection.",
+      "7.0.0", "ON | OFF");
+  sub("reply", 3, base, client_reply, "Instructs the server whether to reply to commands.", "3.2.0",
+      "ON | OFF | SKIP");
+  sub("help", 2, kLoading | kStale, client_help, "Returns helpful text about the different subcommands.",
+      "5.0.0", "");
+  t.add(std::move(client));
+}
+
+}  // namespace arbor::commands

@@ -1,0 +1,149 @@
+// Expiry commands: EXPIRE family with NX|XX|GT|LT, TTL/PTTL, EXPIRETIME and
+// PERSIST. Times are absolute unix milliseconds internally.
+#include <limits>
+#include <string>
+
+#include "protocol/errors.h"
+#include "server/core/arguments.h"
+#include "server/core/command_table.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using core::equals_ci;
+using keyspace::Entry;
+
+enum ExpireFlag : unsigned { kNx = 1, kXx = 2, kGt = 4, kLt = 8 };
+
+bool expire_flags_or_reply(CommandContext& ctx, unsigned& flags) {
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    if (equals_ci(opt, "NX")) flags |= kNx;
+    else if (equals_ci(opt, "XX")) flags |= kXx;
+    else if (equals_ci(opt, "GT")) flags |= kGt;
+    else if (equals_ci(opt, "LT")) flags |= kLt;
+    else {
+      ctx.reply.error("ERR Unsupported option " + std::string(opt));
+      return false;
+    }
+  }
+  if ((flags & kNx) && (flags & (kXx | kGt | kLt))) {
+    ctx.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    return false;
+  }
+  if ((flags & kGt) && (flags & kLt)) {
+    ctx.reply.error("ERR GT and LT options at the same time are not compatible");
+    return false;
+  }
+  return true;
+}
+
+// Shared by EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (Redis expireGenericCommand):
+// `base_ms` is now for relative forms, 0 for absolute ones.
+void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
+  unsigned flags = 0;
+  if (!expire_flags_or_reply(ctx, flags)) return;
+  int64_t when;
+  if (!core::int_or_reply(ctx, ctx.arg(2), when)) return;
+  auto invalid = [&] { ctx.reply.error("ERR invalid expire time in '" + ctx.command.fullname + "' command"); };
+  if (seconds) {
+    if (when > std::numeric_limits<int64_t>::max() / 1000 || when < std::numeric_limits<int64_t>::min() / 1000)
+      return invalid();
+    when *= 1000;
+  }
+  if (when > std::numeric_limits<int64_t>::max() - base_ms) return invalid();
+  when += base_ms;
+
+  Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  if (entry == nullptr) return ctx.reply.integer(0);
+  const int64_t current = entry->expire_ms();  // -1 = none, i.e. infinite
+  if (((flags & kNx) && current != keyspace::kNoExpire) || ((flags & kXx) && current == keyspace::kNoExpire) ||
+      ((flags & kGt) && (current == keyspace::kNoExpire || when <= current)) ||
+      ((flags & kLt) && current != keyspace::kNoExpire && when >= current))
+    return ctx.reply.integer(0);
+
+  if (when <= ctx.now_ms()) {
+    ctx.db().erase(ctx.arg(1));  // already in the past: delete now, as Redis
+  } else {
+    ctx.db().set_expire(entry, when);
+  }
+  ctx.mark_dirty();
+  ctx.reply.integer(1);
+}
+
+// EXPIRE key seconds [NX | XX | GT | LT]
+void expire(CommandContext& ctx) { expire_generic(ctx, ctx.now_ms(), true); }
+// PEXPIRE key milliseconds [NX | XX | GT | LT]
+void pexpire(CommandContext& ctx) { expire_generic(ctx, ctx.now_ms(), false); }
+// EXPIREAT key unix-time-seconds [NX | XX | GT | LT]
+void expireat(CommandContext& ctx) { expire_generic(ctx, 0, true); }
+// PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]
+void pexpireat(CommandContext& ctx) { expire_generic(ctx, 0, false); }
+
+enum class TtlForm { kTtl, kPttl, kExpireTime, kPexpireTime };
+
+void ttl_generic(CommandContext& ctx, TtlForm form) {
+  Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  ctx.count_lookup(entry != nullptr);
+  if (entry == nullptr) return ctx.reply.integer(-2);
+  if (!entry->has_expire()) return ctx.reply.integer(-1);
+  const int64_t at = entry->expire_ms();
+  int64_t left = at - ctx.now_ms();
+  if (left < 0) left = 0;
+  switch (form) {
+    case TtlForm::kTtl: return ctx.reply.integer((left + 500) / 1000);
+    case TtlForm::kPttl: return ctx.reply.integer(left);
+    case TtlForm::kExpireTime: return ctx.reply.integer(at / 1000);
+    case TtlForm::kPexpireTime: return ctx.reply.integer(at);
+  }
+}
+
+// TTL key
+void ttl(CommandContext& ctx) { ttl_generic(ctx, TtlForm::kTtl); }
+// PTTL key
+void pttl(CommandContext& ctx) { ttl_generic(ctx, TtlForm::kPttl); }
+// EXPIRETIME key
+void expiretime(CommandContext& ctx) { ttl_generic(ctx, TtlForm::kExpireTime); }
+// PEXPIRETIME key
+void pexpiretime(CommandContext& ctx) { ttl_generic(ctx, TtlForm::kPexpireTime); }
+
+// PERSIST key
+void persist(CommandContext& ctx) {
+  Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  if (entry == nullptr || !ctx.db().persist(entry)) return ctx.reply.integer(0);
+  ctx.mark_dirty();
+  ctx.reply.integer(1);
+}
+
+}  // namespace
+}  // namespace arbor::commands
+
+namespace arbor::core {
+using namespace arbor::commands;
+
+void register_expire_commands(CommandTable& t) {
+  const KeySpec one{1, 1, 1};
+  const uint32_t w = kWrite | kFast, r = kReadonly | kFast;
+  t.add({"expire", -3, w, one, expire, "generic", "Sets the expiration time of a key in seconds.", "1.0.0",
+         "O(1)", "key seconds:integer [NX | XX | GT | LT]"});
+  t.add({"pexpire", -3, w, one, pexpire, "generic", "Sets the expiration time of a key in milliseconds.",
+         "2.6.0", "O(1)", "key milliseconds:integer [NX | XX | GT | LT]"});
+  t.add({"expireat", -3, w, one, expireat, "generic", "Sets the expiration time of a key to a Unix timestamp.",
+         "1.2.0", "O(1)", "key unix-time-seconds:unix-time [NX | XX | GT | LT]"});
+  t.add({"pexpireat", -3, w, one, pexpireat, "generic",
+         "Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)",
+         "key unix-time-milliseconds:unix-time [NX | XX | GT | LT]"});
+  t.add({"ttl", 2, r, one, ttl, "generic", "Returns the expiration time in seconds of a key.", "1.0.0", "O(1)",
+         "key"});
+  t.add({"pttl", 2, r, one, pttl, "generic", "Returns the expiration time in milliseconds of a key.", "2.6.0",
+         "O(1)", "key"});
+  t.add({"expiretime", 2, r, one, expiretime, "generic",
+         "Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)", "key"});
+  t.add({"pexpiretime", 2, r, one, pexpiretime, "generic",
+         "Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)", "key"});
+  t.add({"persist", 2, w, one, persist, "generic", "Removes the expiration time of a key.", "2.2.0", "O(1)",
+         "key"});
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,291 @@
+// INFO [section ...]: Redis's sections and field names, so tools and client
+// libraries (ioredis waits for loading:0; redis-cli reads redis_version) read
+// arbor as they read Redis.
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "server/commands/families.h"
+#include "server/commands/server_identity.h"
+#include "server/core/arguments.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+
+class InfoText {
+ public:
+  void section(std::string_view name) {
+    if (!text_.empty()) text_ += "\r\n";
+    text_ += "# ";
+    text_ += name;
+    text_ += "\r\n";
+  }
+  template <typename T>
+  void field(std::string_view name, const T& value) {
+    text_ += name;
+    text_ += ':';
+    if constexpr (std::is_arithmetic_v<T>) text_ += std::to_string(value);
+    else text_ += value;
+    text_ += "\r\n";
+  }
+  void fixed(std::string_view name, double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), "%.2f", value);
+    field(name, std::string(buffer));
+  }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+std::string human_bytes(uint64_t n) {
+  char buffer[64];
+  const double d = static_cast<double>(n);
+  if (n < 1024) std::snprintf(buffer, sizeof(buffer), "%" PRIu64 "B", n);
+  else if (n < 1024ULL * 1024) std::snprintf(buffer, sizeof(buffer), "%.2fK", d / 1024);
+  else if (n < 1024ULL * 1024 * 1024) std::snprintf(buffer, sizeof(buffer), "%.2fM", d / (1024 * 1024));
+  else std::snprintf(buffer, sizeof(buffer), "%.2fG", d / (1024.0 * 1024 * 1024));
+  return buffer;
+}
+
+uint64_t used_memory() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+uint64_t resident_memory() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+void server_section(CommandContext& ctx, InfoText& out) {
+  auto& inst = ctx.instance;
+  struct utsname name {};
+  uname(&name);
+  const int64_t now = core::unix_time_ms();
+  const int64_t uptime = (now - inst.stats.start_time_ms) / 1000;
+  out.section("Server");
+  out.field("redis_version", std::string(kCompatibleRedisVersion));
+  out.field("arbor_version", std::string(kArborVersion));
+  out.field("redis_git_sha1", std::string("00000000"));
+  out.field("redis_git_dirty", 0);
+  out.field("redis_build_id", std::string("0"));
+  out.field("redis_mode", std::string("standalone"));
+  out.field("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
+  out.field("arch_bits", 64);
+  out.field("monotonic_clock", std::string("POSIX clock_gettime"));
+  out.field("multiplexing_api", std::string("epoll"));
+  out.field("atomicvar_api", std::string("c11-builtin"));
+  out.field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                               std::to_string(__GNUC_PATCHLEVEL__));
+  out.field("process_id", static_cast<int64_t>(getpid()));
+  out.field("process_supervised", std::string("no"));
+  out.field("run_id", inst.run_id);
+  out.field("tcp_port", inst.tcp_port);
+  out.field("server_time_usec", core::unix_time_us());
+  out.field("uptime_in_seconds", uptime);
+  out.field("uptime_in_days", uptime / 86400);
+  out.field("hz", inst.config.settings().hz);
+  out.field("configured_hz", inst.config.settings().hz);
+  out.field("lru_clock", (now / 1000) & ((1 << 24) - 1));
+  out.field("executable", inst.executable);
+  out.field("config_file", inst.config_file);
+  out.field("io_threads_active", 0);
+}
+
+void clients_section(CommandContext& ctx, InfoText& out) {
+  out.section("Clients");
+  out.field("connected_clients", ctx.instance.clients().size());
+  out.field("cluster_connections", 0);
+  out.field("maxclients", ctx.instance.config.settings().maxclients);
+  out.field("client_recent_max_input_buffer", 0);
+  out.field("client_recent_max_output_buffer", 0);
+  out.field("blocked_clients", 0);
+  out.field("tracking_clients", 0);
+  out.field("clients_in_timeout_table", 0);
+}
+
+void memory_section(CommandContext& ctx, InfoText& out) {
+  const uint64_t used = used_memory(), rss = resident_memory();
+  out.section("Memory");
+  out.field("used_memory", used);
+  out.field("used_memory_human", human_bytes(used));
+  out.field("used_memory_rss", rss);
+  out.field("used_memory_rss_human", human_bytes(rss));
+  out.field("used_memory_peak", used);
+  out.field("used_memory_peak_human", human_bytes(used));
+  out.field("maxmemory", 0);
+  out.field("maxmemory_human", std::string("0B"));
+  out.field("maxmemory_policy", std::string("noeviction"));
+  out.fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
+  out.field("mem_allocator", std::string("libc"));
+  out.field("lazyfree_pending_objects", ctx.instance.freer.pending());
+}
+
+void persistence_section(CommandContext& ctx, InfoText& out) {
+  out.section("Persistence");
+  out.field("loading", 0);
+  out.field("async_loading", 0);
+  out.field("current_cow_peak", 0);
+  out.field("current_cow_size", 0);
+  out.field("current_fork_perc", std::string("0.00"));
+  out.field("current_save_keys_processed", 0);
+  out.field("current_save_keys_total", 0);
+  out.field("rdb_changes_since_last_save", ctx.instance.dirty);
+  out.field("rdb_bgsave_in_progress", 0);
+  out.field("rdb_last_save_time", ctx.instance.last_save_unix);
+  out.field("rdb_last_bgsave_status", std::string("ok"));
+  out.field("rdb_last_bgsave_time_sec", -1);
+  out.field("rdb_current_bgsave_time_sec", -1);
+  out.field("aof_enabled", 0);
+  out.field("aof_rewrite_in_progress", 0);
+  out.field("aof_rewrite_scheduled", 0);
+  out.field("aof_last_rewrite_time_sec", -1);
+  out.field("aof_current_rewrite_time_sec", -1);
+  out.field("aof_last_bgrewrite_status", std::string("ok"));
+  out.field("aof_last_write_status", std::string("ok"));
+}
+
+void stats_section(CommandContext& ctx, InfoText& out) {
+  const auto& s = ctx.instance.stats;
+  out.section("Stats");
+  out.field("total_connections_received", s.total_connections_received);
+  out.field("total_commands_processed", s.total_commands_processed);
+  out.field("instantaneous_ops_per_sec", static_cast<int64_t>(ctx.instance.ops_rate.per_second()));
+  out.field("total_net_input_bytes", s.net_input_bytes);
+  out.field("total_net_output_bytes", s.net_output_bytes);
+  out.fixed("instantaneous_input_kbps", ctx.instance.input_rate.per_second() / 1024);
+  out.fixed("instantaneous_output_kbps", ctx.instance.output_rate.per_second() / 1024);
+  out.field("rejected_connections", s.rejected_connections);
+  out.field("sync_full", 0);
+  out.field("sync_partial_ok", 0);
+  out.field("sync_partial_err", 0);
+  out.field("expired_keys", ctx.instance.expired_keys());
+  out.field("expired_stale_perc", std::string("0.00"));
+  out.field("expired_time_cap_reached_count", 0);
+  out.field("evicted_keys", 0);
+  out.field("keyspace_hits", s.keyspace_hits);
+  out.field("keyspace_misses", s.keyspace_misses);
+  out.field("pubsub_channels", 0);
+  out.field("pubsub_patterns", 0);
+  out.field("latest_fork_usec", 0);
+  out.field("total_forks", 0);
+  out.field("client_query_buffer_limit_disconnections", s.client_query_buffer_limit_disconnections);
+  out.field("total_error_replies", s.total_error_replies);
+  out.field("unexpected_error_replies", s.unexpected_error_replies);
+}
+
+void replication_section(CommandContext& ctx, InfoText& out) {
+  out.section("Replication");
+  out.field("role", std::string("master"));
+  out.field("connected_slaves", 0);
+  out.field("master_failover_state", std::string("no-failover"));
+  out.field("master_replid", ctx.instance.run_id);
+  out.field("master_replid2", std::string(40, '0'));
+  out.field("master_repl_offset", 0);
+  out.field("second_repl_offset", -1);
+  out.field("repl_backlog_active", 0);
+  out.field("repl_backlog_size", 1048576);
+  out.field("repl_backlog_first_byte_offset", 0);
+  out.field("repl_backlog_histlen", 0);
+}
+
+void cpu_section(CommandContext&, InfoText& out) {
+  struct rusage self {}, children {};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  char buffer[64];
+  out.section("CPU");
+  auto put = [&](std::string_view name, double value) {
+    std::snprintf(buffer, sizeof(buffer), "%.6f", value);
+    out.field(name, std::string(buffer));
+  };
+  put("used_cpu_sys", seconds(self.ru_stime));
+  put("used_cpu_user", seconds(self.ru_utime));
+  put("used_cpu_sys_children", seconds(children.ru_stime));
+  put("used_cpu_user_children", seconds(children.ru_utime));
+}
+
+void commandstats_section(CommandContext& ctx, InfoText& out) {
+  out.section("Commandstats");
+  auto line = [&](const core::Command& c) {
+    if (c.calls == 0 && c.rejected_calls == 0 && c.failed_calls == 0) return;
+    char buffer[256];
+    std::snprintf(buffer, sizeof(buffer),
+                  "calls=%" PRIu64 ",usec=%" PRIu64 ",usec_per_call=%.2f,rejected_calls=%" PRIu64
+                  ",failed_calls=%" PRIu64,
+                  c.calls, c.usec, c.calls ? static_cast<double>(c.usec) / static_cast<double>(c.calls) : 0.0,
+                  c.rejected_calls, c.failed_calls);
+    out.field("cmdstat_" + c.fullname, std::string(buffer));
+  };
+  for (const core::Command* c : ctx.instance.commands.all()) {
+    line(*c);
+    for (const auto& sub : c->subcommands) line(*sub);
+  }
+}
+
+void keyspace_section(CommandContext& ctx, InfoText& out) {
+  out.section("Keyspace");
+  for (int i = 0; i < ctx.instance.db_count(); ++i) {
+    auto& db = ctx.instance.db(i);
+    if (db.size() == 0) continue;
+    out.field("db" + std::to_string(i), "keys=" + std::to_string(db.size()) +
+                                            ",expires=" + std::to_string(db.expires_count()) +
+                                            ",avg_ttl=" + std::to_string(db.average_ttl_ms(ctx.now_ms())));
+  }
+}
+
+struct Section {
+  std::string_view name;
+  void (*write)(CommandContext&, InfoText&);
+  bool in_default;
+};
+
+constexpr Section kSections[] = {
+    {"server", server_section, true},         {"clients", clients_section, true},
+    {"memory", memory_section, true},         {"persistence", persistence_section, true},
+    {"stats", stats_section, true},           {"replication", replication_section, true},
+    {"cpu", cpu_section, true},               {"commandstats", commandstats_section, false},
+    {"keyspace", keyspace_section, true},
+};
+
+// INFO [section [section ...]]
+void info(CommandContext& ctx) {
+  std::set<std::string> wanted;
+  bool all = false, defaults = ctx.argc() == 1;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string name(ctx.arg(i));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "all" || name == "everything") all = true;
+    else if (name == "default") defaults = true;
+    else wanted.insert(name);
+  }
+  InfoText out;
+  for (const Section& s : kSections) {
+    if (all || (defaults && s.in_default) || wanted.count(std::string(s.name))) s.write(ctx, out);
+  }
+  ctx.reply.verbatim(out.text());
+}
+
+}  // namespace
+
+void register_info_command(core::CommandTable& t) {
+  using namespace core;
+  t.add({"info", -1, kLoading | kStale | kRandom, {}, info, "server",
+         "Returns information and statistics about the server.", "1.0.0", "O(1)", "[section [section ...]]"});
+}
+
+}  // namespace arbor::commands

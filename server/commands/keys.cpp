@@ -1,0 +1,314 @@
+// Generic key commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME,
+// COPY, MOVE, TOUCH and OBJECT. They work on every value type.
+#include <cerrno>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "protocol/number_format.h"
+#include "server/core/arguments.h"
+#include "server/core/command_table.h"
+#include "server/core/glob.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using core::equals_ci;
+using keyspace::Entry;
+namespace errors = protocol::errors;
+
+uint64_t random_u64() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
+// DEL key [key ...]  (UNLINK frees large values off the loop; so does DEL
+// here, since the lazy freer decides by size, which only changes timing.)
+void del(CommandContext& ctx) {
+  int64_t removed = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr && ctx.db().erase(ctx.arg(i))) ++removed;
+  }
+  ctx.mark_dirty(static_cast<uint64_t>(removed));
+  ctx.reply.integer(removed);
+}
+
+// EXISTS key [key ...]
+void exists(CommandContext& ctx) {
+  int64_t count = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i)
+    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr) ++count;
+  ctx.reply.integer(count);
+}
+
+// TOUCH key [key ...]
+void touch(CommandContext& ctx) { exists(ctx); }
+
+// TYPE key
+void type(CommandContext& ctx) {
+  Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  ctx.reply.simple(entry == nullptr ? "none" : keyspace::type_name(entry->type()));
+}
+
+// KEYS pattern
+void keys(CommandContext& ctx) {
+  const std::string_view pattern = ctx.arg(1);
+  const bool all = pattern == "*";
+  const size_t mark = ctx.reply.begin_deferred();
+  size_t count = 0;
+  ctx.db().table().for_each([&](Entry* e) {
+    if (keyspace::Database::is_expired(e, ctx.now_ms())) return;
+    if (!all && !core::glob_match(pattern, e->key())) return;
+    ctx.reply.bulk(e->key());
+    ++count;
+  });
+  ctx.reply.end_deferred_array(mark, count);
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+void scan(CommandContext& ctx) {
+  const std::string cursor_text(ctx.arg(1));
+  char* end = nullptr;
+  errno = 0;
+  uint64_t cursor = std::strtoull(cursor_text.c_str(), &end, 10);
+  if (cursor_text.empty() || *end != '\0' || errno == ERANGE || cursor_text[0] == '-' ||
+      std::isspace(static_cast<unsigned char>(cursor_text[0]))) {
+    return ctx.reply.error("ERR invalid cursor");
+  }
+  std::string_view pattern, type_filter;
+  bool has_pattern = false, has_type = false;
+  int64_t count = 10;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) return ctx.reply.error(errors::kSyntax);
+    std::string_view opt = ctx.arg(i);
+    if (equals_ci(opt, "COUNT")) {
+      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
+      if (count < 1) return ctx.reply.error(errors::kSyntax);
+    } else if (equals_ci(opt, "MATCH")) {
+      pattern = ctx.arg(i + 1);
+      has_pattern = pattern != "*";
+    } else if (equals_ci(opt, "TYPE")) {
+      type_filter = ctx.arg(i + 1);
+      has_type = true;
+    } else {
+      return ctx.reply.error(errors::kSyntax);
+    }
+  }
+  // Collect first, filter after: lazy expiry may delete, which must not
+  // happen while the table is being walked.
+  std::vector<std::string> found;
+  const auto& table = ctx.db().table();
+  int64_t budget = count * 10;
+  do {
+    cursor = table.scan(cursor, [&](Entry* e) { found.emplace_back(e->key()); });
+  } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < count);
+
+  size_t kept = 0;
+  for (std::string& key : found) {
+    if (has_pattern && !core::glob_match(pattern, key)) continue;
+    Entry* entry = ctx.db().find(key, ctx.now_ms());
+    if (entry == nullptr) continue;
+    if (has_type && !equals_ci(type_filter, keyspace::type_name(entry->type()))) continue;
+    found[kept++] = std::move(key);
+  }
+  found.resize(kept);
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(cursor));
+  ctx.reply.array(found.size());
+  for (const auto& key : found) ctx.reply.bulk(key);
+}
+
+// RANDOMKEY
+void randomkey(CommandContext& ctx) {
+  // Expired keys found on the way are deleted; bounded so a database whose
+  // every key is expired cannot loop here.
+  for (int tries = 0; tries < 100; ++tries) {
+    Entry* entry = ctx.db().random_entry(random_u64());
+    if (entry == nullptr) break;
+    if (!keyspace::Database::is_expired(entry, ctx.now_ms())) return ctx.reply.bulk(entry->key());
+    ctx.db().find(std::string(entry->key()), ctx.now_ms());
+  }
+  ctx.reply.null();
+}
+
+void rename_generic(CommandContext& ctx, bool only_if_absent) {
+  auto& db = ctx.db();
+  const std::string_view from = ctx.arg(1), to = ctx.arg(2);
+  if (db.find(from, ctx.now_ms()) == nullptr) return ctx.reply.error(errors::kNoSuchKey);
+  if (from == to) return only_if_absent ? ctx.reply.integer(0) : ctx.reply.ok();
+  if (db.find(to, ctx.now_ms()) != nullptr) {
+    if (only_if_absent) return ctx.reply.integer(0);
+    db.erase(to);
+  }
+  Entry* entry = db.detach(from);
+  db.attach(db.rekey(entry, to));
+  ctx.mark_dirty();
+  only_if_absent ? ctx.reply.integer(1) : ctx.reply.ok();
+}
+
+// RENAME key newkey
+void rename(CommandContext& ctx) { rename_generic(ctx, false); }
+// RENAMENX key newkey
+void renamenx(CommandContext& ctx) { rename_generic(ctx, true); }
+
+bool db_index_or_reply(CommandContext& ctx, std::string_view text, int& index) {
+  int64_t value;
+  if (!core::int_in_range_or_reply(ctx, text, INT32_MIN, INT32_MAX, value)) return false;
+  if (value < 0 || value >= ctx.instance.db_count()) {
+    ctx.reply.error(errors::kDbIndexOutOfRange);
+    return false;
+  }
+  index = static_cast<int>(value);
+  return true;
+}
+
+// COPY source destination [DB destination-db] [REPLACE]
+void copy(CommandContext& ctx) {
+  int target = ctx.client.db;
+  bool replace = false;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    if (equals_ci(ctx.arg(i), "REPLACE")) {
+      replace = true;
+    } else if (equals_ci(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
+      if (!db_index_or_reply(ctx, ctx.arg(++i), target)) return;
+    } else {
+      return ctx.reply.error(errors::kSyntax);
+    }
+  }
+  const std::string_view from = ctx.arg(1), to = ctx.arg(2);
+  if (target == ctx.client.db && from == to)
+    return ctx.reply.error("ERR source and destination objects are the same");
+  Entry* source = ctx.db().find(from, ctx.now_ms());
+  if (source == nullptr) return ctx.reply.integer(0);
+  auto& dest = ctx.instance.db(target);
+  if (dest.find(to, ctx.now_ms()) != nullptr) {
+    if (!replace) return ctx.reply.integer(0);
+    dest.erase(to);
+  }
+  dest.attach(keyspace::Database::clone_as(*source, to));
+  ctx.mark_dirty();
+  ctx.reply.integer(1);
+}
+
+// MOVE key db
+void move(CommandContext& ctx) {
+  int target;
+  if (!db_index_or_reply(ctx, ctx.arg(2), target)) return;
+  if (target == ctx.client.db) return ctx.reply.error("ERR source and destination objects are the same");
+  auto& dest = ctx.instance.db(target);
+  if (ctx.db().find(ctx.arg(1), ctx.now_ms()) == nullptr) return ctx.reply.integer(0);
+  if (dest.find(ctx.arg(1), ctx.now_ms()) != nullptr) return ctx.reply.integer(0);
+  dest.attach(ctx.db().detach(ctx.arg(1)));
+  ctx.mark_dirty();
+  ctx.reply.integer(1);
+}
+
+// What OBJECT ENCODING says for a string, by Redis's rules: integers that
+// fit a long are "int", short strings "embstr", the rest (and any string
+// grown by APPEND/SETRANGE) "raw".
+std::string_view string_encoding(const Entry& entry) {
+  if (entry.storage() == Entry::Storage::kRaw) return "raw";
+  const std::string_view value = entry.string_value();
+  if (value.size() <= 20 && protocol::parse_int64(value)) return "int";
+  return value.size() <= 44 ? "embstr" : "raw";
+}
+
+// OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key
+void object_subcommand(CommandContext& ctx) {
+  const std::string_view sub = ctx.arg(1);
+  Entry* entry = ctx.db().find(ctx.arg(2), ctx.now_ms());
+  if (entry == nullptr) return ctx.reply.null();
+  if (equals_ci(sub, "ENCODING"))
+    return ctx.reply.bulk(entry->is_string() ? string_encoding(*entry) : entry->object()->encoding());
+  if (equals_ci(sub, "REFCOUNT")) return ctx.reply.integer(1);
+  // Without an eviction policy nothing tracks access times; idle time is
+  // reported as 0 (a fresh key), which is what LRU-less clients expect.
+  if (equals_ci(sub, "IDLETIME")) return ctx.reply.integer(0);
+  ctx.reply.error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+      "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+}
+
+// OBJECT HELP
+void object_help(CommandContext& ctx) {
+  static const char* const kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (const char* line : kLines) ctx.reply.simple(line);
+}
+
+void object_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "object"); }
+
+}  // namespace
+}  // namespace arbor::commands
+
+namespace arbor::core {
+using namespace arbor::commands;
+
+void register_key_commands(CommandTable& t) {
+  const KeySpec one{1, 1, 1}, all{1, -1, 1}, two{1, 2, 1}, second{2, 2, 1};
+  const uint32_t r = kReadonly, w = kWrite;
+  t.add({"del", -2, w, all, del, "generic", "Deletes one or more keys.", "1.0.0",
+         "O(N) where N is the number of keys that will be removed.", "key [key ...]"});
+  t.add({"unlink", -2, w | kFast, all, del, "generic", "Asynchronously deletes one or more keys.", "4.0.0",
+         "O(1) for each key removed regardless of its size.", "key [key ...]"});
+  t.add({"exists", -2, r | kFast, all, exists, "generic", "Determines whether one or more keys exist.",
+         "1.0.0", "O(N) where N is the number of keys to check.", "key [key ...]"});
+  t.add({"touch", -2, r | kFast, all, touch, "generic",
+         "Returns the number of existing keys out of those specified after updating the time they were last "
+         "accessed.",
+         "3.2.1", "O(N) where N is the number of keys that will be touched.", "key [key ...]"});
+  t.add({"type", 2, r | kFast, one, type, "generic", "Determines the type of value stored at a key.", "1.0.0",
+         "O(1)", "key"});
+  t.add({"keys", 2, r, {}, keys, "generic", "Returns all key names that match a pattern.", "1.0.0",
+         "O(N) with N being the number of keys in the database", "pattern:pattern"});
+  t.add({"scan", -2, r, {}, scan, "generic", "Iterates over the key names in the database.", "2.8.0",
+         "O(1) for every call. O(N) for a complete iteration.",
+         "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]"});
+  t.add({"randomkey", 1, r, {}, randomkey, "generic", "Returns a random key name from the database.",
+         "1.0.0", "O(1)", ""});
+  t.add({"rename", 3, w, two, rename, "generic", "Renames a key and overwrites the destination.", "1.0.0",
+         "O(1)", "key newkey:key"});
+  t.add({"renamenx", 3, w | kFast, two, renamenx, "generic",
+         "Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)", "key newkey:key"});
+  t.add({"copy", -3, w | kDenyOom, two, copy, "generic", "Copies the value of a key to a new key.", "6.2.0",
+         "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+         "source:key destination:key [DB destination-db:integer] [REPLACE]"});
+  t.add({"move", 3, w | kFast, one, move, "generic", "Moves a key to another database.", "1.0.0", "O(1)",
+         "key db:integer"});
+  CommandSpec object{"object", -2, r, {}, object_container, "generic",
+                     "A container for object introspection commands.", "2.2.3", "Depends on subcommand.", ""};
+  const char* const kObjectSubs[][2] = {
+      {"encoding", "Returns the internal encoding of a Redis object."},
+      {"freq", "Returns the logarithmic access frequency counter of a Redis object."},
+      {"idletime", "Returns the time since the last access to a Redis object."},
+      {"refcount", "Returns the reference count of a value of a key."},
+  };
+  for (const auto& sub : kObjectSubs)
+    object.subcommands.push_back({sub[0], 3, r, second, object_subcommand, "generic", sub[1], "2.2.3", "O(1)",
+                                  "key"});
+  object.subcommands.push_back(
+      {"help", 2, kLoading | kStale, {}, object_help, "generic", "Returns helpful text about the different subcommands.",
+       "6.2.0", "O(1)", ""});
+  t.add(std::move(object));
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,15 @@
+// Every command family, in the order COMMAND lists them.
+#include "server/core/command_table.h"
+
+namespace arbor::core {
+
+void register_all_commands(CommandTable& table) {
+  register_connection_commands(table);
+  register_server_commands(table);
+  register_key_commands(table);
+  register_expire_commands(table);
+  register_string_commands(table);
+  register_note_commands(table);
+}
+
+}  // namespace arbor::core

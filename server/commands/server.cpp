@@ -1,0 +1,151 @@
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN and
+// DEBUG; CLIENT, CONFIG, INFO and COMMAND register from their own files.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "protocol/errors.h"
+#include "protocol/number_format.h"
+#include "server/commands/families.h"
+#include "server/core/arguments.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using core::equals_ci;
+namespace errors = protocol::errors;
+
+// DBSIZE
+void dbsize(CommandContext& ctx) { ctx.reply.integer(static_cast<int64_t>(ctx.db().size())); }
+
+bool flush_mode_or_reply(CommandContext& ctx, bool& async) {
+  async = false;
+  if (ctx.argc() > 2) {
+    ctx.reply.error(errors::kSyntax);
+    return false;
+  }
+  if (ctx.argc() == 2) {
+    if (equals_ci(ctx.arg(1), "ASYNC")) async = true;
+    else if (!equals_ci(ctx.arg(1), "SYNC")) {
+      ctx.reply.error(errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// FLUSHDB [ASYNC | SYNC]
+void flushdb(CommandContext& ctx) {
+  bool async;
+  if (!flush_mode_or_reply(ctx, async)) return;
+  ctx.mark_dirty(ctx.db().size());
+  ctx.db().clear(async ? &ctx.instance.freer : nullptr);
+  ctx.reply.ok();
+}
+
+// FLUSHALL [ASYNC | SYNC]
+void flushall(CommandContext& ctx) {
+  bool async;
+  if (!flush_mode_or_reply(ctx, async)) return;
+  for (int i = 0; i < ctx.instance.db_count(); ++i) ctx.mark_dirty(ctx.instance.db(i).size());
+  ctx.instance.flush_all(async);
+  ctx.reply.ok();
+}
+
+// TIME
+void time(CommandContext& ctx) {
+  const int64_t us = core::unix_time_us();
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(us / 1000000));
+  ctx.reply.bulk(std::to_string(us % 1000000));
+}
+
+// LASTSAVE
+void lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.instance.last_save_unix); }
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+// Snapshots arrive with replication (issue 4); until then SAVE and NOSAVE
+// both stop without writing. Like Redis, a successful SHUTDOWN sends no reply.
+void shutdown(CommandContext& ctx) {
+  bool abort = false;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    const std::string_view opt = ctx.arg(i);
+    if (equals_ci(opt, "ABORT")) abort = true;
+    else if (!equals_ci(opt, "NOSAVE") && !equals_ci(opt, "SAVE") && !equals_ci(opt, "NOW") &&
+             !equals_ci(opt, "FORCE"))
+      return ctx.reply.error(errors::kSyntax);
+  }
+  if (abort) {
+    if (ctx.argc() > 2) return ctx.reply.error(errors::kSyntax);
+    return ctx.reply.error("ERR No shutdown in progress.");
+  }
+  if (ctx.instance.request_shutdown) ctx.instance.request_shutdown();
+  ctx.client.close_after_reply = true;
+}
+
+// DEBUG SLEEP seconds | DEBUG SET-ACTIVE-EXPIRE 0|1 | DEBUG HELP
+// SLEEP blocks the event loop on purpose: tests use it to make a slow server.
+void debug(CommandContext& ctx) {
+  const std::string_view sub = ctx.arg(1);
+  if (equals_ci(sub, "SLEEP") && ctx.argc() == 3) {
+    double seconds;
+    if (!core::double_or_reply(ctx, ctx.arg(2), seconds)) return;
+    if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    return ctx.reply.ok();
+  }
+  if (equals_ci(sub, "SET-ACTIVE-EXPIRE") && ctx.argc() == 3) {
+    int64_t enabled;
+    if (!core::int_or_reply(ctx, ctx.arg(2), enabled)) return;
+    ctx.instance.active_expire_enabled = enabled != 0;
+    return ctx.reply.ok();
+  }
+  if (equals_ci(sub, "HELP")) {
+    static const char* const kLines[] = {
+        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        "HELP",
+        "    Print this help.",
+    };
+    ctx.reply.array(std::size(kLines));
+    for (const char* line : kLines) ctx.reply.simple(line);
+    return;
+  }
+  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(sub.substr(0, 128)) +
+                  "'. Try DEBUG HELP.");
+}
+
+}  // namespace
+}  // namespace arbor::commands
+
+namespace arbor::core {
+using namespace arbor::commands;
+
+void register_server_commands(CommandTable& t) {
+  t.add({"dbsize", 1, kReadonly | kFast, {}, dbsize, "server", "Returns the number of keys in the database.",
+         "1.0.0", "O(1)", ""});
+  t.add({"flushdb", -1, kWrite, {}, flushdb, "server", "Remove all keys from the current database.", "1.0.0",
+         "O(N) where N is the number of keys in the selected database", "[ASYNC | SYNC]"});
+  t.add({"flushall", -1, kWrite, {}, flushall, "server", "Removes all keys from all databases.", "1.0.0",
+         "O(N) where N is the total number of keys in all databases", "[ASYNC | SYNC]"});
+  t.add({"time", 1, kLoading | kStale | kFast | kRandom, {}, time, "server", "Returns the server time.",
+         "2.6.0", "O(1)", ""});
+  t.add({"lastsave", 1, kLoading | kStale | kFast | kRandom, {}, lastsave, "server",
+         "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)", ""});
+  t.add({"shutdown", -1, kAdmin | kNoscript | kLoading | kStale | kNoMulti | kSentinel | kAllowBusy, {},
+         shutdown, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+         "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, "
+         "otherwise O(1)",
+         "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"});
+  t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale, {}, debug, "server",
+         "A container for debugging commands.", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
+  register_client_command(t);
+  register_config_command(t);
+  register_info_command(t);
+  register_command_command(t);
+}
+
+}  // namespace arbor::core

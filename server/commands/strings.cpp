@@ -1,0 +1,588 @@
+// String commands: GET/SET and friends, counters, ranges and LCS. Values are
+// binary-safe; numbers follow Redis's parsing and formatting exactly.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "protocol/number_format.h"
+#include "server/core/command_table.h"
+#include "server/core/arguments.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using core::equals_ci;
+using keyspace::Entry;
+using keyspace::ValueType;
+namespace errors = protocol::errors;
+
+// Replies the value of a string key, nil when absent, WRONGTYPE otherwise.
+// Returns the entry (nullptr when absent or on error).
+bool string_or_reply(CommandContext& ctx, std::string_view key, Entry*& entry) {
+  return core::lookup_typed_or_reply(ctx, key, ValueType::kString, entry);
+}
+
+void reply_invalid_expire(CommandContext& ctx) {
+  ctx.reply.error("ERR invalid expire time in '" + ctx.command.fullname + "' command");
+}
+
+enum ExpireUnit { kSeconds, kMilliseconds };
+
+// Parses an expire argument into absolute unix milliseconds, as Redis's
+// getExpireMillisecondsOrReply: positive, no overflow once made absolute.
+bool expire_at_or_reply(CommandContext& ctx, std::string_view text, ExpireUnit unit, bool relative,
+                        int64_t& at_ms) {
+  int64_t value;
+  if (!core::int_or_reply(ctx, text, value)) return false;
+  if (value <= 0 || (unit == kSeconds && value > std::numeric_limits<int64_t>::max() / 1000)) {
+    reply_invalid_expire(ctx);
+    return false;
+  }
+  if (unit == kSeconds) value *= 1000;
+  if (relative) {
+    if (value > std::numeric_limits<int64_t>::max() - ctx.now_ms()) {
+      reply_invalid_expire(ctx);
+      return false;
+    }
+    value += ctx.now_ms();
+  }
+  at_ms = value;
+  return true;
+}
+
+struct SetOptions {
+  bool nx = false, xx = false, get = false, keep_ttl = false, persist = false;
+  bool has_expire = false;
+  int64_t expire_at_ms = 0;
+};
+
+// SET/GETEX option grammar. Conflicting or repeated flags are a syntax error,
+// as in Redis's parseExtendedStringArgumentsOrReply.
+bool parse_set_options(CommandContext& ctx, size_t from, bool for_getex, SetOptions& opt) {
+  bool expire_seen = false;
+  for (size_t i = from; i < ctx.argc(); ++i) {
+    std::string_view a = ctx.arg(i);
+    const bool has_next = i + 1 < ctx.argc();
+    if (!for_getex && equals_ci(a, "NX") && !opt.xx) {
+      opt.nx = true;
+    } else if (!for_getex && equals_ci(a, "XX") && !opt.nx) {
+      opt.xx = true;
+    } else if (!for_getex && equals_ci(a, "GET")) {
+      opt.get = true;
+    } else if (!for_getex && equals_ci(a, "KEEPTTL") && !expire_seen && !opt.persist) {
+      opt.keep_ttl = true;
+      expire_seen = true;
+    } else if (for_getex && equals_ci(a, "PERSIST") && !expire_seen) {
+      opt.persist = true;
+      expire_seen = true;
+    } else if (has_next && !expire_seen &&
+               (equals_ci(a, "EX") || equals_ci(a, "PX") || equals_ci(a, "EXAT") || equals_ci(a, "PXAT"))) {
+      expire_seen = true;
+      const bool seconds = equals_ci(a, "EX") || equals_ci(a, "EXAT");
+      const bool relative = equals_ci(a, "EX") || equals_ci(a, "PX");
+      if (!expire_at_or_reply(ctx, ctx.arg(++i), seconds ? kSeconds : kMilliseconds, relative,
+                              opt.expire_at_ms))
+        return false;
+      opt.has_expire = true;
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Shared by SET, SETNX, SETEX, PSETEX, GETSET: the one place a string is set
+// with conditions, TTL and optional GET of the old value.
+void set_with_options(CommandContext& ctx, std::string_view key, std::string_view value,
+                      const SetOptions& opt) {
+  auto& db = ctx.db();
+  Entry* old_entry = db.find(key, ctx.now_ms());
+  if (opt.get) {
+    if (old_entry != nullptr && !old_entry->is_string()) {
+      ctx.reply.error(errors::kWrongType);
+      return;
+    }
+    if (old_entry != nullptr) ctx.reply.bulk(old_entry->string_value());
+    else ctx.reply.null();
+  }
+  if ((opt.nx && old_entry != nullptr) || (opt.xx && old_entry == nullptr)) {
+    if (!opt.get) ctx.reply.null();
+    return;
+  }
+  Entry* entry = db.set_string(key, value, opt.keep_ttl);
+  if (opt.has_expire) db.set_expire(entry, opt.expire_at_ms);
+  ctx.mark_dirty();
+  if (!opt.get) ctx.reply.ok();
+}
+
+// GET key
+void get(CommandContext& ctx) {
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) ctx.reply.null();
+  else ctx.reply.bulk(entry->string_value());
+}
+
+// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
+void set(CommandContext& ctx) {
+  SetOptions opt;
+  if (ctx.argc() > 3 && !parse_set_options(ctx, 3, false, opt)) return;
+  set_with_options(ctx, ctx.arg(1), ctx.arg(2), opt);
+}
+
+// SETNX key value
+void setnx(CommandContext& ctx) {
+  auto& db = ctx.db();
+  if (db.find(ctx.arg(1), ctx.now_ms()) != nullptr) {
+    ctx.reply.integer(0);
+    return;
+  }
+  db.set_string(ctx.arg(1), ctx.arg(2), false);
+  ctx.mark_dirty();
+  ctx.reply.integer(1);
+}
+
+void set_with_ttl(CommandContext& ctx, ExpireUnit unit) {
+  SetOptions opt;
+  if (!expire_at_or_reply(ctx, ctx.arg(2), unit, true, opt.expire_at_ms)) return;
+  opt.has_expire = true;
+  set_with_options(ctx, ctx.arg(1), ctx.arg(3), opt);
+}
+
+// SETEX key seconds value
+void setex(CommandContext& ctx) { set_with_ttl(ctx, kSeconds); }
+// PSETEX key milliseconds value
+void psetex(CommandContext& ctx) { set_with_ttl(ctx, kMilliseconds); }
+
+// GETSET key value
+void getset(CommandContext& ctx) {
+  SetOptions opt;
+  opt.get = true;
+  set_with_options(ctx, ctx.arg(1), ctx.arg(2), opt);
+}
+
+// GETDEL key
+void getdel(CommandContext& ctx) {
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) {
+    ctx.reply.null();
+    return;
+  }
+  ctx.reply.bulk(entry->string_value());
+  ctx.db().erase(ctx.arg(1));
+  ctx.mark_dirty();
+}
+
+// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]
+void getex(CommandContext& ctx) {
+  SetOptions opt;
+  if (!parse_set_options(ctx, 2, true, opt)) return;
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) {
+    ctx.reply.null();
+    return;
+  }
+  ctx.reply.bulk(entry->string_value());
+  if (opt.has_expire && opt.expire_at_ms <= ctx.now_ms()) {
+    ctx.db().erase(ctx.arg(1));  // an expiry in the past deletes, as Redis
+    ctx.mark_dirty();
+  } else if (opt.has_expire) {
+    ctx.db().set_expire(entry, opt.expire_at_ms);
+    ctx.mark_dirty();
+  } else if (opt.persist && ctx.db().persist(entry)) {
+    ctx.mark_dirty();
+  }
+}
+
+// MGET key [key ...]
+void mget(CommandContext& ctx) {
+  ctx.reply.array(ctx.argc() - 1);
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    Entry* entry = ctx.db().find(ctx.arg(i), ctx.now_ms());
+    ctx.count_lookup(entry != nullptr);
+    if (entry == nullptr || !entry->is_string()) ctx.reply.null();
+    else ctx.reply.bulk(entry->string_value());
+  }
+}
+
+bool pairs_or_reply(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) {
+    core::reply_wrong_arity(ctx.reply, ctx.command.fullname);
+    return false;
+  }
+  return true;
+}
+
+// MSET key value [key value ...]
+void mset(CommandContext& ctx) {
+  if (!pairs_or_reply(ctx)) return;
+  for (size_t i = 1; i < ctx.argc(); i += 2) ctx.db().set_string(ctx.arg(i), ctx.arg(i + 1), false);
+  ctx.mark_dirty((ctx.argc() - 1) / 2);
+  ctx.reply.ok();
+}
+
+// MSETNX key value [key value ...]
+void msetnx(CommandContext& ctx) {
+  if (!pairs_or_reply(ctx)) return;
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr) {
+      ctx.reply.integer(0);
+      return;
+    }
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) ctx.db().set_string(ctx.arg(i), ctx.arg(i + 1), false);
+  ctx.mark_dirty((ctx.argc() - 1) / 2);
+  ctx.reply.integer(1);
+}
+
+bool size_ok_or_reply(CommandContext& ctx, uint64_t size) {
+  if (size > static_cast<uint64_t>(ctx.instance.config.settings().proto_max_bulk_len)) {
+    ctx.reply.error(errors::kStringTooLong);
+    return false;
+  }
+  return true;
+}
+
+// A string entry whose value can grow in place; converts embedded to raw.
+Entry* raw_string_entry(CommandContext& ctx, Entry* entry) {
+  if (entry->storage() == Entry::Storage::kRaw) return entry;
+  return ctx.db().set_raw_string(entry->key(), std::string(entry->string_value()), true);
+}
+
+// APPEND key value
+void append(CommandContext& ctx) {
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) {
+    entry = ctx.db().set_raw_string(ctx.arg(1), std::string(ctx.arg(2)), false);
+  } else {
+    if (!size_ok_or_reply(ctx, entry->string_value().size() + ctx.arg(2).size())) return;
+    entry = raw_string_entry(ctx, entry);
+    entry->raw_string().append(ctx.arg(2));
+  }
+  ctx.mark_dirty();
+  ctx.reply.integer(static_cast<int64_t>(entry->string_value().size()));
+}
+
+// STRLEN key
+void strlen_(CommandContext& ctx) {
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  ctx.reply.integer(entry == nullptr ? 0 : static_cast<int64_t>(entry->string_value().size()));
+}
+
+// GETRANGE key start end
+void getrange(CommandContext& ctx) {
+  int64_t start, end;
+  if (!core::int_or_reply(ctx, ctx.arg(2), start) || !core::int_or_reply(ctx, ctx.arg(3), end)) return;
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  const std::string_view value = entry ? entry->string_value() : std::string_view();
+  const int64_t len = static_cast<int64_t>(value.size());
+  if (start < 0 && end < 0 && start > end) {
+    ctx.reply.bulk("");
+    return;
+  }
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) {
+    ctx.reply.bulk("");
+    return;
+  }
+  ctx.reply.bulk(value.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)));
+}
+
+// SETRANGE key offset value
+void setrange(CommandContext& ctx) {
+  int64_t offset;
+  if (!core::int_or_reply(ctx, ctx.arg(2), offset)) return;
+  if (offset < 0) {
+    ctx.reply.error("ERR offset is out of range");
+    return;
+  }
+  const std::string_view value = ctx.arg(3);
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) {
+    if (value.empty()) {
+      ctx.reply.integer(0);
+      return;
+    }
+    if (!size_ok_or_reply(ctx, static_cast<uint64_t>(offset) + value.size())) return;
+    entry = ctx.db().set_raw_string(ctx.arg(1), std::string(), false);
+  } else {
+    if (value.empty()) {
+      ctx.reply.integer(static_cast<int64_t>(entry->string_value().size()));
+      return;
+    }
+    if (!size_ok_or_reply(ctx, static_cast<uint64_t>(offset) + value.size())) return;
+    entry = raw_string_entry(ctx, entry);
+  }
+  std::string& text = entry->raw_string();
+  const size_t needed = static_cast<size_t>(offset) + value.size();
+  if (text.size() < needed) text.resize(needed, '\0');
+  std::memcpy(text.data() + offset, value.data(), value.size());
+  ctx.mark_dirty();
+  ctx.reply.integer(static_cast<int64_t>(text.size()));
+}
+
+// INCR/DECR/INCRBY/DECRBY share this: the current value must be an integer.
+void increment_by(CommandContext& ctx, int64_t delta) {
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  int64_t current = 0;
+  if (entry != nullptr) {
+    auto parsed = protocol::parse_int64(entry->string_value());
+    if (!parsed) {
+      ctx.reply.error(errors::kNotInteger);
+      return;
+    }
+    current = *parsed;
+  }
+  int64_t result;
+  if (__builtin_add_overflow(current, delta, &result)) {
+    ctx.reply.error(errors::kOverflow);
+    return;
+  }
+  std::string text;
+  protocol::append_int64(text, result);
+  ctx.db().set_string(ctx.arg(1), text, true);
+  ctx.mark_dirty();
+  ctx.reply.integer(result);
+}
+
+// INCR key
+void incr(CommandContext& ctx) { increment_by(ctx, 1); }
+// DECR key
+void decr(CommandContext& ctx) { increment_by(ctx, -1); }
+// INCRBY key increment
+void incrby(CommandContext& ctx) {
+  int64_t delta;
+  if (core::int_or_reply(ctx, ctx.arg(2), delta)) increment_by(ctx, delta);
+}
+// DECRBY key decrement
+void decrby(CommandContext& ctx) {
+  int64_t delta;
+  if (!core::int_or_reply(ctx, ctx.arg(2), delta)) return;
+  if (delta == std::numeric_limits<int64_t>::min()) {
+    ctx.reply.error("ERR decrement would overflow");
+    return;
+  }
+  increment_by(ctx, -delta);
+}
+
+// INCRBYFLOAT key increment
+void incrbyfloat(CommandContext& ctx) {
+  long double delta;
+  if (!core::long_double_or_reply(ctx, ctx.arg(2), delta)) return;
+  Entry* entry;
+  if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
+  long double current = 0;
+  if (entry != nullptr) {
+    auto parsed = protocol::parse_long_double(entry->string_value());
+    if (!parsed) {
+      ctx.reply.error(errors::kNotFloat);
+      return;
+    }
+    current = *parsed;
+  }
+  const long double result = current + delta;
+  if (std::isnan(result) || std::isinf(result)) {
+    ctx.reply.error(errors::kNanOrInfinity);
+    return;
+  }
+  const std::string text = protocol::format_long_double_human(result);
+  ctx.db().set_string(ctx.arg(1), text, true);
+  ctx.mark_dirty();
+  ctx.reply.bulk(text);
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]
+void lcs(CommandContext& ctx) {
+  bool want_len = false, want_idx = false, with_match_len = false;
+  int64_t min_match_len = 0;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    std::string_view opt = ctx.arg(i);
+    if (equals_ci(opt, "IDX")) want_idx = true;
+    else if (equals_ci(opt, "LEN")) want_len = true;
+    else if (equals_ci(opt, "WITHMATCHLEN")) with_match_len = true;
+    else if (equals_ci(opt, "MINMATCHLEN") && i + 1 < ctx.argc()) {
+      if (!core::int_or_reply(ctx, ctx.arg(++i), min_match_len)) return;
+      if (min_match_len < 0) min_match_len = 0;
+    } else {
+      ctx.reply.error(errors::kSyntax);
+      return;
+    }
+  }
+  Entry* a_entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  Entry* b_entry = ctx.db().find(ctx.arg(2), ctx.now_ms());
+  if ((a_entry && !a_entry->is_string()) || (b_entry && !b_entry->is_string())) {
+    ctx.reply.error("ERR The specified keys must contain string values");
+    return;
+  }
+  if (want_idx && want_len) {
+    ctx.reply.error("ERR If you want both the length and indexes, please just use IDX.");
+    return;
+  }
+  const std::string_view a = a_entry ? a_entry->string_value() : std::string_view();
+  const std::string_view b = b_entry ? b_entry->string_value() : std::string_view();
+  const uint64_t cells = (a.size() + 1) * (b.size() + 1);
+  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1 ||
+      cells * sizeof(uint32_t) > static_cast<uint64_t>(ctx.instance.config.settings().proto_max_bulk_len)) {
+    ctx.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    return;
+  }
+  const size_t alen = a.size(), blen = b.size();
+  std::vector<uint32_t> table(cells, 0);
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return table[j + (blen + 1) * i]; };
+  for (size_t i = 1; i <= alen; ++i)
+    for (size_t j = 1; j <= blen; ++j)
+      at(i, j) = a[i - 1] == b[j - 1] ? at(i - 1, j - 1) + 1 : std::max(at(i - 1, j), at(i, j - 1));
+
+  const uint32_t total = at(alen, blen);
+  const bool compute = want_idx || !want_len;
+  std::string result(compute ? total : 0, '\0');
+  size_t matches_mark = 0, match_count = 0;
+  if (want_idx) {
+    ctx.reply.map(2);
+    ctx.reply.bulk("matches");
+    matches_mark = ctx.reply.begin_deferred();
+  }
+  // Walk back from the end, emitting each maximal run of matches as ranges.
+  size_t a_start = alen, a_end = 0, b_start = 0, b_end = 0;
+  size_t i = alen, j = blen, idx = total;
+  while (compute && i > 0 && j > 0) {
+    bool emit = false;
+    if (a[i - 1] == b[j - 1]) {
+      result[idx - 1] = a[i - 1];
+      if (a_start == alen) {
+        a_start = a_end = i - 1;
+        b_start = b_end = j - 1;
+      } else if (a_start == i && b_start == j) {
+        --a_start;
+        --b_start;
+      } else {
+        emit = true;
+      }
+      if (a_start == 0 || b_start == 0) emit = true;
+      --idx;
+      --i;
+      --j;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) --i;
+      else --j;
+      if (a_start != alen) emit = true;
+    }
+    if (emit) {
+      const int64_t match_len = static_cast<int64_t>(a_end - a_start + 1);
+      if (want_idx && (min_match_len == 0 || match_len >= min_match_len)) {
+        ctx.reply.array(with_match_len ? 3 : 2);
+        ctx.reply.array(2);
+        ctx.reply.integer(static_cast<int64_t>(a_start));
+        ctx.reply.integer(static_cast<int64_t>(a_end));
+        ctx.reply.array(2);
+        ctx.reply.integer(static_cast<int64_t>(b_start));
+        ctx.reply.integer(static_cast<int64_t>(b_end));
+        if (with_match_len) ctx.reply.integer(match_len);
+        ++match_count;
+      }
+      a_start = alen;
+    }
+  }
+  if (want_idx) {
+    ctx.reply.end_deferred_array(matches_mark, match_count);
+    ctx.reply.bulk("len");
+    ctx.reply.integer(total);
+  } else if (want_len) {
+    ctx.reply.integer(total);
+  } else {
+    ctx.reply.bulk(result);
+  }
+}
+
+constexpr uint32_t kW = core::kWrite, kR = core::kReadonly, kD = core::kDenyOom, kF = core::kFast;
+
+}  // namespace
+}  // namespace arbor::commands
+
+namespace arbor::core {
+using namespace arbor::commands;
+
+void register_string_commands(CommandTable& t) {
+  const core::KeySpec one{1, 1, 1}, all{1, -1, 1}, pairs{1, -1, 2}, two{1, 2, 1};
+  t.add({"get", 2, kR | kF, one, get, "string", "Returns the string value of a key.", "1.0.0", "O(1)", "key"});
+  t.add({"set", -3, kW | kD, one, set, "string",
+         "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+         "1.0.0", "O(1)",
+         "key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | "
+         "EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]"});
+  t.add({"setnx", 3, kW | kD | kF, one, setnx, "string",
+         "Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)", "key value"});
+  t.add({"setex", 4, kW | kD, one, setex, "string",
+         "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
+         "2.0.0", "O(1)", "key seconds:integer value"});
+  t.add({"psetex", 4, kW | kD, one, psetex, "string",
+         "Sets both string value and expiration time in milliseconds of a key. The key is created if "
+         "it doesn't exist.",
+         "2.6.0", "O(1)", "key milliseconds:integer value"});
+  t.add({"getset", 3, kW | kD | kF, one, getset, "string",
+         "Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)",
+         "key value"});
+  t.add({"getdel", 2, kW | kF, one, getdel, "string",
+         "Returns the string value of a key after deleting the key.", "6.2.0", "O(1)", "key"});
+  t.add({"getex", -2, kW | kF, one, getex, "string",
+         "Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)",
+         "key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | "
+         "PXAT unix-time-milliseconds:unix-time | PERSIST]"});
+  t.add({"mget", -2, kR | kF, all, mget, "string", "Atomically returns the string values of one or more keys.",
+         "1.0.0", "O(N) where N is the number of keys to retrieve.", "key [key ...]"});
+  t.add({"mset", -3, kW | kD, pairs, mset, "string", "Atomically creates or modifies the string values of one or more keys.",
+         "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
+  t.add({"msetnx", -3, kW | kD, pairs, msetnx, "string",
+         "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+         "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
+  t.add({"append", 3, kW | kD | kF, one, append, "string",
+         "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)",
+         "key value"});
+  t.add({"strlen", 2, kR | kF, one, strlen_, "string", "Returns the length of a string value.", "2.2.0", "O(1)",
+         "key"});
+  t.add({"getrange", 4, kR, one, getrange, "string", "Returns a substring of the string stored at a key.",
+         "2.4.0", "O(N) where N is the length of the returned string.", "key start:integer end:integer"});
+  t.add({"substr", 4, kR, one, getrange, "string", "Returns a substring from a string value.", "1.0.0",
+         "O(N) where N is the length of the returned string.", "key start:integer end:integer"});
+  t.add({"setrange", 4, kW | kD, one, setrange, "string",
+         "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
+         "2.2.0", "O(1)", "key offset:integer value"});
+  t.add({"incr", 2, kW | kD | kF, one, incr, "string",
+         "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+         "1.0.0", "O(1)", "key"});
+  t.add({"decr", 2, kW | kD | kF, one, decr, "string",
+         "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+         "1.0.0", "O(1)", "key"});
+  t.add({"incrby", 3, kW | kD | kF, one, incrby, "string",
+         "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+         "1.0.0", "O(1)", "key increment:integer"});
+  t.add({"decrby", 3, kW | kD | kF, one, decrby, "string",
+         "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+         "1.0.0", "O(1)", "key decrement:integer"});
+  t.add({"incrbyfloat", 3, kW | kD | kF, one, incrbyfloat, "string",
+         "Increment the floating point value of a key by a number. Uses 0 as initial value if the key "
+         "doesn't exist.",
+         "2.6.0", "O(1)", "key increment:double"});
+  t.add({"lcs", -3, kR, two, lcs, "string", "Finds the longest common substring.", "7.0.0",
+         "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+         "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]"});
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,91 @@
+// Argument parsing helpers shared by every command family.
+#include "server/core/arguments.h"
+
+#include <cctype>
+#include <string>
+
+#include "protocol/number_format.h"
+
+namespace arbor::core {
+
+bool equals_ci(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+bool int_or_reply(CommandContext& ctx, std::string_view text, int64_t& out, std::string_view error) {
+  auto value = protocol::parse_int64(text);
+  if (!value) {
+    ctx.reply.error(error);
+    return false;
+  }
+  out = *value;
+  return true;
+}
+
+bool int_in_range_or_reply(CommandContext& ctx, std::string_view text, int64_t min, int64_t max,
+                           int64_t& out, std::string_view error) {
+  auto value = protocol::parse_int64(text);
+  if (!value || *value < min || *value > max) {
+    ctx.reply.error(error);
+    return false;
+  }
+  out = *value;
+  return true;
+}
+
+bool double_or_reply(CommandContext& ctx, std::string_view text, double& out, std::string_view error) {
+  auto value = protocol::parse_double(text);
+  if (!value) {
+    ctx.reply.error(error);
+    return false;
+  }
+  out = *value;
+  return true;
+}
+
+bool long_double_or_reply(CommandContext& ctx, std::string_view text, long double& out,
+                          std::string_view error) {
+  auto value = protocol::parse_long_double(text);
+  if (!value) {
+    ctx.reply.error(error);
+    return false;
+  }
+  out = *value;
+  return true;
+}
+
+bool lookup_typed_or_reply(CommandContext& ctx, std::string_view key, keyspace::ValueType type,
+                           keyspace::Entry*& out) {
+  out = ctx.db().find(key, ctx.now_ms());
+  ctx.count_lookup(out != nullptr);
+  if (out != nullptr && out->type() != type) {
+    ctx.reply.error(protocol::errors::kWrongType);
+    return false;
+  }
+  return true;
+}
+
+void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname) {
+  std::string message = "ERR wrong number of arguments for '";
+  message.append(fullname);
+  message.append("' command");
+  reply.error(message);
+}
+
+void reply_unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
+                              std::string_view subcommand) {
+  std::string upper(command);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string message = "ERR unknown subcommand '";
+  message.append(subcommand.substr(0, 128));
+  message.append("'. Try ");
+  message.append(upper);
+  message.append(" HELP.");
+  reply.error(message);
+}
+
+}  // namespace arbor::core

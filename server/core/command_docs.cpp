@@ -1,0 +1,539 @@
+// COMMAND INFO and COMMAND DOCS rendering, and the syntax-line parser that
+// turns a row's "key value [NX | XX]" into Redis's argument tree. Reply shapes
+// follow Redis 7.0.15 byte for byte where the row has the data, because
+// redis-cli walks COMMAND DOCS with assert() and aborts on surprises.
+#include "server/core/command_docs.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <utility>
+
+namespace arbor::core {
+namespace {
+
+// ---- Syntax lines -----------------------------------------------------------
+
+enum class NodeKind : uint8_t { kWord, kToken, kGroup, kEllipsis };
+
+// The raw tree of a syntax line, before it becomes ArgDocs.
+struct Node {
+  NodeKind kind = NodeKind::kWord;
+  std::string text;  // word name or token text
+  std::string type;  // word type
+  bool optional = false;                 // group: [ ] rather than ( )
+  std::vector<std::vector<Node>> alts;   // group: alternatives, each a sequence
+};
+
+using Seq = std::vector<Node>;
+
+bool same_node(const Node& a, const Node& b);
+
+bool same_seq(const Node* a, const Node* b, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (!same_node(a[i], b[i])) return false;
+  return true;
+}
+
+bool same_node(const Node& a, const Node& b) {
+  if (a.kind != b.kind || a.text != b.text || a.type != b.type || a.optional != b.optional ||
+      a.alts.size() != b.alts.size())
+    return false;
+  for (size_t i = 0; i < a.alts.size(); ++i)
+    if (a.alts[i].size() != b.alts[i].size() || !same_seq(a.alts[i].data(), b.alts[i].data(), a.alts[i].size()))
+      return false;
+  return true;
+}
+
+// `node` is "[x y ...]" repeating the n nodes at `items`.
+bool repeats(const Node& node, const Node* items, size_t n) {
+  if (node.kind != NodeKind::kGroup || !node.optional || node.alts.size() != 1) return false;
+  const Seq& alt = node.alts[0];
+  return alt.size() == n + 1 && alt.back().kind == NodeKind::kEllipsis && same_seq(alt.data(), items, n);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool has_lower(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+}
+
+bool has_upper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+}
+
+constexpr std::array<std::string_view, 6> kValueTypes = {"key", "string", "integer", "double", "pattern",
+                                                         "unix-time"};
+
+bool contains(std::initializer_list<std::string_view> set, std::string_view s) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+// The word a member answers to: its token if it has one ("ex"), else its name.
+std::string member_key(const ArgDoc& arg) { return arg.token.empty() ? arg.name : lower(arg.token); }
+
+// Redis's names for the groups every family repeats; see the header.
+std::string oneof_name(const std::vector<ArgDoc>& members, const std::string& token) {
+  bool all_conditions = true, any_expiry = false;
+  std::vector<std::string> keys;
+  for (const ArgDoc& m : members) {
+    keys.push_back(member_key(m));
+    all_conditions = all_conditions && contains({"nx", "xx", "gt", "lt"}, keys.back());
+    any_expiry = any_expiry || contains({"ex", "px", "exat", "pxat", "keepttl", "persist"}, keys.back());
+  }
+  if (all_conditions) return "condition";
+  if (any_expiry) return "expiration";
+  if (keys == std::vector<std::string>{"before", "after"}) return "where";
+  return token.empty() ? "arg" : lower(token);
+}
+
+ArgDoc make_block(std::vector<ArgDoc> args, std::string token) {
+  ArgDoc block;
+  block.type = "block";
+  // Redis 7.0 names small blocks after their members ("field_value",
+  // "offset_count"), bigger ones generically ("arguments").
+  const bool simple = args.size() <= 3 && std::none_of(args.begin(), args.end(), [](const ArgDoc& a) {
+                        return a.type == "oneof" || a.type == "block";
+                      });
+  if (simple) {
+    for (const ArgDoc& a : args) block.name += (block.name.empty() ? "" : "_") + member_key(a);
+  } else {
+    block.name = token.empty() ? "arguments" : lower(token);
+  }
+  block.token = std::move(token);
+  block.arguments = std::move(args);
+  return block;
+}
+
+class SyntaxParser {
+ public:
+  explicit SyntaxParser(std::string_view syntax) : syntax_(syntax) { lex(); }
+
+  std::vector<ArgDoc> parse() {
+    std::vector<Seq> alts = parse_alts('\0');
+    if (alts.size() == 1) return convert_seq(alts[0]);
+    return {convert_group(alts, false)};
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Lexeme {
+    std::string_view text;
+    size_t offset;
+  };
+
+  static bool is_special(char c) { return c == '[' || c == ']' || c == '(' || c == ')' || c == '|'; }
+
+  void lex() {
+    size_t i = 0;
+    while (i < syntax_.size()) {
+      const char c = syntax_[i];
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+      } else if (is_special(c)) {
+        lexemes_.push_back({syntax_.substr(i, 1), i});
+        ++i;
+      } else {
+        const size_t start = i;
+        while (i < syntax_.size() && !std::isspace(static_cast<unsigned char>(syntax_[i])) && !is_special(syntax_[i]))
+          ++i;
+        lexemes_.push_back({syntax_.substr(start, i - start), start});
+      }
+    }
+  }
+
+  void fail(const std::string& message, size_t offset) {
+    if (error_.empty()) error_ = message + " at offset " + std::to_string(offset);
+  }
+
+  Node make_word(Lexeme lexeme) {
+    Node node;
+    const std::string_view word = lexeme.text;
+    if (!has_lower(word)) {
+      node.kind = NodeKind::kToken;
+      node.text = std::string(word);
+      return node;
+    }
+    node.text = std::string(word);
+    // "seconds:integer" sets a type; "ip:port" is a name that holds a colon.
+    const size_t colon = word.rfind(':');
+    if (colon != std::string_view::npos &&
+        std::find(kValueTypes.begin(), kValueTypes.end(), word.substr(colon + 1)) != kValueTypes.end()) {
+      node.text = std::string(word.substr(0, colon));
+      node.type = std::string(word.substr(colon + 1));
+      if (node.text.empty()) fail("argument without a name", lexeme.offset);
+    }
+    if (has_upper(node.text)) fail("argument name '" + node.text + "' mixes cases", lexeme.offset);
+    if (node.type.empty()) node.type = node.text == "key" ? "key" : "string";
+    return node;
+  }
+
+  // Reads alternatives up to `closer` (or the end for '\0'), consuming it.
+  std::vector<Seq> parse_alts(char closer) {
+    std::vector<Seq> alts(1);
+    const size_t opened_at = pos_ == 0 ? 0 : lexemes_[pos_ - 1].offset;
+    bool closed = closer == '\0';
+    while (pos_ < lexemes_.size()) {
+      const Lexeme lexeme = lexemes_[pos_++];
+      const std::string_view t = lexeme.text;
+      if (t == "]" || t == ")") {
+        if (closer == '\0' || t[0] != closer) fail("unexpected '" + std::string(t) + "'", lexeme.offset);
+        closed = true;
+        break;
+      }
+      if (t == "|") {
+        if (alts.back().empty()) fail("empty alternative", lexeme.offset);
+        alts.emplace_back();
+      } else if (t == "[" || t == "(") {
+        Node group;
+        group.kind = NodeKind::kGroup;
+        group.optional = t == "[";
+        group.alts = parse_alts(t == "[" ? ']' : ')');
+        alts.back().push_back(std::move(group));
+      } else if (t == "...") {
+        if (alts.back().empty()) fail("'...' follows nothing", lexeme.offset);
+        alts.back().push_back(Node{NodeKind::kEllipsis, "...", "", false, {}});
+      } else {
+        alts.back().push_back(make_word(lexeme));
+      }
+    }
+    if (!closed) fail(std::string("missing '") + closer + "'", opened_at);
+    if (alts.back().empty() && (closer != '\0' || alts.size() > 1))
+      fail("empty group or alternative", pos_ == 0 ? 0 : lexemes_[pos_ - 1].offset);
+    return alts;
+  }
+
+  static ArgDoc word_arg(const Node& node) {
+    ArgDoc arg;
+    arg.name = node.text;
+    arg.type = node.type;
+    arg.display_text = node.text;
+    if (node.type == "key") arg.key_spec_index = 0;  // the row has one key spec
+    return arg;
+  }
+
+  std::vector<ArgDoc> convert_seq(const Seq& items) {
+    std::vector<ArgDoc> out;
+    const size_t n = items.size();
+    size_t i = 0;
+    while (i < n) {
+      // "x [x ...]" and "field value [field value ...]": the span [i, j)
+      // repeated by the optional group at j.
+      size_t j = i + 1;
+      while (j < n && !repeats(items[j], &items[i], j - i)) ++j;
+      if (j < n) {
+        std::vector<ArgDoc> span = convert_seq(Seq(items.begin() + static_cast<long>(i), items.begin() + static_cast<long>(j)));
+        ArgDoc arg = span.size() == 1 ? std::move(span[0]) : make_block(std::move(span), "");
+        arg.multiple = true;
+        arg.multiple_token = !arg.token.empty() && items[i].kind == NodeKind::kToken;
+        out.push_back(std::move(arg));
+        i = j + 1;
+        continue;
+      }
+      const Node& node = items[i];
+      switch (node.kind) {
+        case NodeKind::kEllipsis:
+          if (!out.empty()) out.back().multiple = true;
+          ++i;
+          continue;
+        case NodeKind::kWord:
+          out.push_back(word_arg(node));
+          ++i;
+          continue;
+        case NodeKind::kGroup:
+          out.push_back(convert_group(node.alts, node.optional));
+          ++i;
+          continue;
+        case NodeKind::kToken:
+          break;
+      }
+      ArgDoc arg;
+      if (i + 1 < n && items[i + 1].kind == NodeKind::kWord) {
+        arg = word_arg(items[i + 1]);
+        arg.token = node.text;
+        i += 2;
+        if (i < n && repeats(items[i], &items[i - 1], 1)) {  // TOKEN value [value ...]
+          arg.multiple = true;
+          ++i;
+        }
+      } else if (i + 1 < n && items[i + 1].kind == NodeKind::kGroup && !items[i + 1].optional) {
+        arg = convert_group(items[i + 1].alts, false);  // TOKEN (a | b)
+        if (!arg.token.empty()) arg = make_block({std::move(arg)}, "");
+        arg.token = node.text;
+        if (arg.type == "oneof") arg.name = oneof_name(arg.arguments, arg.token);
+        i += 2;
+      } else {
+        arg.name = lower(node.text);
+        arg.type = "pure-token";
+        arg.token = node.text;
+        ++i;
+      }
+      out.push_back(std::move(arg));
+    }
+    return out;
+  }
+
+  ArgDoc convert_group(const std::vector<Seq>& alts, bool optional) {
+    ArgDoc result;
+    if (alts.size() > 1) {
+      std::vector<Seq> members = alts;
+      std::string token;
+      // "[TYPE NORMAL | MASTER | REPLICA]": the first alternative's leading
+      // token prefixes the whole one-of.
+      const bool prefixed = alts[0].size() == 2 && alts[0][0].kind == NodeKind::kToken &&
+                            alts[0][1].kind == NodeKind::kToken &&
+                            std::all_of(alts.begin() + 1, alts.end(), [](const Seq& a) { return a.size() == 1; });
+      if (prefixed) {
+        token = alts[0][0].text;
+        members[0].erase(members[0].begin());
+      }
+      result.type = "oneof";
+      for (const Seq& member : members) {
+        std::vector<ArgDoc> args = convert_seq(member);
+        if (args.empty()) continue;
+        result.arguments.push_back(args.size() == 1 ? std::move(args[0]) : make_block(std::move(args), ""));
+      }
+      result.name = oneof_name(result.arguments, token);
+      result.token = std::move(token);
+    } else {
+      const Seq& items = alts[0];
+      std::vector<ArgDoc> args = convert_seq(items);
+      if (args.size() == 1) {
+        result = std::move(args[0]);
+      } else {
+        // "[AUTH username password]": the leading token belongs to the block.
+        std::string token;
+        if (!items.empty() && items[0].kind == NodeKind::kToken && !args.empty() &&
+            args[0].type != "pure-token" && !args[0].multiple && args[0].token == items[0].text)
+          token = std::exchange(args[0].token, "");
+        result = make_block(std::move(args), std::move(token));
+      }
+    }
+    result.optional = result.optional || optional;
+    return result;
+  }
+
+  std::string_view syntax_;
+  std::vector<Lexeme> lexemes_;
+  size_t pos_ = 0;
+  std::string error_;
+};
+
+// ---- COMMAND INFO -----------------------------------------------------------
+
+// Flag names in the order Redis 7.0's addReplyFlagsForCommand lists them.
+// may_replicate and sentinel are hidden there too; kRandom becomes a tip.
+constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
+    {kWrite, "write"},          {kReadonly, "readonly"},
+    {kDenyOom, "denyoom"},      {kAdmin, "admin"},
+    {kPubsub, "pubsub"},        {kNoscript, "noscript"},
+    {kBlocking, "blocking"},    {kLoading, "loading"},
+    {kStale, "stale"},          {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"}, {kFast, "fast"},
+    {kNoAuth, "no_auth"},       {kNoMandatoryKeys, "no_mandatory_keys"},
+    {kNoMulti, "no_multi"},     {kAllowBusy, "allow_busy"},
+};
+
+// Redis 7.0's ACL category order (acl.c ACLCommandCategories).
+constexpr std::string_view kCategoryOrder[] = {
+    "keyspace", "read",  "write", "set",      "sortedset", "list",       "hash",
+    "string",   "bitmap", "hyperloglog", "geo", "stream",  "pubsub",     "admin",
+    "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting",
+};
+
+std::string_view group_category(std::string_view group) {
+  static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
+      {"generic", "keyspace"},   {"string", "string"},         {"list", "list"},
+      {"set", "set"},            {"sorted-set", "sortedset"},  {"hash", "hash"},
+      {"bitmap", "bitmap"},      {"hyperloglog", "hyperloglog"}, {"geo", "geo"},
+      {"stream", "stream"},      {"pubsub", "pubsub"},         {"connection", "connection"},
+      {"transactions", "transaction"}, {"scripting", "scripting"},
+  };
+  for (const auto& [g, category] : kMap)
+    if (g == group) return category;
+  return {};
+}
+
+std::string_view group_of(const Command& command) {
+  if (!command.spec.group.empty() || command.parent == nullptr) return command.spec.group;
+  return command.parent->spec.group;
+}
+
+bool has_key_spec(const Command& command) { return command.spec.keys.first > 0; }
+
+// The legacy (first, last, step) triple and the range key spec both come from
+// the row; Redis stores lastkey relative to the first key when it is positive.
+int relative_last(const KeySpec& keys) { return keys.last >= 0 ? keys.last - keys.first : keys.last; }
+
+void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
+  if (!has_key_spec(command)) {
+    reply.set(0);
+    return;
+  }
+  const KeySpec& keys = command.spec.keys;
+  reply.set(1);
+  reply.map(3);
+  reply.bulk("flags");
+  const auto flags = key_spec_flags(command);
+  reply.set(flags.size());
+  for (std::string_view flag : flags) reply.simple(flag);
+  reply.bulk("begin_search");
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("index");
+  reply.bulk("spec");
+  reply.map(1);
+  reply.bulk("index");
+  reply.integer(keys.first);
+  reply.bulk("find_keys");
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("range");
+  reply.bulk("spec");
+  reply.map(3);
+  reply.bulk("lastkey");
+  reply.integer(relative_last(keys));
+  reply.bulk("keystep");
+  reply.integer(keys.step);
+  reply.bulk("limit");
+  reply.integer(0);
+}
+
+// ---- COMMAND DOCS -----------------------------------------------------------
+
+void write_arg(protocol::ReplyWriter& reply, const ArgDoc& arg, bool key_spec) {
+  const bool with_index = key_spec && arg.key_spec_index >= 0;
+  const size_t flag_count = size_t{arg.optional} + arg.multiple + arg.multiple_token;
+  const bool nested = arg.type == "oneof" || arg.type == "block";
+  reply.map(2 + size_t{with_index} + !arg.token.empty() + (flag_count > 0) + nested);
+  reply.bulk("name");
+  reply.bulk(arg.name);
+  reply.bulk("type");
+  reply.bulk(arg.type);
+  if (with_index) {
+    reply.bulk("key_spec_index");
+    reply.integer(arg.key_spec_index);
+  }
+  if (!arg.token.empty()) {
+    reply.bulk("token");
+    reply.bulk(arg.token);
+  }
+  if (flag_count > 0) {
+    reply.bulk("flags");
+    reply.set(flag_count);
+    if (arg.optional) reply.simple("optional");
+    if (arg.multiple) reply.simple("multiple");
+    if (arg.multiple_token) reply.simple("multiple_token");
+  }
+  // redis-cli dereferences "arguments" of every oneof/block: always send it.
+  if (nested) {
+    reply.bulk("arguments");
+    reply.array(arg.arguments.size());
+    for (const ArgDoc& sub : arg.arguments) write_arg(reply, sub, key_spec);
+  }
+}
+
+}  // namespace
+
+std::vector<ArgDoc> parse_syntax(std::string_view syntax) { return SyntaxParser(syntax).parse(); }
+
+std::string syntax_error(std::string_view syntax) {
+  SyntaxParser parser(syntax);
+  parser.parse();
+  return parser.error();
+}
+
+std::vector<std::string_view> acl_categories(const Command& command) {
+  const uint32_t f = command.spec.flags;
+  std::vector<std::string_view> wanted;
+  // A container's own row carries no data-type category (Redis: "client" is
+  // just @slow), its subcommands do.
+  if (!command.has_subcommands()) {
+    const std::string_view group = group_category(group_of(command));
+    if (!group.empty()) wanted.push_back(group);
+  }
+  if (f & kReadonly) wanted.push_back("read");
+  if (f & kWrite) wanted.push_back("write");
+  if (f & kPubsub) wanted.push_back("pubsub");
+  if (f & kAdmin) wanted.insert(wanted.end(), {"admin", "dangerous"});
+  wanted.push_back((f & kFast) ? "fast" : "slow");
+  if (f & kBlocking) wanted.push_back("blocking");
+  std::vector<std::string_view> out;
+  for (std::string_view category : kCategoryOrder)
+    if (std::find(wanted.begin(), wanted.end(), category) != wanted.end()) out.push_back(category);
+  return out;
+}
+
+std::vector<std::string_view> key_spec_flags(const Command& command) {
+  if (command.spec.flags & kWrite) return {"RW", "update"};
+  return {"RO", "access"};
+}
+
+void write_command_info(protocol::ReplyWriter& reply, const Command& command) {
+  const CommandSpec& spec = command.spec;
+  reply.array(10);
+  reply.bulk(command.fullname);
+  reply.integer(spec.arity);
+
+  size_t flag_count = 0;
+  for (const auto& [bit, name] : kFlagNames) flag_count += (spec.flags & bit) != 0;
+  reply.set(flag_count);
+  for (const auto& [bit, name] : kFlagNames)
+    if (spec.flags & bit) reply.simple(name);
+
+  const bool keyed = has_key_spec(command);
+  reply.integer(keyed ? spec.keys.first : 0);
+  reply.integer(keyed ? spec.keys.last : 0);
+  reply.integer(keyed ? spec.keys.step : 0);
+
+  const auto categories = acl_categories(command);
+  reply.set(categories.size());
+  for (std::string_view category : categories) reply.simple("@" + std::string(category));
+
+  const bool random = (spec.flags & kRandom) != 0;
+  reply.set(random ? 1 : 0);
+  if (random) reply.bulk("nondeterministic_output");
+
+  write_key_specs(reply, command);
+
+  // Redis sends an empty set when there are no subcommands, an array otherwise.
+  if (!command.has_subcommands()) {
+    reply.set(0);
+    return;
+  }
+  reply.array(command.subcommands.size());
+  for (const auto& sub : command.subcommands) write_command_info(reply, *sub);
+}
+
+void write_command_docs(protocol::ReplyWriter& reply, const Command& command) {
+  const CommandSpec& spec = command.spec;
+  const std::vector<ArgDoc> args = parse_syntax(spec.syntax);
+  reply.bulk(command.fullname);
+  reply.map(4 + size_t{!args.empty()} + size_t{command.has_subcommands()});
+  // redis-cli asserts summary, since and group are bulk strings: always send them.
+  reply.bulk("summary");
+  reply.bulk(spec.summary);
+  reply.bulk("since");
+  reply.bulk(spec.since);
+  reply.bulk("group");
+  reply.bulk(group_of(command));
+  reply.bulk("complexity");
+  reply.bulk(spec.complexity);
+  if (!args.empty()) {
+    reply.bulk("arguments");
+    reply.array(args.size());
+    for (const ArgDoc& arg : args) write_arg(reply, arg, has_key_spec(command));
+  }
+  if (command.has_subcommands()) {
+    reply.bulk("subcommands");
+    reply.map(command.subcommands.size());
+    for (const auto& sub : command.subcommands) write_command_docs(reply, *sub);
+  }
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,72 @@
+// CommandTable: registration and case-insensitive lookup.
+#include "server/core/command_table.h"
+
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace arbor::core {
+namespace {
+
+std::string lower(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::unique_ptr<Command> make_command(CommandSpec spec, Command* parent) {
+  auto command = std::make_unique<Command>();
+  command->parent = parent;
+  command->fullname = parent ? parent->fullname + "|" + lower(spec.name) : lower(spec.name);
+  for (CommandSpec& sub : spec.subcommands)
+    command->subcommands.push_back(make_command(std::move(sub), command.get()));
+  spec.subcommands.clear();
+  command->spec = std::move(spec);
+  return command;
+}
+
+// Lower-cases into a stack buffer: lookups on the request path allocate nothing.
+template <typename Map>
+Command* lookup(const Map& map, std::string_view name) {
+  std::array<char, 64> buffer;
+  if (name.size() > buffer.size()) return nullptr;  // no command name is that long
+  for (size_t i = 0; i < name.size(); ++i)
+    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  auto it = map.find(std::string_view(buffer.data(), name.size()));
+  return it == map.end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+void CommandTable::add(CommandSpec spec) {
+  std::string name = lower(spec.name);
+  if (by_name_.count(name) != 0) throw std::logic_error("duplicate command " + name);
+  auto command = make_command(std::move(spec), nullptr);
+  Command* raw = command.get();
+  commands_.push_back(std::move(command));
+  ordered_.push_back(raw);
+  by_name_.emplace(std::move(name), raw);
+}
+
+Command* CommandTable::find(std::string_view name) const { return lookup(by_name_, name); }
+
+Command* CommandTable::find_subcommand(const Command& parent, std::string_view name) const {
+  std::array<char, 64> buffer;
+  if (name.size() > buffer.size()) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i)
+    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  const std::string_view key(buffer.data(), name.size());
+  for (const auto& sub : parent.subcommands)
+    if (sub->spec.name == key) return sub.get();
+  return nullptr;
+}
+
+void CommandTable::reset_stats() {
+  auto reset = [](Command& c) { c.calls = c.usec = c.rejected_calls = c.failed_calls = 0; };
+  for (auto& command : commands_) {
+    reset(*command);
+    for (auto& sub : command->subcommands) reset(*sub);
+  }
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,115 @@
+// The command table: one row per command (name, arity, flags, key positions,
+// handler, docs), registered per family by explicit register_<family>_commands
+// calls. COMMAND, COMMAND INFO/DOCS and (later) ACL categories and propagation
+// derive from the row; nothing registers itself statically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace arbor::core {
+
+class CommandContext;
+using Handler = void (*)(CommandContext&);
+
+// Flags as Redis's CMD_* (server.h), named for what they allow.
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,            // may modify the keyspace
+  kReadonly = 1u << 1,         // reads data
+  kDenyOom = 1u << 2,          // may grow memory
+  kAdmin = 1u << 3,
+  kPubsub = 1u << 4,
+  kNoscript = 1u << 5,
+  kBlocking = 1u << 6,
+  kLoading = 1u << 7,          // allowed while the dataset is loading
+  kStale = 1u << 8,            // allowed on a replica with stale data
+  kSkipMonitor = 1u << 9,
+  kFast = 1u << 10,
+  kNoAuth = 1u << 11,          // allowed before AUTH
+  kMayReplicate = 1u << 12,
+  kSentinel = 1u << 13,
+  kNoMulti = 1u << 14,
+  kAllowBusy = 1u << 15,
+  kSkipSlowlog = 1u << 16,
+  kNoMandatoryKeys = 1u << 17,
+  kRandom = 1u << 18,          // nondeterministic output (reported as a tip)
+  kAllowedInSubscribe = 1u << 19,
+  kTouchesArbitraryKeys = 1u << 20,
+};
+
+struct KeySpec {
+  int first = 0;  // 0 = no keys
+  int last = 0;   // negative counts from the end
+  int step = 0;
+};
+
+struct CommandSpec {
+  std::string_view name;      // lower case; "client|setname" for subcommands
+  int arity = 0;              // Redis convention: negative = at least -arity
+  uint32_t flags = 0;
+  KeySpec keys{};
+  Handler handler = nullptr;
+  // Docs, as Redis's command JSON files: group ("string", "generic",
+  // "connection", "server", ...), one-line summary, version introduced,
+  // complexity, and the syntax line after the command name, written in the
+  // small grammar command_docs.h parses ("key value [NX | XX] [GET]").
+  std::string_view group;
+  std::string_view summary;
+  std::string_view since = "1.0.0";
+  std::string_view complexity = "O(1)";
+  std::string_view syntax;
+  std::vector<CommandSpec> subcommands{};  // container commands: CLIENT, CONFIG ...
+};
+
+// A registered command: its spec plus live statistics (INFO commandstats).
+struct Command {
+  CommandSpec spec;
+  std::string fullname;  // "get", "client|setname"
+  Command* parent = nullptr;
+  std::vector<std::unique_ptr<Command>> subcommands;
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+
+  bool has_subcommands() const { return !subcommands.empty(); }
+  bool arity_ok(size_t argc) const {
+    const int a = spec.arity;
+    return a >= 0 ? argc == static_cast<size_t>(a) : argc >= static_cast<size_t>(-a);
+  }
+};
+
+class CommandTable {
+ public:
+  void add(CommandSpec spec);
+  // Case-insensitive, no allocation for names up to 64 bytes.
+  Command* find(std::string_view name) const;
+  Command* find_subcommand(const Command& parent, std::string_view name) const;
+  const std::vector<Command*>& all() const { return ordered_; }
+  void reset_stats();
+
+ private:
+  std::vector<std::unique_ptr<Command>> commands_;
+  std::vector<Command*> ordered_;
+  // Lower-case names; transparent hashing so string_view lookups don't allocate.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Command*, NameHash, std::equal_to<>> by_name_;
+};
+
+// The families; each lives in server/commands/<family>.cpp.
+void register_connection_commands(CommandTable& table);
+void register_server_commands(CommandTable& table);
+void register_key_commands(CommandTable& table);
+void register_expire_commands(CommandTable& table);
+void register_string_commands(CommandTable& table);
+void register_note_commands(CommandTable& table);
+void register_all_commands(CommandTable& table);
+
+}  // namespace arbor::core

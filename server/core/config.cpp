@@ -1,0 +1,305 @@
+// Config: the parameter rows, redis.conf parsing and `--name value` flags.
+#include "server/core/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+#include "protocol/number_format.h"
+#include "protocol/request_parser.h"
+#include "server/core/glob.h"
+
+namespace arbor::core {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+using Getter = std::function<std::string(const Settings&)>;
+using Setter = std::function<std::optional<std::string>(Settings&, std::string_view)>;
+
+Setter int_setter(int64_t Settings::*field, int64_t min, int64_t max) {
+  return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
+    auto value = protocol::parse_int64(v);
+    if (!value) return "argument couldn't be parsed into an integer";
+    if (*value < min || *value > max)
+      return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) +
+             " inclusive";
+    s.*field = *value;
+    return std::nullopt;
+  };
+}
+
+Setter memory_setter(int64_t Settings::*field, int64_t min) {
+  return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
+    auto value = parse_memory(v);
+    if (!value) return "argument must be a memory value";
+    if (*value < min) return "argument must be a memory value >= " + std::to_string(min);
+    s.*field = *value;
+    return std::nullopt;
+  };
+}
+
+Setter bool_setter(bool Settings::*field) {
+  return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
+    const std::string value = lower(v);
+    if (value == "yes") s.*field = true;
+    else if (value == "no") s.*field = false;
+    else return "argument must be 'yes' or 'no'";
+    return std::nullopt;
+  };
+}
+
+Setter string_setter(std::string Settings::*field) {
+  return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
+    s.*field = std::string(v);
+    return std::nullopt;
+  };
+}
+
+Getter int_getter(int64_t Settings::*field) {
+  return [=](const Settings& s) { return std::to_string(s.*field); };
+}
+Getter bool_getter(bool Settings::*field) {
+  return [=](const Settings& s) { return std::string(s.*field ? "yes" : "no"); };
+}
+Getter string_getter(std::string Settings::*field) {
+  return [=](const Settings& s) { return s.*field; };
+}
+
+// "save" takes pairs of "<seconds> <changes>" or "" to disable.
+std::optional<std::string> validate_save(std::string_view value) {
+  std::istringstream in{std::string(value)};
+  std::string a, b;
+  int count = 0;
+  while (in >> a) {
+    if (!(in >> b)) return "Invalid save parameters";
+    auto seconds = protocol::parse_int64(a), changes = protocol::parse_int64(b);
+    if (!seconds || !changes || *seconds < 0 || *changes < 0) return "Invalid save parameters";
+    ++count;
+  }
+  (void)count;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_memory(std::string_view text) {
+  std::string value = lower(text);
+  int64_t unit = 1;
+  auto strip = [&](std::string_view suffix, int64_t factor) {
+    if (value.size() > suffix.size() && value.ends_with(suffix)) {
+      value.resize(value.size() - suffix.size());
+      unit = factor;
+      return true;
+    }
+    return false;
+  };
+  strip("gb", 1024LL * 1024 * 1024) || strip("mb", 1024LL * 1024) || strip("kb", 1024) ||
+      strip("g", 1000LL * 1000 * 1000) || strip("m", 1000LL * 1000) || strip("k", 1000) ||
+      strip("b", 1);
+  auto number = protocol::parse_int64(value);
+  if (!number || *number < 0 || *number > INT64_MAX / unit) return std::nullopt;
+  return *number * unit;
+}
+
+Config::Config() {
+  auto add = [this](std::string name, bool mut, Getter get, Setter set, std::string alias = "") {
+    params_.push_back(Param{std::move(name), std::move(alias), mut, std::move(get), std::move(set)});
+  };
+  add("port", false, [](const Settings& s) { return std::to_string(s.port); },
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        auto value = protocol::parse_int64(v);
+        if (!value || *value < 0 || *value > 65535) return "argument must be between 0 and 65535 inclusive";
+        s.port = static_cast<int>(*value);
+        return std::nullopt;
+      });
+  add("bind", false,
+      [](const Settings& s) {
+        std::string out;
+        for (const auto& b : s.bind) out += (out.empty() ? "" : " ") + b;
+        return out;
+      },
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        std::vector<std::string> addresses;
+        if (!protocol::split_inline_args(v, addresses)) return "Invalid bind address";
+        if (addresses.size() > 16) return "Too many bind addresses specified.";
+        s.bind = std::move(addresses);
+        return std::nullopt;
+      });
+  add("protected-mode", true, bool_getter(&Settings::protected_mode), bool_setter(&Settings::protected_mode));
+  add("requirepass", true, string_getter(&Settings::requirepass), string_setter(&Settings::requirepass));
+  add("maxclients", true, int_getter(&Settings::maxclients), int_setter(&Settings::maxclients, 1, 1000000));
+  add("timeout", true, int_getter(&Settings::timeout), int_setter(&Settings::timeout, 0, INT32_MAX));
+  add("loglevel", true, string_getter(&Settings::loglevel),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        const std::string level = lower(v);
+        if (level != "debug" && level != "verbose" && level != "notice" && level != "warning" &&
+            level != "nothing")
+          return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing";
+        s.loglevel = level;
+        return std::nullopt;
+      });
+  add("logfile", false, string_getter(&Settings::logfile), string_setter(&Settings::logfile));
+  add("databases", false, int_getter(&Settings::databases), int_setter(&Settings::databases, 1, INT32_MAX));
+  add("dir", true, string_getter(&Settings::dir), string_setter(&Settings::dir));
+  add("dbfilename", true, string_getter(&Settings::dbfilename),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        if (v.find('/') != std::string_view::npos) return "dbfilename can't be a path, just a filename";
+        s.dbfilename = std::string(v);
+        return std::nullopt;
+      });
+  add("proto-max-bulk-len", true, int_getter(&Settings::proto_max_bulk_len),
+      memory_setter(&Settings::proto_max_bulk_len, 1024 * 1024));
+  add("client-query-buffer-limit", true, int_getter(&Settings::client_query_buffer_limit),
+      memory_setter(&Settings::client_query_buffer_limit, 1024 * 1024));
+  add("hz", true, int_getter(&Settings::hz), [](Settings& s, std::string_view v) -> std::optional<std::string> {
+    auto value = protocol::parse_int64(v);
+    if (!value) return "argument couldn't be parsed into an integer";
+    // Redis clamps hz to [1, 500] rather than refusing.
+    s.hz = std::clamp<int64_t>(*value, 1, 500);
+    return std::nullopt;
+  });
+  add("save", true, string_getter(&Settings::save),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        if (auto error = validate_save(v)) return error;
+        s.save = std::string(v);
+        return std::nullopt;
+      });
+  add("appendonly", true, bool_getter(&Settings::appendonly),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        if (lower(v) == "yes") return "appendonly is not supported by arbor (use replicas and snapshots)";
+        if (lower(v) != "no") return "argument must be 'yes' or 'no'";
+        s.appendonly = false;
+        return std::nullopt;
+      });
+  add("tcp-backlog", false, int_getter(&Settings::tcp_backlog), int_setter(&Settings::tcp_backlog, 0, INT32_MAX));
+  add("tcp-keepalive", true, int_getter(&Settings::tcp_keepalive),
+      int_setter(&Settings::tcp_keepalive, 0, INT32_MAX));
+  add("daemonize", false, string_getter(&Settings::daemonize),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        if (lower(v) == "yes") return "daemonize is not supported; run arbor under a supervisor";
+        s.daemonize = "no";
+        return std::nullopt;
+      });
+  add("pidfile", false, string_getter(&Settings::pidfile), string_setter(&Settings::pidfile));
+  add("announce-port-file", false, bool_getter(&Settings::announce_port_file),
+      bool_setter(&Settings::announce_port_file));
+}
+
+const Config::Param* Config::find(std::string_view name) const {
+  const std::string key = lower(name);
+  for (const Param& p : params_)
+    if (p.name == key || (!p.alias.empty() && p.alias == key)) return &p;
+  return nullptr;
+}
+
+bool Config::is_known(std::string_view name) const { return find(name) != nullptr; }
+
+std::vector<std::pair<std::string, std::string>> Config::get(
+    const std::vector<std::string_view>& patterns) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Param& p : params_) {
+    for (std::string_view pattern : patterns) {
+      if (glob_match(pattern, p.name, true)) {
+        out.emplace_back(p.name, p.get(settings_));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Config::set(std::string_view name, std::string_view value, bool at_startup) {
+  const Param* p = find(name);
+  if (p == nullptr) return "Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
+  if (!at_startup && !p->mutable_at_runtime) return "can't set immutable config";
+  if (auto error = p->set(settings_, value)) return error;
+  if (apply_hook_) apply_hook_(p->name);
+  return std::nullopt;
+}
+
+std::optional<std::string> Config::load_text(std::string_view text, std::string_view origin) {
+  size_t line_number = 0;
+  bool save_seen = false;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') {
+      if (end == text.size()) break;
+      continue;
+    }
+    auto fatal = [&](std::string_view reason) {
+      return "\n*** FATAL CONFIG FILE ERROR (arbor) ***\nReading the configuration file (" +
+             std::string(origin) + "), at line " + std::to_string(line_number) + "\n>>> '" +
+             std::string(line) + "'\n" + std::string(reason);
+    };
+    std::vector<std::string> words;
+    if (!protocol::split_inline_args(line, words)) return fatal("Unbalanced quotes in configuration line");
+    if (words.empty()) continue;
+    const std::string name = lower(words[0]);
+    std::string value;
+    for (size_t i = 1; i < words.size(); ++i) value += (i > 1 ? " " : "") + words[i];
+    if (name == "save" && save_seen && !value.empty()) {
+      value = settings_.save + " " + value;  // successive save lines accumulate
+    }
+    if (name == "save") save_seen = true;
+    if (!is_known(name)) return fatal("Bad directive or wrong number of arguments");
+    if (words.size() < 2 && name != "save" && name != "requirepass" && name != "logfile" &&
+        name != "pidfile")
+      return fatal("wrong number of arguments");
+    if (auto error = set(name, value, true)) return fatal(*error);
+    if (end == text.size()) break;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Config::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "Fatal error, can't open config file '" + path + "'";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return load_text(buffer.str(), path);
+}
+
+// As redis-server: an optional config file first, then "--name value ..."
+// groups, each turned into one config line appended after the file.
+std::optional<std::string> Config::load_args(int argc, const char* const* argv) {
+  int i = 0;
+  if (i < argc && std::string_view(argv[i]).substr(0, 2) != "--") {
+    if (auto error = load_file(argv[i])) return error;
+    ++i;
+  }
+  std::string lines;
+  for (; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.substr(0, 2) == "--" && arg.size() > 2) {
+      if (!lines.empty()) lines += '\n';
+      lines.append(arg.substr(2));
+      continue;
+    }
+    if (lines.empty()) return "Invalid argument '" + std::string(arg) + "': options start with --";
+    // Quote each value so spaces and empty strings ("") survive re-parsing.
+    lines += " \"";
+    for (char c : arg) {
+      if (c == '"' || c == '\\') lines += '\\';
+      lines += c;
+    }
+    lines += '"';
+  }
+  if (lines.empty()) return std::nullopt;
+  return load_text(lines, "command line");
+}
+
+}  // namespace arbor::core

@@ -1,0 +1,87 @@
+// Server configuration: the parameters redis.conf, `--name value` flags,
+// CONFIG GET (glob patterns) and CONFIG SET share. Each parameter is a row
+// with its text form and a setter that validates and applies; the typed
+// fields are what the rest of the server reads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace arbor::core {
+
+struct Settings {
+  int port = 6379;
+  std::vector<std::string> bind{"127.0.0.1", "-::1"};
+  bool protected_mode = true;
+  std::string requirepass;
+  int64_t maxclients = 10000;
+  int64_t timeout = 0;  // idle seconds, 0 = never
+  std::string loglevel = "notice";
+  std::string logfile;  // empty = stdout
+  int64_t databases = 16;
+  std::string dir = ".";
+  std::string dbfilename = "dump.rdb";
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  int64_t hz = 10;
+  std::string save = "3600 1 300 100 60 10000";
+  bool appendonly = false;
+  int64_t tcp_backlog = 511;
+  int64_t tcp_keepalive = 300;
+  std::string daemonize = "no";
+  std::string pidfile;
+  // Test hook: write the bound port to <dir>/arbor.port once listening,
+  // so fixtures can start servers on port 0 without racing for ports.
+  bool announce_port_file = false;
+};
+
+class Config {
+ public:
+  // Called after a successful set of the named parameter (at start-up and on
+  // CONFIG SET), for parameters whose change needs action (loglevel ...).
+  using ApplyHook = std::function<void(std::string_view name)>;
+
+  Config();
+  Settings& settings() { return settings_; }
+  const Settings& settings() const { return settings_; }
+
+  // Parses redis.conf text; error names the line, as redis-server does.
+  std::optional<std::string> load_text(std::string_view text, std::string_view origin);
+  std::optional<std::string> load_file(const std::string& path);
+  // argv after the program name: [config-file] [--name value ...].
+  std::optional<std::string> load_args(int argc, const char* const* argv);
+
+  // CONFIG GET: (name, value) for every parameter matching any pattern,
+  // each name once.
+  std::vector<std::pair<std::string, std::string>> get(
+      const std::vector<std::string_view>& patterns) const;
+  // CONFIG SET of one parameter. Returns Redis's error text on failure.
+  std::optional<std::string> set(std::string_view name, std::string_view value,
+                                 bool at_startup = false);
+  bool is_known(std::string_view name) const;
+  void set_apply_hook(ApplyHook hook) { apply_hook_ = std::move(hook); }
+
+ private:
+  struct Param {
+    std::string name;
+    std::string alias;
+    bool mutable_at_runtime;
+    std::function<std::string(const Settings&)> get;
+    std::function<std::optional<std::string>(Settings&, std::string_view)> set;
+  };
+  const Param* find(std::string_view name) const;
+
+  Settings settings_;
+  std::vector<Param> params_;
+  ApplyHook apply_hook_;
+};
+
+// Redis memtoull: "1gb" = 1024^3, "1g" = 1000^3, "100k", plain bytes.
+std::optional<int64_t> parse_memory(std::string_view text);
+
+}  // namespace arbor::core

@@ -1,0 +1,116 @@
+// Everything one server instance holds that commands may need beyond their
+// database: the databases, the configuration, the client registry, the
+// command table and the statistics. Built by main.cpp and passed down
+// explicitly; there are no globals. Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/core/client_state.h"
+#include "server/core/command_table.h"
+#include "server/core/config.h"
+#include "server/keyspace/database.h"
+#include "server/keyspace/lazy_free.h"
+
+namespace arbor::core {
+
+// Wall-clock milliseconds / microseconds since the Unix epoch.
+int64_t unix_time_ms();
+int64_t unix_time_us();
+
+struct Stats {
+  int64_t start_time_ms = 0;
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t expired_stale_perc = 0;
+  uint64_t client_query_buffer_limit_disconnections = 0;
+};
+
+// Rate over the last 16 samples (Redis's trackInstantaneousMetric).
+class RateMeter {
+ public:
+  void sample(uint64_t total, int64_t now_ms) {
+    if (last_ms_ != 0 && now_ms > last_ms_) {
+      samples_[index_++ % kSamples] = static_cast<double>(total - last_total_) * 1000.0 / (now_ms - last_ms_);
+    }
+    last_total_ = total;
+    last_ms_ = now_ms;
+  }
+  double per_second() const {
+    double sum = 0;
+    for (double s : samples_) sum += s;
+    return sum / kSamples;
+  }
+
+ private:
+  static constexpr size_t kSamples = 16;
+  double samples_[kSamples] = {};
+  size_t index_ = 0;
+  uint64_t last_total_ = 0;
+  int64_t last_ms_ = 0;
+};
+
+class Instance {
+ public:
+  Instance(Config& config, CommandTable& commands);
+  ~Instance();
+
+  Config& config;
+  CommandTable& commands;
+  Stats stats;
+  RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
+  keyspace::LazyFreer freer;
+
+  keyspace::Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  void flush_all(bool async);
+  void swap_databases(int a, int b);
+  uint64_t expired_keys() const;
+
+  // Clients, in connection order (CLIENT LIST order).
+  void add_client(ClientState* client);
+  void remove_client(ClientState* client);
+  const std::vector<ClientState*>& clients() const { return clients_; }
+  uint64_t next_client_id() { return ++last_client_id_; }
+
+  // The clock commands read; unit tests may pin it to exercise expiry.
+  int64_t now_ms() const { return fixed_clock_ms ? *fixed_clock_ms : unix_time_ms(); }
+  std::optional<int64_t> fixed_clock_ms;
+
+  // Active expiry: called from the server's timer; deletes expired keys for
+  // at most `budget_us` microseconds. DEBUG SET-ACTIVE-EXPIRE 0 turns it off.
+  void active_expire_cycle(int64_t budget_us);
+  bool active_expire_enabled = true;
+
+  // Writes since the last save (Redis's server.dirty) and the time of it.
+  uint64_t dirty = 0;
+  int64_t last_save_unix = 0;
+
+  // Set by main.cpp: stops the loop gracefully (SHUTDOWN, SIGTERM).
+  std::function<void()> request_shutdown;
+  // Set by main.cpp: how many clients the listener holds (INFO clients).
+  std::string run_id;
+  std::string executable;
+  std::string config_file;
+  int tcp_port = 0;
+
+ private:
+  std::vector<std::unique_ptr<keyspace::Database>> dbs_;
+  std::vector<ClientState*> clients_;
+  uint64_t last_client_id_ = 0;
+  size_t expire_next_db_ = 0;
+};
+
+}  // namespace arbor::core

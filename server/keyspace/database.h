@@ -1,0 +1,102 @@
+// One logical database (SELECT n): its key table, the list of keys with a TTL,
+// and the two halves of expiry: lazy (find() deletes a key whose time has
+// passed) and active (expire_cycle() samples TTL keys, bounded per call).
+// Owned and touched only by the event-loop thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/keyspace/entry.h"
+#include "server/keyspace/key_table.h"
+
+namespace arbor::keyspace {
+
+class LazyFreer;
+
+class Database {
+ public:
+  // Called with the key just before an expired key is deleted (stats now;
+  // propagation as DEL and keyspace events later).
+  using ExpireHook = std::function<void(Database&, std::string_view key)>;
+
+  explicit Database(int index) : index_(index) {}
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  int index() const { return index_; }
+  size_t size() const { return table_.size(); }
+  size_t expires_count() const { return ttl_entries_.size(); }
+
+  // The live entry for `key`, or nullptr. A key whose TTL has passed is
+  // deleted here first (lazy expiry), unless deletion is disabled (replicas).
+  Entry* find(std::string_view key, int64_t now_ms);
+  // The entry whether expired or not: for code that already checked.
+  Entry* find_raw(std::string_view key) const { return table_.find(key); }
+  static bool is_expired(const Entry* entry, int64_t now_ms) {
+    return entry->has_expire() && entry->expire_ms() <= now_ms;
+  }
+
+  // Stores a string under `key`, replacing any value. The TTL is kept only
+  // when `keep_ttl` (SET KEEPTTL, SETRANGE, APPEND ...). Returns the entry.
+  Entry* set_string(std::string_view key, std::string_view value, bool keep_ttl);
+  // As set_string, with heap storage that APPEND/SETRANGE grow in place.
+  Entry* set_raw_string(std::string_view key, std::string value, bool keep_ttl);
+  // Adds a non-string value under a key that must be absent.
+  Entry* add_object(std::string_view key, std::unique_ptr<Object> object);
+  // Deletes `key`; large values are freed off the loop. True if it existed.
+  bool erase(std::string_view key);
+
+  // Detach/attach move an entry with its TTL between databases or keys
+  // (RENAME, MOVE, SWAPDB-free paths). attach() requires the key absent.
+  Entry* detach(std::string_view key);
+  void attach(Entry* entry);
+  // A copy of `entry` under `new_key` (value deep-copied, TTL kept); for COPY.
+  static Entry* clone_as(const Entry& entry, std::string_view new_key);
+  Entry* rekey(Entry* entry, std::string_view new_key);  // takes ownership of entry
+
+  void set_expire(Entry* entry, int64_t at_ms);
+  bool persist(Entry* entry);
+
+  // Removes every key; with a freer, the old table is released off the loop.
+  void clear(LazyFreer* freer = nullptr);
+  void swap_contents(Database& other);
+
+  // Active expiry: checks up to `max_checks` TTL keys from a rotating cursor,
+  // deleting the expired ones. Returns how many were deleted; `checked` gets
+  // how many were looked at (the caller's CPU budget decides if it repeats).
+  size_t expire_cycle(int64_t now_ms, size_t max_checks, size_t& checked);
+  // Average remaining TTL over a sample, for INFO keyspace (0 when none).
+  int64_t average_ttl_ms(int64_t now_ms) const;
+  Entry* random_entry(uint64_t random) const { return table_.random_entry(random); }
+  const KeyTable& table() const { return table_; }
+
+  void set_expire_hook(ExpireHook hook) { expire_hook_ = std::move(hook); }
+  void set_lazy_freer(LazyFreer* freer) { freer_ = freer; }
+  // Replicas keep expired keys until the primary's DEL arrives.
+  void set_delete_expired(bool enabled) { delete_expired_ = enabled; }
+  uint64_t expired_keys() const { return expired_keys_; }
+
+ private:
+  void track_ttl(Entry* entry);
+  void untrack_ttl(Entry* entry);
+  void free_entry(Entry* entry);
+  void delete_expired(Entry* entry);
+
+  int index_;
+  KeyTable table_;
+  std::vector<Entry*> ttl_entries_;  // every entry with a TTL; Entry::ttl_slot_ indexes it
+  size_t expire_cursor_ = 0;
+  ExpireHook expire_hook_;
+  LazyFreer* freer_ = nullptr;
+  bool delete_expired_ = true;
+  uint64_t expired_keys_ = 0;
+};
+
+}  // namespace arbor::keyspace

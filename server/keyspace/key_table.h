@@ -1,0 +1,117 @@
+// The hash table behind a database: chained buckets, power-of-two sizes and
+// incremental rehashing (a little work per operation, as Redis's dict), so
+// growing a table of millions of keys never pauses the loop. The table owns
+// its entries. scan() uses Redis's reverse-binary cursor, which returns every
+// key present for the whole scan even across resizes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "server/keyspace/entry.h"
+
+namespace arbor::keyspace {
+
+uint64_t hash_key(std::string_view key);
+
+class KeyTable {
+ public:
+  KeyTable() = default;
+  ~KeyTable();
+  KeyTable(KeyTable&& other) noexcept;
+  KeyTable& operator=(KeyTable&& other) noexcept;
+  KeyTable(const KeyTable&) = delete;
+  KeyTable& operator=(const KeyTable&) = delete;
+
+  size_t size() const { return size_; }
+  Entry* find(std::string_view key) const;
+  // Inserts an entry whose key is not present. Takes ownership.
+  void insert(Entry* entry);
+  // Swaps `fresh` in for the entry with the same key; frees the old one.
+  void replace(Entry* old_entry, Entry* fresh);
+  // Removes the entry with `key` and hands it to the caller (nullptr if absent).
+  Entry* detach(std::string_view key);
+  void clear();
+
+  // Visits the entries of one cursor step; returns the next cursor (0 = done).
+  template <typename Visit>
+  uint64_t scan(uint64_t cursor, Visit&& visit) const;
+  // A random entry, or nullptr when empty (for RANDOMKEY and sampling).
+  Entry* random_entry(uint64_t random) const;
+  template <typename Visit>
+  void for_each(Visit&& visit) const;
+  // Buckets in use, for the memory report.
+  size_t bucket_count() const { return tables_[0].size() + tables_[1].size(); }
+
+ private:
+  using Buckets = std::vector<Entry*>;
+  bool rehashing() const { return rehash_index_ >= 0; }
+  void rehash_step(size_t buckets) const;
+  void maybe_grow();
+  void maybe_shrink();
+  Entry** slot_of(std::string_view key, uint64_t hash) const;
+
+  // mutable: lookups advance the incremental rehash, as in Redis.
+  mutable Buckets tables_[2];
+  mutable int64_t rehash_index_ = -1;
+  size_t size_ = 0;
+};
+
+template <typename Visit>
+void KeyTable::for_each(Visit&& visit) const {
+  for (const auto& table : tables_)
+    for (Entry* head : table)
+      for (Entry* e = head; e != nullptr;) {
+        Entry* next = e->next_;
+        visit(e);
+        e = next;
+      }
+}
+
+inline uint64_t reverse_bits(uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  return __builtin_bswap64(v);
+}
+
+// Increments the cursor's bits under `mask` in reverse-binary order: visiting
+// buckets in this order means a bucket split or merged by a resize between
+// two calls is never skipped (Redis's dictScan argument).
+inline uint64_t next_scan_cursor(uint64_t cursor, uint64_t mask) {
+  cursor |= ~mask;
+  return reverse_bits(reverse_bits(cursor) + 1);
+}
+
+template <typename Visit>
+uint64_t KeyTable::scan(uint64_t cursor, Visit&& visit) const {
+  if (size_ == 0) return 0;
+  auto visit_bucket = [&](const Buckets& table, uint64_t index) {
+    for (Entry* e = table[index]; e != nullptr;) {
+      Entry* next = e->next_;
+      visit(e);
+      e = next;
+    }
+  };
+  if (!rehashing()) {
+    const uint64_t mask = tables_[0].size() - 1;
+    visit_bucket(tables_[0], cursor & mask);
+    return next_scan_cursor(cursor, mask);
+  }
+  const bool first_small = tables_[0].size() <= tables_[1].size();
+  const Buckets& small = first_small ? tables_[0] : tables_[1];
+  const Buckets& large = first_small ? tables_[1] : tables_[0];
+  const uint64_t small_mask = small.size() - 1;
+  const uint64_t large_mask = large.size() - 1;
+  visit_bucket(small, cursor & small_mask);
+  // Every bucket of the larger table that the smaller one's bucket expands to.
+  do {
+    visit_bucket(large, cursor & large_mask);
+    cursor = next_scan_cursor(cursor, large_mask);
+  } while (cursor & (small_mask ^ large_mask));
+  return cursor;
+}
+
+}  // namespace arbor::keyspace

@@ -1,0 +1,120 @@
+// Server: listeners, the cron timer and graceful shutdown.
+#include "server/net/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace arbor::net {
+
+Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(instance) {
+  instance_.request_shutdown = [this] { request_shutdown(); };
+}
+
+Server::~Server() { instance_.request_shutdown = nullptr; }
+
+void Server::bind_all() {
+  const auto& settings = instance_.config.settings();
+  uint16_t port = static_cast<uint16_t>(settings.port);
+  for (const std::string& entry : settings.bind) {
+    // A leading '-' marks an address that may be missing (no IPv6, say).
+    const bool optional = !entry.empty() && entry[0] == '-';
+    const std::string text = optional ? entry.substr(1) : entry;
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(text == "*" ? "0.0.0.0" : text, ec);
+    if (ec) throw std::runtime_error("Invalid bind address '" + text + "'");
+    try {
+      listeners_.push_back(std::make_unique<Listener>(io_, tcp::endpoint(address, port), instance_, dispatcher_,
+                                                      static_cast<int>(settings.tcp_backlog)));
+      // With port 0 the first address picks a port; the others share it.
+      if (port == 0) port = listeners_.back()->port();
+    } catch (const boost::system::system_error& e) {
+      if (optional) {
+        spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", text, port,
+                     e.code().message());
+        continue;
+      }
+      throw std::runtime_error("Failed listening on port " + std::to_string(port) + " (tcp), aborting: " +
+                               e.code().message());
+    }
+  }
+  if (listeners_.empty()) throw std::runtime_error("Failed listening on any address, aborting.");
+  instance_.tcp_port = port;
+  announce_port(port);
+}
+
+// Tests start servers on port 0 and read the bound port from this file,
+// written atomically (rename) so a reader never sees half a number.
+void Server::announce_port(uint16_t port) {
+  if (!instance_.config.settings().announce_port_file) return;
+  const std::string path = instance_.config.settings().dir + "/arbor.port";
+  {
+    std::ofstream out(path + ".tmp", std::ios::trunc);
+    out << port << "\n";
+  }
+  std::rename((path + ".tmp").c_str(), path.c_str());
+}
+
+void Server::schedule_cron() {
+  const int64_t hz = std::max<int64_t>(1, instance_.config.settings().hz);
+  cron_timer_.expires_after(std::chrono::milliseconds(1000 / hz));
+  cron_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    cron();
+    schedule_cron();
+  });
+}
+
+// Redis's serverCron in miniature: active expiry with a CPU budget of a
+// quarter of the tick, metric sampling, and once a second idle timeouts.
+void Server::cron() {
+  const int64_t hz = std::max<int64_t>(1, instance_.config.settings().hz);
+  instance_.active_expire_cycle(250000 / hz);
+  const int64_t now = core::unix_time_ms();
+  instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
+  instance_.input_rate.sample(instance_.stats.net_input_bytes, now);
+  instance_.output_rate.sample(instance_.stats.net_output_bytes, now);
+  if (now - last_second_ms_ < 1000) return;
+  last_second_ms_ = now;
+  const int64_t timeout_s = instance_.config.settings().timeout;
+  if (timeout_s > 0) {
+    for (core::ClientState* client : instance_.clients()) {
+      if (client->control && now - client->last_interaction_ms > timeout_s * 1000) {
+        spdlog::debug("Closing idle client id={} addr={}", client->id, client->addr);
+        client->control->close_soon();
+      }
+    }
+  }
+}
+
+void Server::request_shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  spdlog::warn("User requested shutdown...");
+  // Posted, so the command that asked finishes its batch first.
+  asio::post(io_, [this] {
+    for (auto& listener : listeners_) listener->stop();
+    cron_timer_.cancel();
+    signals_.cancel();
+    for (core::ClientState* client : std::vector<core::ClientState*>(instance_.clients()))
+      if (client->control) client->control->close_soon();
+    io_.stop();
+  });
+}
+
+void Server::run() {
+  bind_all();
+  for (auto& listener : listeners_) listener->start();
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::warn("Received {} scheduling shutdown...", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    request_shutdown();
+  });
+  schedule_cron();
+  spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);
+  io_.run();
+  spdlog::warn("arbor is now ready to exit, bye bye...");
+}
+
+}  // namespace arbor::net
