@@ -38,7 +38,8 @@ std::string describe(const ClientState& c, int64_t now_ms) {
   line += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0";
   line += " omem=" + std::to_string(omem);
   line += " tot-mem=" + std::to_string(qbuf + omem + 16384);
-  line += " events=r cmd=" + c.last_command;
+  line += " events=r cmd=";
+  line += c.last_command;
   line += " user=default redir=-1 resp=" + std::to_string(c.resp);
   line += " lib-name=" + c.lib_name;
   line += " lib-ver=" + c.lib_ver;
@@ -67,10 +68,8 @@ void client_setinfo(CommandContext& ctx) {
   const bool is_name = equals_ci(attr, "LIB-NAME");
   if (!is_name && !equals_ci(attr, "LIB-VER"))
     return ctx.reply.error("ERR Unrecognized option '" + std::string(attr) + "'");
-  if (!valid_client_name(value)) {
-    return ctx.reply.error(std::string("ERR ") + (is_name ? "lib-name" : "lib-ver") +
-                           " cannot contain spaces, newlines or special characters.");
-  }
+  if (!valid_client_name(value))  // Redis 7.2 names the attribute as it was given
+    return ctx.reply.error("ERR " + std::string(attr) + " cannot contain spaces, newlines or special characters.");
   (is_name ? ctx.client.lib_name : ctx.client.lib_ver) = std::string(value);
   ctx.reply.ok();
 }
@@ -98,8 +97,8 @@ void client_list(CommandContext& ctx) {
       while (++i < ctx.argc()) {
         int64_t id;
         if (!core::int_or_reply(ctx, ctx.arg(i), id, "ERR Invalid client ID")) return;
-        if (id <= 0) return ctx.reply.error("ERR Invalid client ID");
-        ids.push_back(static_cast<uint64_t>(id));
+        // Ids start at 1, so 0 stands for "matches no client", as Redis treats <= 0.
+        ids.push_back(id > 0 ? static_cast<uint64_t>(id) : 0);
       }
     } else {
       return ctx.reply.error(errors::kSyntax);
@@ -195,7 +194,8 @@ void client_reply(CommandContext& ctx) {
   } else if (equals_ci(mode, "OFF")) {
     ctx.client.reply_mode = core::ReplyMode::kOff;
   } else if (equals_ci(mode, "SKIP")) {
-    ctx.client.reply_mode = core::ReplyMode::kSkipNext;
+    // Ignored while replies are off, as Redis.
+    if (ctx.client.reply_mode != core::ReplyMode::kOff) ctx.client.reply_mode = core::ReplyMode::kSkipNext;
   } else {
     ctx.reply.error(errors::kSyntax);
   }

@@ -2,7 +2,7 @@
 // are rendered by core/command_docs; this file parses arguments, looks names
 // up ("client|id" included) and extracts keys for GETKEYS. Error texts are
 // Redis 7.0's, word for word.
-#include "server/commands/command.h"
+#include "server/commands/families.h"
 
 #include <iterator>
 #include <string>

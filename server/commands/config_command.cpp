@@ -27,7 +27,8 @@ void config_get(CommandContext& ctx) {
 // All or nothing, as Redis 7: every name is checked before anything changes,
 // and a failed value restores what was set before it.
 void config_set(CommandContext& ctx) {
-  if (ctx.argc() % 2 != 0) return core::reply_wrong_arity(ctx.reply, "config|set");
+  // Redis 7.0 answers an unpaired name with a syntax error, not an arity error.
+  if (ctx.argc() % 2 != 0) return ctx.reply.error(protocol::errors::kSyntax);
   auto& config = ctx.instance.config;
   std::set<std::string> seen;
   for (size_t i = 2; i < ctx.argc(); i += 2) {

@@ -24,10 +24,11 @@ void ping(CommandContext& ctx) {
 void echo(CommandContext& ctx) { ctx.reply.bulk(ctx.arg(1)); }
 
 // Checks a password against requirepass for user "default" (the only user
-// until ACLs exist). Replies the error and returns false on failure.
+// until ACLs exist; user names are case-sensitive, as Redis's ACL). Replies
+// the error and returns false on failure.
 bool authenticate_or_reply(CommandContext& ctx, std::string_view user, std::string_view password) {
   const std::string& required = ctx.instance.config.settings().requirepass;
-  const bool ok = equals_ci(user, "default") && (required.empty() || password == required);
+  const bool ok = user == "default" && (required.empty() || password == required);
   if (!ok) {
     ctx.reply.error(errors::kWrongPass);
     return false;
@@ -77,7 +78,7 @@ void hello(CommandContext& ctx) {
   if (has_auth && !authenticate_or_reply(ctx, user, password)) return;
   if (!ctx.client.authenticated && !ctx.instance.config.settings().requirepass.empty()) {
     return ctx.reply.error(
-        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
         "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
         "version at the same time");
   }
@@ -106,7 +107,9 @@ void hello(CommandContext& ctx) {
 // SELECT index
 void select(CommandContext& ctx) {
   int64_t index;
-  if (!core::int_in_range_or_reply(ctx, ctx.arg(1), INT32_MIN, INT32_MAX, index)) return;
+  if (!core::int_or_reply(ctx, ctx.arg(1), index)) return;
+  if (index < INT32_MIN || index > INT32_MAX)  // Redis's getIntFromObjectOrReply
+    return ctx.reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
   if (index < 0 || index >= ctx.instance.db_count()) return ctx.reply.error(errors::kDbIndexOutOfRange);
   ctx.client.db = static_cast<int>(index);
   ctx.reply.ok();
@@ -137,7 +140,9 @@ void reset(CommandContext& ctx) {
   ctx.reply.set_resp(2);
   ctx.client.db = 0;
   ctx.client.name.clear();
-  ctx.client.reply_mode = core::ReplyMode::kOn;
+  // Redis's RESET clears OFF and a pending SKIP, not the skip of this very
+  // command: a RESET sent right after CLIENT REPLY SKIP gets no reply.
+  if (ctx.client.reply_mode != core::ReplyMode::kSkipThis) ctx.client.reply_mode = core::ReplyMode::kOn;
   ctx.client.no_evict = false;
   ctx.client.authenticated = ctx.instance.config.settings().requirepass.empty();
   ctx.reply.simple("RESET");

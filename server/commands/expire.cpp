@@ -94,7 +94,8 @@ void ttl_generic(CommandContext& ctx, TtlForm form) {
   switch (form) {
     case TtlForm::kTtl: return ctx.reply.integer((left + 500) / 1000);
     case TtlForm::kPttl: return ctx.reply.integer(left);
-    case TtlForm::kExpireTime: return ctx.reply.integer(at / 1000);
+    // Rounded, as Redis, without overflowing near INT64_MAX (PEXPIREAT k 9223372036854775807).
+    case TtlForm::kExpireTime: return ctx.reply.integer(at / 1000 + (at % 1000 >= 500 ? 1 : 0));
     case TtlForm::kPexpireTime: return ctx.reply.integer(at);
   }
 }

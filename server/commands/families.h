@@ -9,6 +9,6 @@ namespace arbor::commands {
 void register_client_command(core::CommandTable& table);
 void register_config_command(core::CommandTable& table);
 void register_info_command(core::CommandTable& table);
-void register_command_command(core::CommandTable& table);  // command.cpp
+void register_command_command(core::CommandTable& table);  // command.cpp: COMMAND and its subcommands
 
 }  // namespace arbor::commands

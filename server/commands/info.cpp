@@ -237,6 +237,19 @@ void commandstats_section(CommandContext& ctx, InfoText& out) {
   }
 }
 
+void modules_section(CommandContext&, InfoText& out) { out.section("Modules"); }
+
+void errorstats_section(CommandContext& ctx, InfoText& out) {
+  out.section("Errorstats");
+  for (const auto& [code, count] : ctx.instance.stats.error_codes)
+    out.field("errorstat_" + code, "count=" + std::to_string(count));
+}
+
+void cluster_section(CommandContext&, InfoText& out) {
+  out.section("Cluster");
+  out.field("cluster_enabled", 0);
+}
+
 void keyspace_section(CommandContext& ctx, InfoText& out) {
   out.section("Keyspace");
   for (int i = 0; i < ctx.instance.db_count(); ++i) {
@@ -258,8 +271,9 @@ constexpr Section kSections[] = {
     {"server", server_section, true},         {"clients", clients_section, true},
     {"memory", memory_section, true},         {"persistence", persistence_section, true},
     {"stats", stats_section, true},           {"replication", replication_section, true},
-    {"cpu", cpu_section, true},               {"commandstats", commandstats_section, false},
-    {"keyspace", keyspace_section, true},
+    {"cpu", cpu_section, true},               {"modules", modules_section, true},
+    {"commandstats", commandstats_section, false}, {"errorstats", errorstats_section, true},
+    {"cluster", cluster_section, true},       {"keyspace", keyspace_section, true},
 };
 
 // INFO [section [section ...]]

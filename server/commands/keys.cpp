@@ -1,5 +1,6 @@
 // Generic key commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME,
 // COPY, MOVE, TOUCH and OBJECT. They work on every value type.
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <random>
@@ -74,8 +75,9 @@ void scan(CommandContext& ctx) {
   char* end = nullptr;
   errno = 0;
   uint64_t cursor = std::strtoull(cursor_text.c_str(), &end, 10);
-  if (cursor_text.empty() || *end != '\0' || errno == ERANGE || cursor_text[0] == '-' ||
-      std::isspace(static_cast<unsigned char>(cursor_text[0]))) {
+  // Redis parses the cursor with strtoul: "" is 0 and "-1" wraps to 2^64-1;
+  // only leading space, trailing junk and overflow are refused.
+  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(cursor_text[0]))) {
     return ctx.reply.error("ERR invalid cursor");
   }
   std::string_view pattern, type_filter;
@@ -107,12 +109,15 @@ void scan(CommandContext& ctx) {
   } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < count);
 
   size_t kept = 0;
-  for (std::string& key : found) {
+  for (size_t i = 0; i < found.size(); ++i) {
+    const std::string& key = found[i];
     if (has_pattern && !core::glob_match(pattern, key)) continue;
     Entry* entry = ctx.db().find(key, ctx.now_ms());
     if (entry == nullptr) continue;
     if (has_type && !equals_ci(type_filter, keyspace::type_name(entry->type()))) continue;
-    found[kept++] = std::move(key);
+    // Never move a string onto itself: libstdc++ leaves it empty.
+    if (kept != i) found[kept] = std::move(found[i]);
+    ++kept;
   }
   found.resize(kept);
   ctx.reply.array(2);
@@ -122,16 +127,19 @@ void scan(CommandContext& ctx) {
 }
 
 // RANDOMKEY
+// As Redis's dbRandomKey: an expired key met on the way is deleted and the
+// search goes on, so one live key among many expired ones is still found.
+// Where expired keys cannot be deleted (a replica waits for its primary's
+// DEL), give up after 100 of them and name the last, as Redis does.
 void randomkey(CommandContext& ctx) {
-  // Expired keys found on the way are deleted; bounded so a database whose
-  // every key is expired cannot loop here.
-  for (int tries = 0; tries < 100; ++tries) {
+  for (int kept_expired = 0;;) {
     Entry* entry = ctx.db().random_entry(random_u64());
-    if (entry == nullptr) break;
+    if (entry == nullptr) return ctx.reply.null();
     if (!keyspace::Database::is_expired(entry, ctx.now_ms())) return ctx.reply.bulk(entry->key());
-    ctx.db().find(std::string(entry->key()), ctx.now_ms());
+    const std::string key(entry->key());
+    ctx.db().find(key, ctx.now_ms());  // deletes it unless deletion is off
+    if (ctx.db().find_raw(key) != nullptr && ++kept_expired == 100) return ctx.reply.bulk(key);
   }
-  ctx.reply.null();
 }
 
 void rename_generic(CommandContext& ctx, bool only_if_absent) {
@@ -156,7 +164,11 @@ void renamenx(CommandContext& ctx) { rename_generic(ctx, true); }
 
 bool db_index_or_reply(CommandContext& ctx, std::string_view text, int& index) {
   int64_t value;
-  if (!core::int_in_range_or_reply(ctx, text, INT32_MIN, INT32_MAX, value)) return false;
+  if (!core::int_or_reply(ctx, text, value)) return false;
+  if (value < INT32_MIN || value > INT32_MAX) {  // Redis's getIntFromObjectOrReply
+    ctx.reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
   if (value < 0 || value >= ctx.instance.db_count()) {
     ctx.reply.error(errors::kDbIndexOutOfRange);
     return false;
@@ -212,7 +224,7 @@ void move(CommandContext& ctx) {
 std::string_view string_encoding(const Entry& entry) {
   if (entry.storage() == Entry::Storage::kRaw) return "raw";
   const std::string_view value = entry.string_value();
-  if (value.size() <= 20 && protocol::parse_int64(value)) return "int";
+  if (!entry.stored_as_text() && value.size() <= 20 && protocol::parse_int64(value)) return "int";
   return value.size() <= 44 ? "embstr" : "raw";
 }
 

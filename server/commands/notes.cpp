@@ -35,14 +35,29 @@ constexpr std::string_view kRootUndeletable =
 
 void reply_status_error(CommandContext& ctx, Status status) {
   switch (status) {
-    case Status::kOk: break;
-    case Status::kNoSuchParent: ctx.reply.error(kNoSuchParent); return;
-    case Status::kIdExists: ctx.reply.error(kIdExists); return;
-    case Status::kBadSibling: ctx.reply.error(kBadSibling); return;
-    case Status::kNoSuchNote: ctx.reply.error(kNoSuchNote); return;
-    case Status::kRootImmovable: ctx.reply.error(kRootImmovable); return;
-    case Status::kUnderItself: ctx.reply.error(kUnderItself); return;
-    case Status::kRootUndeletable: ctx.reply.error(kRootUndeletable); return;
+    case Status::kOk:
+      break;
+    case Status::kNoSuchParent:
+      ctx.reply.error(kNoSuchParent);
+      return;
+    case Status::kIdExists:
+      ctx.reply.error(kIdExists);
+      return;
+    case Status::kBadSibling:
+      ctx.reply.error(kBadSibling);
+      return;
+    case Status::kNoSuchNote:
+      ctx.reply.error(kNoSuchNote);
+      return;
+    case Status::kRootImmovable:
+      ctx.reply.error(kRootImmovable);
+      return;
+    case Status::kUnderItself:
+      ctx.reply.error(kUnderItself);
+      return;
+    case Status::kRootUndeletable:
+      ctx.reply.error(kRootUndeletable);
+      return;
   }
 }
 
@@ -168,8 +183,11 @@ void note_tree(CommandContext& ctx) {
   std::string_view depth_text;
   bool has_depth = false;
   switch (ctx.argc()) {
-    case 2: break;
-    case 3: id = ctx.arg(2); break;
+    case 2:
+      break;
+    case 3:
+      id = ctx.arg(2);
+      break;
     case 4:
       if (!equals_ci(ctx.arg(2), "depth")) return ctx.reply.error(errors::kSyntax);
       depth_text = ctx.arg(3);
@@ -181,7 +199,8 @@ void note_tree(CommandContext& ctx) {
       depth_text = ctx.arg(4);
       has_depth = true;
       break;
-    default: return ctx.reply.error(errors::kSyntax);
+    default:
+      return ctx.reply.error(errors::kSyntax);
   }
   int64_t depth = std::numeric_limits<int64_t>::max();
   if (has_depth &&

@@ -59,42 +59,56 @@ struct SetOptions {
   bool nx = false, xx = false, get = false, keep_ttl = false, persist = false;
   bool has_expire = false;
   int64_t expire_at_ms = 0;
+  // The expire argument as given; validated by expire_or_reply() after the
+  // whole option list parsed, as Redis does (syntax errors win).
+  std::string_view expire_text;
+  ExpireUnit expire_unit = kSeconds;
+  bool expire_relative = true;
 };
 
-// SET/GETEX option grammar. Conflicting or repeated flags are a syntax error,
-// as in Redis's parseExtendedStringArgumentsOrReply.
+// SET/GETEX option grammar, as Redis's parseExtendedStringArgumentsOrReply:
+// conflicting flags (NX with XX, two different expire forms, KEEPTTL or
+// PERSIST with an expire) are a syntax error; repeating the same one is not
+// (the last expire value wins).
 bool parse_set_options(CommandContext& ctx, size_t from, bool for_getex, SetOptions& opt) {
-  bool expire_seen = false;
+  enum Form { kNone, kEx, kPx, kExat, kPxat };
+  Form form = kNone;
   for (size_t i = from; i < ctx.argc(); ++i) {
     std::string_view a = ctx.arg(i);
     const bool has_next = i + 1 < ctx.argc();
+    Form this_form = kNone;
+    if (equals_ci(a, "EX")) this_form = kEx;
+    else if (equals_ci(a, "PX")) this_form = kPx;
+    else if (equals_ci(a, "EXAT")) this_form = kExat;
+    else if (equals_ci(a, "PXAT")) this_form = kPxat;
     if (!for_getex && equals_ci(a, "NX") && !opt.xx) {
       opt.nx = true;
     } else if (!for_getex && equals_ci(a, "XX") && !opt.nx) {
       opt.xx = true;
     } else if (!for_getex && equals_ci(a, "GET")) {
       opt.get = true;
-    } else if (!for_getex && equals_ci(a, "KEEPTTL") && !expire_seen && !opt.persist) {
+    } else if (!for_getex && equals_ci(a, "KEEPTTL") && form == kNone) {
       opt.keep_ttl = true;
-      expire_seen = true;
-    } else if (for_getex && equals_ci(a, "PERSIST") && !expire_seen) {
+    } else if (for_getex && equals_ci(a, "PERSIST") && form == kNone) {
       opt.persist = true;
-      expire_seen = true;
-    } else if (has_next && !expire_seen &&
-               (equals_ci(a, "EX") || equals_ci(a, "PX") || equals_ci(a, "EXAT") || equals_ci(a, "PXAT"))) {
-      expire_seen = true;
-      const bool seconds = equals_ci(a, "EX") || equals_ci(a, "EXAT");
-      const bool relative = equals_ci(a, "EX") || equals_ci(a, "PX");
-      if (!expire_at_or_reply(ctx, ctx.arg(++i), seconds ? kSeconds : kMilliseconds, relative,
-                              opt.expire_at_ms))
-        return false;
+    } else if (this_form != kNone && has_next && !opt.keep_ttl && !opt.persist &&
+               (form == kNone || form == this_form)) {
+      form = this_form;
       opt.has_expire = true;
+      opt.expire_text = ctx.arg(++i);
+      opt.expire_unit = this_form == kEx || this_form == kExat ? kSeconds : kMilliseconds;
+      opt.expire_relative = this_form == kEx || this_form == kPx;
     } else {
       ctx.reply.error(errors::kSyntax);
       return false;
     }
   }
   return true;
+}
+
+bool expire_or_reply(CommandContext& ctx, SetOptions& opt) {
+  return !opt.has_expire ||
+         expire_at_or_reply(ctx, opt.expire_text, opt.expire_unit, opt.expire_relative, opt.expire_at_ms);
 }
 
 // Shared by SET, SETNX, SETEX, PSETEX, GETSET: the one place a string is set
@@ -133,6 +147,7 @@ void get(CommandContext& ctx) {
 void set(CommandContext& ctx) {
   SetOptions opt;
   if (ctx.argc() > 3 && !parse_set_options(ctx, 3, false, opt)) return;
+  if (!expire_or_reply(ctx, opt)) return;
   set_with_options(ctx, ctx.arg(1), ctx.arg(2), opt);
 }
 
@@ -187,9 +202,10 @@ void getex(CommandContext& ctx) {
   Entry* entry;
   if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr) {
-    ctx.reply.null();
+    ctx.reply.null();  // even with a bad expire value, as Redis
     return;
   }
+  if (!expire_or_reply(ctx, opt)) return;
   ctx.reply.bulk(entry->string_value());
   if (opt.has_expire && opt.expire_at_ms <= ctx.now_ms()) {
     ctx.db().erase(ctx.arg(1));  // an expiry in the past deletes, as Redis
@@ -262,7 +278,9 @@ void append(CommandContext& ctx) {
   Entry* entry;
   if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr) {
-    entry = ctx.db().set_raw_string(ctx.arg(1), std::string(ctx.arg(2)), false);
+    // As Redis: a new key takes the argument as SET would (int/embstr/raw);
+    // only appending to an existing value makes it raw.
+    entry = ctx.db().set_string(ctx.arg(1), ctx.arg(2), false);
   } else {
     if (!size_ok_or_reply(ctx, entry->string_value().size() + ctx.arg(2).size())) return;
     entry = raw_string_entry(ctx, entry);
@@ -383,9 +401,8 @@ void decrby(CommandContext& ctx) {
 }
 
 // INCRBYFLOAT key increment
+// Redis checks the type, then the stored value, then the increment.
 void incrbyfloat(CommandContext& ctx) {
-  long double delta;
-  if (!core::long_double_or_reply(ctx, ctx.arg(2), delta)) return;
   Entry* entry;
   if (!string_or_reply(ctx, ctx.arg(1), entry)) return;
   long double current = 0;
@@ -397,19 +414,28 @@ void incrbyfloat(CommandContext& ctx) {
     }
     current = *parsed;
   }
+  long double delta;
+  if (!core::long_double_or_reply(ctx, ctx.arg(2), delta)) return;
   const long double result = current + delta;
   if (std::isnan(result) || std::isinf(result)) {
     ctx.reply.error(errors::kNanOrInfinity);
     return;
   }
   const std::string text = protocol::format_long_double_human(result);
-  ctx.db().set_string(ctx.arg(1), text, true);
+  ctx.db().set_string(ctx.arg(1), text, true)->set_stored_as_text(true);
   ctx.mark_dirty();
   ctx.reply.bulk(text);
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]
 void lcs(CommandContext& ctx) {
+  // Types first, then options, as Redis.
+  Entry* a_entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  Entry* b_entry = ctx.db().find(ctx.arg(2), ctx.now_ms());
+  if ((a_entry && !a_entry->is_string()) || (b_entry && !b_entry->is_string())) {
+    ctx.reply.error("ERR The specified keys must contain string values");
+    return;
+  }
   bool want_len = false, want_idx = false, with_match_len = false;
   int64_t min_match_len = 0;
   for (size_t i = 3; i < ctx.argc(); ++i) {
@@ -424,12 +450,6 @@ void lcs(CommandContext& ctx) {
       ctx.reply.error(errors::kSyntax);
       return;
     }
-  }
-  Entry* a_entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
-  Entry* b_entry = ctx.db().find(ctx.arg(2), ctx.now_ms());
-  if ((a_entry && !a_entry->is_string()) || (b_entry && !b_entry->is_string())) {
-    ctx.reply.error("ERR The specified keys must contain string values");
-    return;
   }
   if (want_idx && want_len) {
     ctx.reply.error("ERR If you want both the length and indexes, please just use IDX.");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace arbor::core {
 
@@ -38,7 +39,9 @@ struct ClientState {
   int fd = -1;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string last_command = "NULL";  // full name of the last command, for CLIENT LIST cmd=
+  // Full name of the last command, for CLIENT LIST cmd=; points at the
+  // command table's storage, which outlives every client.
+  std::string_view last_command = "NULL";
   ClientControl* control = nullptr;
 };
 

@@ -28,7 +28,7 @@ std::unique_ptr<Command> make_command(CommandSpec spec, Command* parent) {
 // Lower-cases into a stack buffer: lookups on the request path allocate nothing.
 template <typename Map>
 Command* lookup(const Map& map, std::string_view name) {
-  std::array<char, 64> buffer;
+  std::array<char, 64> buffer{};
   if (name.size() > buffer.size()) return nullptr;  // no command name is that long
   for (size_t i = 0; i < name.size(); ++i)
     buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
@@ -51,7 +51,7 @@ void CommandTable::add(CommandSpec spec) {
 Command* CommandTable::find(std::string_view name) const { return lookup(by_name_, name); }
 
 Command* CommandTable::find_subcommand(const Command& parent, std::string_view name) const {
-  std::array<char, 64> buffer;
+  std::array<char, 64> buffer{};
   if (name.size() > buffer.size()) return nullptr;
   for (size_t i = 0; i < name.size(); ++i)
     buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));

@@ -39,7 +39,9 @@ Setter memory_setter(int64_t Settings::*field, int64_t min) {
   return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
     auto value = parse_memory(v);
     if (!value) return "argument must be a memory value";
-    if (*value < min) return "argument must be a memory value >= " + std::to_string(min);
+    if (*value < min)  // Redis's numeric bound check, upper bound LONG_MAX
+      return "argument must be between " + std::to_string(min) + " and " + std::to_string(INT64_MAX) +
+             " inclusive";
     s.*field = *value;
     return std::nullopt;
   };
@@ -72,18 +74,16 @@ Getter string_getter(std::string Settings::*field) {
   return [=](const Settings& s) { return s.*field; };
 }
 
-// "save" takes pairs of "<seconds> <changes>" or "" to disable.
+// "save" takes pairs of "<seconds> <changes>" or "" to disable; as Redis,
+// seconds must be at least 1 and changes at least 0.
 std::optional<std::string> validate_save(std::string_view value) {
   std::istringstream in{std::string(value)};
   std::string a, b;
-  int count = 0;
   while (in >> a) {
     if (!(in >> b)) return "Invalid save parameters";
     auto seconds = protocol::parse_int64(a), changes = protocol::parse_int64(b);
-    if (!seconds || !changes || *seconds < 0 || *changes < 0) return "Invalid save parameters";
-    ++count;
+    if (!seconds || !changes || *seconds < 1 || *changes < 0) return "Invalid save parameters";
   }
-  (void)count;
   return std::nullopt;
 }
 
@@ -134,14 +134,13 @@ Config::Config() {
       });
   add("protected-mode", true, bool_getter(&Settings::protected_mode), bool_setter(&Settings::protected_mode));
   add("requirepass", true, string_getter(&Settings::requirepass), string_setter(&Settings::requirepass));
-  add("maxclients", true, int_getter(&Settings::maxclients), int_setter(&Settings::maxclients, 1, 1000000));
+  add("maxclients", true, int_getter(&Settings::maxclients), int_setter(&Settings::maxclients, 1, UINT32_MAX));
   add("timeout", true, int_getter(&Settings::timeout), int_setter(&Settings::timeout, 0, INT32_MAX));
   add("loglevel", true, string_getter(&Settings::loglevel),
       [](Settings& s, std::string_view v) -> std::optional<std::string> {
         const std::string level = lower(v);
-        if (level != "debug" && level != "verbose" && level != "notice" && level != "warning" &&
-            level != "nothing")
-          return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing";
+        if (level != "debug" && level != "verbose" && level != "notice" && level != "warning")
+          return "argument(s) must be one of the following: debug, verbose, notice, warning";
         s.loglevel = level;
         return std::nullopt;
       });
@@ -203,14 +202,23 @@ bool Config::is_known(std::string_view name) const { return find(name) != nullpt
 
 std::vector<std::pair<std::string, std::string>> Config::get(
     const std::vector<std::string_view>& patterns) const {
+  // As Redis's configGetCommand: a name without glob characters is looked up
+  // directly (aliases too) and answered under the spelling it was asked
+  // with; a pattern matches canonical names. Each parameter appears once.
   std::vector<std::pair<std::string, std::string>> out;
-  for (const Param& p : params_) {
-    for (std::string_view pattern : patterns) {
-      if (glob_match(pattern, p.name, true)) {
-        out.emplace_back(p.name, p.get(settings_));
-        break;
-      }
+  std::vector<const Param*> listed;
+  auto add = [&](const Param& p, std::string name) {
+    if (std::find(listed.begin(), listed.end(), &p) != listed.end()) return;
+    listed.push_back(&p);
+    out.emplace_back(std::move(name), p.get(settings_));
+  };
+  for (std::string_view pattern : patterns) {
+    if (pattern.find_first_of("[*?") == std::string_view::npos) {
+      if (const Param* p = find(pattern)) add(*p, std::string(pattern));
+      continue;
     }
+    for (const Param& p : params_)
+      if (glob_match(pattern, p.name, true)) add(p, p.name);
   }
   return out;
 }
@@ -251,7 +259,7 @@ std::optional<std::string> Config::load_text(std::string_view text, std::string_
     const std::string name = lower(words[0]);
     std::string value;
     for (size_t i = 1; i < words.size(); ++i) value += (i > 1 ? " " : "") + words[i];
-    if (name == "save" && save_seen && !value.empty()) {
+    if (name == "save" && save_seen && !value.empty() && !settings_.save.empty()) {
       value = settings_.save + " " + value;  // successive save lines accumulate
     }
     if (name == "save") save_seen = true;
@@ -275,10 +283,18 @@ std::optional<std::string> Config::load_file(const std::string& path) {
 
 // As redis-server: an optional config file first, then "--name value ..."
 // groups, each turned into one config line appended after the file.
+// Both are parsed as one text, so `save` lines of the file and `--save`
+// flags accumulate as in Redis.
 std::optional<std::string> Config::load_args(int argc, const char* const* argv) {
   int i = 0;
+  std::string text, origin = "command line";
   if (i < argc && std::string_view(argv[i]).substr(0, 2) != "--") {
-    if (auto error = load_file(argv[i])) return error;
+    std::ifstream in(argv[i]);
+    if (!in) return "Fatal error, can't open config file '" + std::string(argv[i]) + "'";
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    origin = argv[i];
     ++i;
   }
   std::string lines;
@@ -298,8 +314,12 @@ std::optional<std::string> Config::load_args(int argc, const char* const* argv) 
     }
     lines += '"';
   }
-  if (lines.empty()) return std::nullopt;
-  return load_text(lines, "command line");
+  if (!lines.empty()) {
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += lines;
+  }
+  if (text.empty()) return std::nullopt;
+  return load_text(text, origin);
 }
 
 }  // namespace arbor::core

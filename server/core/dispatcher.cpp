@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "protocol/errors.h"
 #include "server/core/arguments.h"
@@ -29,6 +30,17 @@ void reply_unknown_command(protocol::ReplyWriter& reply, std::span<const std::st
   reply.error(message);
 }
 
+// Counts an error reply under its code, the text between '-' and the first
+// space within 32 bytes ("ERR" when there is none), as Redis's afterErrorReply.
+void count_error_code(Stats& stats, std::string_view reply) {
+  const std::string_view head = reply.substr(1, 31);
+  const size_t space = head.find(' ');
+  const std::string_view code = space == std::string_view::npos ? "ERR" : head.substr(0, space);
+  auto it = stats.error_codes.find(code);
+  if (it != stats.error_codes.end()) ++it->second;
+  else if (stats.error_codes.size() < Stats::kMaxErrorCodes) stats.error_codes.emplace(code, 1);
+}
+
 bool auth_required(const Instance& instance, const ClientState& client) {
   return !client.authenticated && !instance.config.settings().requirepass.empty();
 }
@@ -40,7 +52,6 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   if (args.empty()) return;
   const size_t mark = reply.buffer().size();
   const ReplyMode mode_before = client.reply_mode;
-  ++instance_.stats.total_commands_processed;
 
   Command* command = instance_.commands.find(args[0]);
   // Gate order mirrors Redis 7.0's processCommand: existence, arity, then
@@ -48,7 +59,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   if (command != nullptr && command->has_subcommands() && args.size() >= 2) {
     Command* sub = instance_.commands.find_subcommand(*command, args[1]);
     if (sub == nullptr) {
-      ++command->rejected_calls;
+      // No command was found, so no command's stats change (as Redis).
       reply_unknown_subcommand(reply, args[0], args[1]);
       command = nullptr;
     } else {
@@ -66,22 +77,27 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
       ++command->rejected_calls;
       reply.error(protocol::errors::kNoAuth);
     } else {
+      client.last_command = command->fullname;  // CLIENT LIST shows the running command
       const auto started = std::chrono::steady_clock::now();
       CommandContext ctx(instance_, client, reply, args, *command, instance_.now_ms());
       command->spec.handler(ctx);
       const auto elapsed = std::chrono::steady_clock::now() - started;
       ++command->calls;
+      ++instance_.stats.total_commands_processed;  // executed ones only, as Redis's call()
       command->usec += static_cast<uint64_t>(
           std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
       if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') ++command->failed_calls;
-      client.last_command = command->fullname;
     }
   }
-  if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') ++instance_.stats.total_error_replies;
+  if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') {
+    ++instance_.stats.total_error_replies;
+    count_error_code(instance_.stats, std::string_view(reply.buffer()).substr(mark));
+  }
 
-  // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped.
-  const bool suppress = mode_before == ReplyMode::kSkipThis || client.reply_mode == ReplyMode::kOff ||
-                        client.reply_mode == ReplyMode::kSkipNext;
+  // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. CLIENT
+  // REPLY ON clears a pending skip before it replies, so its +OK is sent.
+  const bool suppress = (mode_before == ReplyMode::kSkipThis && client.reply_mode != ReplyMode::kOn) ||
+                        client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipNext;
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
   else if (mode_before == ReplyMode::kSkipThis && client.reply_mode == ReplyMode::kSkipThis)
     client.reply_mode = ReplyMode::kOn;

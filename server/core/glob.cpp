@@ -58,6 +58,9 @@ bool match_element(std::string_view pattern, size_t p, char c, bool nocase, size
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text, bool nocase) {
+  // As stringmatchlen, whose loop never runs on an empty string: even "*"
+  // does not match "" (KEYS and SCAN special-case a lone "*" themselves).
+  if (text.empty()) return pattern.empty();
   size_t p = 0, t = 0;
   size_t star_p = std::string_view::npos, star_t = 0;
   while (t < text.size()) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ struct Stats {
   uint64_t unexpected_error_replies = 0;
   uint64_t expired_stale_perc = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
+  // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO
+  // errorstats; at most kMaxErrorCodes distinct codes, as Redis.
+  static constexpr size_t kMaxErrorCodes = 128;
+  std::map<std::string, uint64_t, std::less<>> error_codes;
 };
 
 // Rate over the last 16 samples (Redis's trackInstantaneousMetric).

@@ -132,6 +132,7 @@ Entry* Database::clone_as(const Entry& entry, std::string_view new_key) {
     case Entry::Storage::kObject: copy = Entry::make_object(new_key, entry.object()->clone()); break;
   }
   copy->expire_ms_ = entry.expire_ms_;
+  copy->stored_as_text_ = entry.stored_as_text_;
   return copy;
 }
 
@@ -154,6 +155,7 @@ Entry* Database::rekey(Entry* entry, std::string_view new_key) {
       break;
   }
   renamed->expire_ms_ = entry->expire_ms_;
+  renamed->stored_as_text_ = entry->stored_as_text_;
   Entry::destroy(entry);
   return renamed;
 }

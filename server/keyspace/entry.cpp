@@ -55,6 +55,7 @@ std::string_view Entry::string_value() const {
 bool Entry::overwrite_string_in_place(std::string_view value) {
   if (storage_ != Storage::kEmbedded || value.size() != value_len_) return false;
   std::memcpy(data_ + key_len_, value.data(), value.size());
+  stored_as_text_ = false;
   return true;
 }
 

@@ -39,6 +39,11 @@ class Entry {
   template <typename T>
   T& as() const { return *static_cast<T*>(object_); }
 
+  // Redis keeps a number stored by INCRBYFLOAT as text (OBJECT ENCODING
+  // "embstr") even when it looks like an integer; this remembers that.
+  bool stored_as_text() const { return stored_as_text_; }
+  void set_stored_as_text(bool value) { stored_as_text_ = value; }
+
   int64_t expire_ms() const { return expire_ms_; }
   bool has_expire() const { return expire_ms_ != kNoExpire; }
 
@@ -60,6 +65,7 @@ class Entry {
   uint32_t ttl_slot_ = 0;            // index in Database's TTL list when has_expire()
   ValueType type_ = ValueType::kString;
   Storage storage_ = Storage::kEmbedded;
+  bool stored_as_text_ = false;
   union {
     std::string* raw_;
     Object* object_ = nullptr;

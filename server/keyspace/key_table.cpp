@@ -200,7 +200,15 @@ Entry* KeyTable::detach(std::string_view key) {
   Entry* entry = *link;
   *link = entry->next_;
   entry->next_ = nullptr;
-  --size_;
+  if (--size_ == 0) {
+    // Nothing left to move: give the bucket arrays back now. A shrink still
+    // in progress would otherwise hold them until the next write, since
+    // lookups on an empty table do no rehash work.
+    Buckets().swap(tables_[0]);
+    Buckets().swap(tables_[1]);
+    rehash_index_ = -1;
+    return entry;
+  }
   maybe_shrink();
   return entry;
 }

@@ -44,10 +44,11 @@ class KeyTable {
   void for_each(Visit&& visit) const;
   // Buckets in use, for the memory report.
   size_t bucket_count() const { return tables_[0].size() + tables_[1].size(); }
+  // True while entries are moving to a resized table (two tables live).
+  bool rehashing() const { return rehash_index_ >= 0; }
 
  private:
   using Buckets = std::vector<Entry*>;
-  bool rehashing() const { return rehash_index_ >= 0; }
   void rehash_step(size_t buckets) const;
   void maybe_grow();
   void maybe_shrink();

@@ -70,8 +70,7 @@ size_t NoteTree::memory_usage() const {
   return sizeof(NoteTree) + bytes_ + index_.bucket_count() * sizeof(Note*);
 }
 
-bool NoteTree::resolve_sibling(const Note& parent, const Position& position,
-                               Note*& sibling) const {
+bool NoteTree::resolve_sibling(const Note& parent, const Position& position, Note*& sibling) const {
   sibling = nullptr;
   if (position.place == Place::kFirst || position.place == Place::kLast) return true;
   Note* found = find_mutable(position.sibling);
@@ -80,8 +79,8 @@ bool NoteTree::resolve_sibling(const Note& parent, const Position& position,
   return true;
 }
 
-NoteTree::Status NoteTree::add(std::string_view parent_id, std::string_view id,
-                               std::string_view text, Position position) {
+NoteTree::Status NoteTree::add(std::string_view parent_id, std::string_view id, std::string_view text,
+                               Position position) {
   Note* parent = find_mutable(parent_id);
   if (parent == nullptr) return Status::kNoSuchParent;
   if (find(id) != nullptr) return Status::kIdExists;
@@ -96,8 +95,7 @@ NoteTree::Status NoteTree::add(std::string_view parent_id, std::string_view id,
   return Status::kOk;
 }
 
-NoteTree::Status NoteTree::move(std::string_view id, std::string_view new_parent,
-                                Position position) {
+NoteTree::Status NoteTree::move(std::string_view id, std::string_view new_parent, Position position) {
   Note* note = find_mutable(id);
   Note* parent = find_mutable(new_parent);
   if (note == nullptr || parent == nullptr) return Status::kNoSuchNote;
@@ -106,8 +104,7 @@ NoteTree::Status NoteTree::move(std::string_view id, std::string_view new_parent
   Note* sibling = nullptr;
   if (!resolve_sibling(*parent, position, sibling) || sibling == note) return Status::kBadSibling;
   // Cut first: the target position is measured in the tour without the segment.
-  TourToken* segment =
-      tour_.cut(EulerTour::rank(&note->open_), EulerTour::rank(&note->close_));
+  TourToken* segment = tour_.cut(EulerTour::rank(&note->open_), EulerTour::rank(&note->close_));
   unlink_sibling(note);
   attach(note, parent, position.place, sibling, segment);
   return Status::kOk;
@@ -282,8 +279,7 @@ bool token_ok(const TourToken* token) {
   const uint32_t right = token->right != nullptr ? token->right->size : 0;
   if (token->size != 1 + left + right) return false;
   for (const TourToken* child : {token->left, token->right})
-    if (child != nullptr && (child->parent != token || child->priority > token->priority))
-      return false;
+    if (child != nullptr && (child->parent != token || child->priority > token->priority)) return false;
   return true;
 }
 
@@ -314,8 +310,7 @@ bool NoteTree::check_invariants() const {
       prev = child;
       ++children;
     }
-    return prev == note->last_child_ && children == note->child_count_ &&
-           visit_token(&note->open_);
+    return prev == note->last_child_ && children == note->child_count_ && visit_token(&note->open_);
   };
   const Note* note = root_;
   if (!open_note(note)) return false;

@@ -17,7 +17,8 @@ namespace arbor::keyspace {
 
 // One node of the Euler-tour treap. Every note owns two: its "open" token and
 // its "close" token; the tour lists them in depth-first order, so a subtree is
-// the contiguous run open(X) .. close(X). `size` counts the treap subtree.
+// the contiguous run open(X) .. close(X). `size` counts the treap subtree;
+// 32 bits allow 2^31 notes per tree, far more than memory would hold.
 struct TourToken {
   TourToken* left = nullptr;
   TourToken* right = nullptr;
@@ -112,8 +113,8 @@ class NoteIndex {
   size_t size() const { return size_; }
   size_t bucket_count() const { return tables_[0].size() + tables_[1].size(); }
   Note* find(std::string_view id) const;
-  void insert(Note* note);  // id must be absent
-  void erase(Note* note);   // note must be present
+  void insert(Note* note);     // id must be absent
+  void erase(Note* note);      // note must be present
   void reserve(size_t count);  // only while empty
 
  private:
@@ -174,8 +175,7 @@ class NoteTree final : public Object {
   [[nodiscard]] Status add(std::string_view parent, std::string_view id, std::string_view text,
                            Position position = {});
   // O(log n) expected, the subtree check included.
-  [[nodiscard]] Status move(std::string_view id, std::string_view new_parent,
-                            Position position = {});
+  [[nodiscard]] Status move(std::string_view id, std::string_view new_parent, Position position = {});
   // Removes `id` with its subtree, setting `removed` (0 when absent).
   // O(removed + log n); frees iteratively.
   [[nodiscard]] Status remove(std::string_view id, size_t& removed);

@@ -13,6 +13,7 @@ namespace {
 
 constexpr size_t kInitialBuffer = 16 * 1024;
 constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kKeepInputCapacity = 256 * 1024;
 // Replies above this are released after the write, so one huge reply does
 // not pin its memory for the life of the connection.
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
@@ -74,6 +75,11 @@ protocol::ParserLimits Connection::current_limits() const {
 bool Connection::reserve_read_space() {
   if (begin_ == end_) {
     begin_ = end_ = 0;
+    // A big argument has been consumed: give its buffer back.
+    if (capacity_ > kKeepInputCapacity) {
+      buffer_.reset();
+      capacity_ = 0;
+    }
   } else if (begin_ > 0) {
     std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
@@ -82,11 +88,13 @@ bool Connection::reserve_read_space() {
   const size_t pending = end_ - begin_;
   const size_t limit = static_cast<size_t>(instance_.config.settings().client_query_buffer_limit);
   if (pending >= limit) return false;
+  // Size for the pending argument, but grow at most 2x per read: a client
+  // that only announces a huge bulk must send the bytes to make us allocate.
   size_t wanted = std::max(pending + parser_.bytes_still_needed(pending), end_ + kReadChunk);
-  wanted = std::min(wanted, limit + kReadChunk);
+  wanted = std::min({wanted, std::max(capacity_ * 2, kInitialBuffer), limit + kReadChunk});
   if (wanted > capacity_) {
-    const size_t grown = std::max(wanted, std::min(capacity_ * 2, limit + kReadChunk));
-    auto bigger = std::make_unique<char[]>(std::max(grown, kInitialBuffer));
+    const size_t grown = wanted;
+    std::unique_ptr<char[]> bigger(new char[std::max(grown, kInitialBuffer)]);  // not zeroed
     if (end_ > begin_) std::memcpy(bigger.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;

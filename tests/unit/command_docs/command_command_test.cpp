@@ -7,7 +7,7 @@
 
 #include "redis_golden.h"
 #include "docs_walk.h"
-#include "server/commands/command.h"
+#include "server/commands/families.h"
 #include "tests/unit/commands/harness.h"
 
 namespace arbor::testing {

@@ -42,7 +42,11 @@ class CommandHarness {
   }
   protocol::Reply run(const std::vector<std::string>& args) {
     auto reply = protocol::parse_one_reply(raw(args));
-    return reply ? *reply : protocol::Reply{protocol::ReplyType::kError, "harness: unparsable reply"};
+    if (reply) return *reply;
+    protocol::Reply failure;
+    failure.type = protocol::ReplyType::kError;
+    failure.str = "harness: unparsable reply";
+    return failure;
   }
   protocol::Reply run(std::initializer_list<std::string_view> args) {
     return run(std::vector<std::string>(args.begin(), args.end()));

@@ -35,8 +35,9 @@ class Stopwatch {
  public:
   explicit Stopwatch(const char* what) : what_(what), start_(std::chrono::steady_clock::now()) {}
   ~Stopwatch() {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start_).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_)
+            .count();
     std::printf("[ timing   ] %s: %lld ms\n", what_, static_cast<long long>(ms));
   }
 
@@ -143,7 +144,7 @@ TEST(NoteTree, MoveRefusesOwnSubtreeAtDepth) {
   EXPECT_EQ(tree.move("n1000", "n1500"), Status::kUnderItself);
   EXPECT_EQ(tree.move("n1500", "root", {Place::kFirst}), Status::kOk);
   EXPECT_EQ(tree.move("n1000", "n1499"), Status::kUnderItself);  // still in its chain
-  EXPECT_EQ(tree.move("n1000", "n1999"), Status::kOk);            // left with n1500
+  EXPECT_EQ(tree.move("n1000", "n1999"), Status::kOk);           // left with n1500
   EXPECT_TRUE(tree.check_invariants());
 }
 
@@ -259,8 +260,10 @@ TEST(NoteTree, RandomEditsMatchNaiveModel) {
     Place where = static_cast<Place>(rng() % 4);
     std::string sibling;
     if (where == Place::kBefore || where == Place::kAfter) {
-      if (siblings.empty()) where = Place::kLast;
-      else sibling = siblings[rng() % siblings.size()];
+      if (siblings.empty())
+        where = Place::kLast;
+      else
+        sibling = siblings[rng() % siblings.size()];
     }
     if (op < 4 || ids.size() < 3) {
       const std::string id = "n" + std::to_string(next_id++);
@@ -342,7 +345,7 @@ TEST(NoteTree, MillionDeepChain) {
     EXPECT_FALSE(tree->contains(*tree->find("leaf"), *tree->find("1")));
     EXPECT_EQ(tree->move("leaf", "root", {Place::kFirst}), Status::kOk);
     EXPECT_EQ(tree->move("500000", "leaf"), Status::kOk);  // half the chain in one move
-    EXPECT_EQ(tree->move("0", last), Status::kOk);          // now legal
+    EXPECT_EQ(tree->move("0", last), Status::kOk);         // now legal
     EXPECT_EQ(tree->find("999998")->text(), "t");
     EXPECT_EQ(tree->note_count(), static_cast<size_t>(kMillion) + 1);
   }
