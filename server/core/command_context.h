@@ -8,7 +8,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "protocol/reply_writer.h"
 #include "server/core/client_state.h"
@@ -38,10 +37,6 @@ class CommandContext {
   // Counts a change to the dataset (Redis's server.dirty); write commands
   // call it once per modified key so the save schedule and INFO see it.
   void mark_dirty(uint64_t changes = 1) { instance.dirty += changes; }
-  // Replaces what the replication stream will carry for this command
-  // (EXPIRE -> PEXPIREAT ...). Stored now; the stream arrives with issue 4.
-  void propagate_as(std::vector<std::string> rewritten) { rewritten_ = std::move(rewritten); }
-  const std::vector<std::string>& rewritten() const { return rewritten_; }
 
   // Counters for INFO keyspace_hits / keyspace_misses.
   void count_lookup(bool hit) {
@@ -50,7 +45,6 @@ class CommandContext {
 
  private:
   int64_t now_ms_;
-  std::vector<std::string> rewritten_;
 };
 
 }  // namespace arbor::core

@@ -110,7 +110,7 @@ std::optional<int64_t> parse_memory(std::string_view text) {
 
 Config::Config() {
   auto add = [this](std::string name, bool mut, Getter get, Setter set, std::string alias = "") {
-    params_.push_back(Param{std::move(name), std::move(alias), mut, std::move(get), std::move(set)});
+    params_.push_back(Param{std::move(name), std::move(alias), mut, std::move(get), std::move(set), false});
   };
   add("port", false, [](const Settings& s) { return std::to_string(s.port); },
       [](Settings& s, std::string_view v) -> std::optional<std::string> {
@@ -189,6 +189,8 @@ Config::Config() {
   add("pidfile", false, string_getter(&Settings::pidfile), string_setter(&Settings::pidfile));
   add("announce-port-file", false, bool_getter(&Settings::announce_port_file),
       bool_setter(&Settings::announce_port_file));
+  for (Param& p : params_)
+    if (p.name == "dir" || p.name == "dbfilename") p.protected_config = true;
 }
 
 const Config::Param* Config::find(std::string_view name) const {
@@ -226,6 +228,7 @@ std::vector<std::pair<std::string, std::string>> Config::get(
 std::optional<std::string> Config::set(std::string_view name, std::string_view value, bool at_startup) {
   const Param* p = find(name);
   if (p == nullptr) return "Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
+  if (!at_startup && p->protected_config) return "can't set protected config";
   if (!at_startup && !p->mutable_at_runtime) return "can't set immutable config";
   if (auto error = p->set(settings_, value)) return error;
   if (apply_hook_) apply_hook_(p->name);

@@ -73,6 +73,9 @@ class Config {
     bool mutable_at_runtime;
     std::function<std::string(const Settings&)> get;
     std::function<std::optional<std::string>(Settings&, std::string_view)> set;
+    // Redis's PROTECTED_CONFIG (enable-protected-configs no): settable only
+    // at start-up, refused by CONFIG SET with its own message.
+    bool protected_config = false;
   };
   const Param* find(std::string_view name) const;
 

@@ -237,9 +237,19 @@ TEST(Config, SetErrorsInRedisWords) {
   EXPECT_EQ(config.set("maxclients", "0"), "argument must be between 1 and 4294967295 inclusive");
   EXPECT_EQ(config.set("timeout", "-1"), "argument must be between 0 and 2147483647 inclusive");
   EXPECT_EQ(config.set("protected-mode", "maybe"), "argument must be 'yes' or 'no'");
-  EXPECT_EQ(config.set("dbfilename", "a/b"), "dbfilename can't be a path, just a filename");
+  EXPECT_EQ(config.set("dbfilename", "a/b", true), "dbfilename can't be a path, just a filename");
   EXPECT_TRUE(config.set("loglevel", "loud"));
   EXPECT_EQ(config.settings().loglevel, "notice");  // a failed set changes nothing
+}
+
+// Redis 7.0 refuses CONFIG SET of dir and dbfilename unless
+// enable-protected-configs is on; they are settable in the file and flags.
+TEST(Config, ProtectedConfigsOnlyAtStartup) {
+  Config config;
+  EXPECT_EQ(config.set("dir", "/tmp"), "can't set protected config");
+  EXPECT_EQ(config.set("dbfilename", "x.rdb"), "can't set protected config");
+  EXPECT_FALSE(config.set("dir", "/tmp", true));
+  EXPECT_EQ(config.settings().dir, "/tmp");
 }
 
 TEST(Config, ImmutablesOnlyAtStartup) {
