@@ -83,7 +83,10 @@ ArgDoc make_block(std::vector<ArgDoc> args, std::string token) {
                         return a.type == "oneof" || a.type == "block";
                       });
   if (simple) {
-    for (const ArgDoc& a : args) block.name += (block.name.empty() ? "" : "_") + member_key(a);
+    for (const ArgDoc& a : args) {
+      if (!block.name.empty()) block.name += '_';
+      block.name += member_key(a);
+    }
   } else {
     block.name = token.empty() ? "arguments" : lower(token);
   }
