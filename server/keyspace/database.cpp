@@ -54,46 +54,34 @@ Entry* Database::set_string(std::string_view key, std::string_view value, bool k
     if (!keep_ttl) persist(old_entry);
     return old_entry;
   }
-  Entry* fresh = Entry::make_string(key, value);
-  if (old_entry == nullptr) {
-    table_.insert(fresh);
-    return fresh;
-  }
-  if (keep_ttl && old_entry->has_expire()) {
-    fresh->expire_ms_ = old_entry->expire_ms_;
-    fresh->ttl_slot_ = old_entry->ttl_slot_;
-    ttl_entries_[fresh->ttl_slot_] = fresh;
-    old_entry->expire_ms_ = kNoExpire;
-  } else if (old_entry->has_expire()) {
-    untrack_ttl(old_entry);
-  }
-  if (old_entry->storage() == Entry::Storage::kObject) {
-    // Hand a big old value to the freer: swap the chain link first.
-    Entry* detached = table_.detach(key);
-    table_.insert(fresh);
-    detached->expire_ms_ = kNoExpire;
-    free_entry(detached);
-  } else {
-    table_.replace(old_entry, fresh);
-  }
-  return fresh;
+  return store(old_entry, Entry::make_string(key, value), keep_ttl);
 }
 
 Entry* Database::set_raw_string(std::string_view key, std::string value, bool keep_ttl) {
-  Entry* fresh = Entry::make_raw_string(key, std::move(value));
-  Entry* old_entry = table_.find(key);
+  return store(table_.find(key), Entry::make_raw_string(key, std::move(value)), keep_ttl);
+}
+
+Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
   if (old_entry == nullptr) {
     table_.insert(fresh);
     return fresh;
   }
-  if (keep_ttl && old_entry->has_expire()) {
-    fresh->expire_ms_ = old_entry->expire_ms_;
-    fresh->ttl_slot_ = old_entry->ttl_slot_;
-    ttl_entries_[fresh->ttl_slot_] = fresh;
-  } else if (old_entry->has_expire()) {
-    untrack_ttl(old_entry);
+  if (old_entry->has_expire()) {
+    if (keep_ttl) {  // the new entry takes over the old one's TTL slot
+      fresh->expire_ms_ = old_entry->expire_ms_;
+      fresh->ttl_slot_ = old_entry->ttl_slot_;
+      ttl_entries_[fresh->ttl_slot_] = fresh;
+    } else {
+      untrack_ttl(old_entry);
+    }
+    old_entry->expire_ms_ = kNoExpire;
   }
-  Entry* detached = table_.detach(key);
+  if (old_entry->storage() != Entry::Storage::kObject) {
+    table_.replace(old_entry, fresh);
+    return fresh;
+  }
+  // A collection may be big: unlink it and let free_entry decide where to free it.
+  Entry* detached = table_.detach(fresh->key());
   table_.insert(fresh);
   free_entry(detached);
   return fresh;

@@ -84,6 +84,9 @@ class Database {
   uint64_t expired_keys() const { return expired_keys_; }
 
  private:
+  // Puts `fresh` under its key in place of `old_entry` (nullptr if none),
+  // carrying the TTL over when `keep_ttl`.
+  Entry* store(Entry* old_entry, Entry* fresh, bool keep_ttl);
   void track_ttl(Entry* entry);
   void untrack_ttl(Entry* entry);
   void free_entry(Entry* entry);

@@ -12,13 +12,6 @@ namespace {
 
 constexpr milliseconds kWait(5000);
 
-int64_t info_int(Client& c, std::string_view section, std::string_view field) {
-  const Reply info = c.cmd({"INFO", std::string(section)});
-  if (info.type != ReplyType::kBulk) return -1;
-  const auto value = info_field(info.str, field);
-  return value ? std::stoll(*value) : -1;
-}
-
 TEST(QueryBufferLimit, ClientPassingTheLimitIsClosedAndOthersAreServed) {
   ServerProcess server({"--client-query-buffer-limit", "1mb"});
   Client observer(server.port());

@@ -690,4 +690,11 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   return result;
 }
 
+int64_t info_int(Client& c, std::string_view section, std::string_view field) {
+  const Reply info = c.cmd({"INFO", std::string(section)});
+  if (info.type != ReplyType::kBulk) return -1;
+  const auto value = info_field(info.str, field);
+  return value ? std::stoll(*value) : -1;
+}
+
 }  // namespace arbor::test

@@ -186,6 +186,9 @@ class Client {
   redisContext* ctx_ = nullptr;
 };
 
+// An integer field of `INFO <section>` read through `c`; -1 if absent.
+int64_t info_int(Client& c, std::string_view section, std::string_view field);
+
 // Converts a hiredis reply to our Reply (RESP2 types only).
 Reply from_hiredis(const redisReply* reply);
 

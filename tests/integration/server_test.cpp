@@ -18,13 +18,6 @@ namespace {
 
 constexpr milliseconds kWait(5000);
 
-int64_t info_int(Client& c, std::string_view section, std::string_view field) {
-  const Reply info = c.cmd({"INFO", std::string(section)});
-  if (info.type != ReplyType::kBulk) return -1;
-  const auto value = info_field(info.str, field);
-  return value ? std::stoll(*value) : -1;
-}
-
 // CONFIG GET replies as name -> value (Redis does not promise an order).
 std::map<std::string, std::string> config_map(const Reply& reply) {
   std::map<std::string, std::string> out;

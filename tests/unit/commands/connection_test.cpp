@@ -12,12 +12,12 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
+using testing::kOk;
+using testing::kNotInt;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
-const std::string kOk = "\"OK\"";
 const std::string kWrongPass = err("WRONGPASS invalid username-password pair or user is disabled.");
 const std::string kOutOfRange = err("ERR DB index is out of range");
-const std::string kNotInt = err("ERR value is not an integer or out of range");
 
 class Connection : public ::testing::Test {
  protected:

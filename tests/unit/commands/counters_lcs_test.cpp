@@ -11,11 +11,11 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
+using testing::kOk;
+using testing::kNotInt;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
-const std::string kOk = "\"OK\"";
 const std::string kWrongType = err("WRONGTYPE Operation against a key holding the wrong kind of value");
-const std::string kNotInt = err("ERR value is not an integer or out of range");
 const std::string kNotFloat = err("ERR value is not a valid float");
 constexpr int64_t kNow = 1'700'000'000'000;
 

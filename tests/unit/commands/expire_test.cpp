@@ -11,9 +11,9 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
+using testing::kNotInt;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
-const std::string kNotInt = err("ERR value is not an integer or out of range");
 const std::string kNxConflict = err("ERR NX and XX, GT or LT options at the same time are not compatible");
 const std::string kGtLt = err("ERR GT and LT options at the same time are not compatible");
 constexpr int64_t kNow = 1'700'000'000'000;

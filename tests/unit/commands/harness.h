@@ -19,6 +19,12 @@ namespace arbor::testing {
 
 using RegisterFn = void (*)(core::CommandTable&);
 
+// Replies as Reply::to_string() renders them, for EXPECT_EQ on text().
+inline std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
+inline const std::string kOk = "\"OK\"";
+inline const std::string kSyntax = err("ERR syntax error");
+inline const std::string kNotInt = err("ERR value is not an integer or out of range");
+
 class CommandHarness {
  public:
   explicit CommandHarness(std::vector<RegisterFn> families = {core::register_all_commands})

@@ -14,11 +14,11 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
+using testing::kOk;
+using testing::kSyntax;
+using testing::kNotInt;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
-const std::string kOk = "\"OK\"";
-const std::string kSyntax = err("ERR syntax error");
-const std::string kNotInt = err("ERR value is not an integer or out of range");
 const std::string kOutOfRange = err("ERR DB index is out of range");
 const std::string kIntRange = err("ERR value is out of range, value must between -2147483648 and 2147483647");
 const std::string kSame = err("ERR source and destination objects are the same");

@@ -14,10 +14,10 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
+using testing::kOk;
+using testing::kSyntax;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
-const std::string kOk = "\"OK\"";
-const std::string kSyntax = err("ERR syntax error");
 
 class Server : public ::testing::Test {
  protected:

@@ -13,8 +13,8 @@ namespace arbor {
 namespace {
 
 using testing::CommandHarness;
+using testing::err;
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
 
 // Test-only commands next to the real ones: one that always fails.
 void fail_handler(core::CommandContext& ctx) { ctx.reply.error("ERR boom"); }

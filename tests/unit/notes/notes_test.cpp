@@ -18,6 +18,7 @@ namespace {
 
 using keyspace::NoteTree;
 using testing::CommandHarness;
+using testing::err;
 
 class Notes : public ::testing::Test {
  protected:
@@ -33,7 +34,6 @@ class Notes : public ::testing::Test {
   }
 };
 
-std::string err(std::string_view text) { return "(error \"" + std::string(text) + "\")"; }
 
 const std::string kNoSuchParent = err("ERR no such parent note");
 const std::string kIdExists = err("ERR note id already exists");
