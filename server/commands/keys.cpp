@@ -103,7 +103,7 @@ void scan(CommandContext& ctx) {
   // happen while the table is being walked.
   std::vector<std::string> found;
   const auto& table = ctx.db().table();
-  int64_t budget = count * 10;
+  int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;  // no overflow on huge COUNTs
   do {
     cursor = table.scan(cursor, [&](Entry* e) { found.emplace_back(e->key()); });
   } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < count);

@@ -10,6 +10,9 @@ void register_all_commands(CommandTable& table) {
   register_expire_commands(table);
   register_string_commands(table);
   register_note_commands(table);
+  register_list_commands(table);
+  register_hash_commands(table);
+  register_set_commands(table);
 }
 
 }  // namespace arbor::core

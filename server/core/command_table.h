@@ -110,6 +110,9 @@ void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
 void register_note_commands(CommandTable& table);
+void register_list_commands(CommandTable& table);
+void register_hash_commands(CommandTable& table);
+void register_set_commands(CommandTable& table);
 void register_all_commands(CommandTable& table);
 
 }  // namespace arbor::core

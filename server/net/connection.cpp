@@ -106,6 +106,7 @@ bool Connection::reserve_read_space() {
 
 bool Connection::process_input() {
   using Status = protocol::RequestParser::Status;
+  state_.last_interaction_ms = core::unix_time_ms();  // per read, as Redis's lastinteraction
   while (!closing_) {
     const std::string_view pending(buffer_.get() + begin_, end_ - begin_);
     const auto result = parser_.parse(pending, args_);
@@ -120,7 +121,6 @@ bool Connection::process_input() {
       const bool was_authenticated = state_.authenticated;
       writer_.set_resp(state_.resp);
       dispatcher_.execute(state_, args_, writer_);
-      state_.last_interaction_ms = core::unix_time_ms();
       if (was_authenticated != state_.authenticated) parser_.set_limits(current_limits());
     }
     begin_ += result.consumed;

@@ -1,0 +1,220 @@
+// SPOP, SRANDMEMBER and SSCAN: the set commands that pick or walk members
+// rather than address them. Reply shapes follow Redis 7.0.15: SPOP with a
+// count answers a set (RESP3 '~'), SRANDMEMBER with a count an array.
+#include <cctype>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/commands/set_common.h"
+#include "server/core/glob.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using core::equals_ci;
+using keyspace::Entry;
+using keyspace::SetValue;
+namespace errors = protocol::errors;
+
+uint64_t random_u64() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
+std::vector<std::string> all_members(const SetValue& set) {
+  std::vector<std::string> members;
+  members.reserve(set.size());
+  set.for_each([&](std::string_view m) { members.emplace_back(m); });
+  return members;
+}
+
+// SPOP key [count]
+void spop(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.reply.error(errors::kSyntax);
+  if (ctx.argc() == 2) {
+    Entry* entry;
+    if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
+    if (entry == nullptr) return ctx.reply.null();
+    SetValue& set = entry->as<SetValue>();
+    const std::string member = set.random_member(random_u64());
+    set.erase(member);
+    if (set.empty()) ctx.db().erase(ctx.arg(1));
+    ctx.mark_dirty();
+    return ctx.reply.bulk(member);
+  }
+  // Redis parses the count before it looks at the key, and refuses any
+  // non-number with the "must be positive" text.
+  int64_t count;
+  if (!core::int_in_range_or_reply(ctx, ctx.arg(2), 0, std::numeric_limits<int64_t>::max(), count,
+                                   errors::kOutOfRangePositive))
+    return;
+  Entry* entry;
+  if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr || count == 0) return ctx.reply.set(0);
+  SetValue& set = entry->as<SetValue>();
+  const auto n = static_cast<size_t>(count);
+  if (n >= set.size()) {  // the whole set goes
+    ctx.reply.set(set.size());
+    set.for_each([&](std::string_view m) { ctx.reply.bulk(m); });
+    ctx.mark_dirty(set.size());
+    ctx.db().erase(ctx.arg(1));
+    return;
+  }
+  // Each pick is removed at once, so later picks cannot repeat it.
+  ctx.reply.set(n);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string member = set.random_member(random_u64());
+    set.erase(member);
+    ctx.reply.bulk(member);
+  }
+  ctx.mark_dirty(n);
+}
+
+void srandmember_count(CommandContext& ctx, int64_t count) {
+  Entry* entry;
+  if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr || count == 0) return ctx.reply.array(0);
+  const SetValue& set = entry->as<SetValue>();
+  if (count < 0) {
+    // Repeats allowed: every pick is independent.
+    const auto n = static_cast<size_t>(-count);
+    ctx.reply.array(n);
+    for (size_t i = 0; i < n; ++i) ctx.reply.bulk(set.random_member(random_u64()));
+    return;
+  }
+  const auto n = static_cast<size_t>(count);
+  if (n >= set.size()) {
+    ctx.reply.array(set.size());
+    set.for_each([&](std::string_view m) { ctx.reply.bulk(m); });
+    return;
+  }
+  ctx.reply.array(n);
+  if (set.compact() || n * 3 > set.size()) {
+    // A large share: a partial shuffle of all members beats rejection sampling.
+    auto members = all_members(set);
+    for (size_t i = 0; i < n; ++i) {
+      std::swap(members[i], members[i + random_u64() % (members.size() - i)]);
+      ctx.reply.bulk(members[i]);
+    }
+    return;
+  }
+  // A small share of a big set: sample, skipping members already given.
+  std::unordered_set<std::string> seen;
+  while (seen.size() < n) {
+    std::string member = set.random_member(random_u64());
+    if (seen.insert(member).second) ctx.reply.bulk(member);
+  }
+}
+
+// SRANDMEMBER key [count]
+void srandmember(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.reply.error(errors::kSyntax);
+  if (ctx.argc() == 3) {
+    int64_t count;
+    if (!core::int_or_reply(ctx, ctx.arg(2), count)) return;
+    if (count == std::numeric_limits<int64_t>::min())
+      return ctx.reply.error("ERR value is out of range, value must between -9223372036854775807 and "
+                             "9223372036854775807");
+    return srandmember_count(ctx, count);
+  }
+  Entry* entry;
+  if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) return ctx.reply.null();
+  ctx.reply.bulk(entry->as<SetValue>().random_member(random_u64()));
+}
+
+// Redis parses the cursor with strtoul: "" is 0 and "-1" wraps; leading
+// space, trailing junk and overflow are refused.
+bool cursor_or_reply(CommandContext& ctx, std::string_view text, uint64_t& cursor) {
+  const std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  cursor = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(copy[0]))) {
+    ctx.reply.error("ERR invalid cursor");
+    return false;
+  }
+  return true;
+}
+
+// SSCAN key cursor [MATCH pattern] [COUNT count]
+void sscan(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
+  Entry* entry;
+  if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
+  if (entry == nullptr) {
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    return ctx.reply.array(0);
+  }
+  std::string_view pattern;
+  bool has_pattern = false;
+  int64_t count = 10;
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) return ctx.reply.error(errors::kSyntax);
+    if (equals_ci(ctx.arg(i), "COUNT")) {
+      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
+      if (count < 1) return ctx.reply.error(errors::kSyntax);
+    } else if (equals_ci(ctx.arg(i), "MATCH")) {
+      pattern = ctx.arg(i + 1);
+      has_pattern = pattern != "*";
+    } else {
+      return ctx.reply.error(errors::kSyntax);
+    }
+  }
+  const SetValue& set = entry->as<SetValue>();
+  std::vector<std::string> found;
+  auto keep = [&](std::string_view m) {
+    if (!has_pattern || core::glob_match(pattern, m)) found.emplace_back(m);
+  };
+  if (set.compact()) {
+    // An intset answers in one call with cursor 0, as Redis.
+    cursor = set.scan(0, keep);
+  } else {
+    // COUNT is a hint: visit buckets until that many members were seen, with
+    // a bucket budget so a sparse table cannot make one call walk it all.
+    int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;  // no overflow on huge COUNTs
+    int64_t seen = 0;
+    do {
+      cursor = set.scan(cursor, [&](std::string_view m) {
+        ++seen;
+        keep(m);
+      });
+    } while (cursor != 0 && budget-- > 0 && seen < count);
+  }
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(cursor));
+  ctx.reply.array(found.size());
+  for (const auto& member : found) ctx.reply.bulk(member);
+}
+
+}  // namespace
+
+void register_set_random_commands(core::CommandTable& t) {
+  using namespace core;
+  const KeySpec one{1, 1, 1};
+  t.add({"spop", -2, kWrite | kFast | kRandom, one, spop, "set",
+         "Remove and return one or multiple random members from a set", "1.0.0",
+         "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+         "key [count:integer]"});
+  t.add({"srandmember", -2, kReadonly | kRandom, one, srandmember, "set",
+         "Get one or multiple random members from a set", "1.0.0",
+         "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+         "key [count:integer]"});
+  t.add({"sscan", -3, kReadonly | kRandom, one, sscan, "set", "Incrementally iterate Set elements", "2.8.0",
+         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to "
+         "return back to 0. N is the number of elements inside the collection..",
+         "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"});
+}
+
+}  // namespace arbor::commands
