@@ -2,9 +2,7 @@
 // than address them. Reply shapes follow Redis 7.0.15, including HRANDFIELD
 // WITHVALUES in RESP3 as an array of [field, value] pairs.
 #include <cctype>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <random>
 #include <string>
@@ -120,24 +118,10 @@ void hrandfield(CommandContext& ctx) {
   ctx.reply.bulk(entry->as<HashValue>().random_pair(random_u64()).first);
 }
 
-// Redis parses the cursor with strtoul: "" is 0 and "-1" wraps; leading
-// space, trailing junk and overflow are refused.
-bool cursor_or_reply(CommandContext& ctx, std::string_view text, uint64_t& cursor) {
-  const std::string copy(text);
-  char* end = nullptr;
-  errno = 0;
-  cursor = std::strtoull(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(copy[0]))) {
-    ctx.reply.error("ERR invalid cursor");
-    return false;
-  }
-  return true;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void hscan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
+  if (!core::scan_cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
   Entry* entry;
   if (!hash_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr) {
@@ -145,25 +129,12 @@ void hscan(CommandContext& ctx) {
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) return ctx.reply.error(errors::kSyntax);
-    if (equals_ci(ctx.arg(i), "COUNT")) {
-      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
-      if (count < 1) return ctx.reply.error(errors::kSyntax);
-    } else if (equals_ci(ctx.arg(i), "MATCH")) {
-      pattern = ctx.arg(i + 1);
-      has_pattern = pattern != "*";
-    } else {
-      return ctx.reply.error(errors::kSyntax);
-    }
-  }
+  core::ScanOptions opt;
+  if (!core::scan_options_or_reply(ctx, 3, false, opt)) return;
   const HashValue& hash = entry->as<HashValue>();
   std::vector<Pair> found;
   auto keep = [&](std::string_view f, std::string_view v) {
-    if (!has_pattern || core::glob_match(pattern, f)) found.emplace_back(f, v);
+    if (!opt.has_pattern || core::glob_match(opt.pattern, f)) found.emplace_back(f, v);
   };
   if (hash.compact()) {
     // Small hashes answer in one call with cursor 0, as Redis's listpack.
@@ -171,14 +142,14 @@ void hscan(CommandContext& ctx) {
   } else {
     // COUNT is a hint: visit buckets until that many fields were seen, with a
     // bucket budget so a sparse table cannot make one call walk it all.
-    int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;  // no overflow on huge COUNTs
+    int64_t budget = opt.step_budget();
     size_t seen = 0;
     do {
       cursor = hash.scan(cursor, [&](std::string_view f, std::string_view v) {
         ++seen;
         keep(f, v);
       });
-    } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(seen) < count);
+    } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(seen) < opt.count);
   }
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(cursor));

@@ -1,8 +1,6 @@
 // Generic key commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME,
 // COPY, MOVE, TOUCH and OBJECT. They work on every value type.
 #include <cctype>
-#include <cerrno>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -71,50 +69,26 @@ void keys(CommandContext& ctx) {
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void scan(CommandContext& ctx) {
-  const std::string cursor_text(ctx.arg(1));
-  char* end = nullptr;
-  errno = 0;
-  uint64_t cursor = std::strtoull(cursor_text.c_str(), &end, 10);
-  // Redis parses the cursor with strtoul: "" is 0 and "-1" wraps to 2^64-1;
-  // only leading space, trailing junk and overflow are refused.
-  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(cursor_text[0]))) {
-    return ctx.reply.error("ERR invalid cursor");
-  }
-  std::string_view pattern, type_filter;
-  bool has_pattern = false, has_type = false;
-  int64_t count = 10;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) return ctx.reply.error(errors::kSyntax);
-    std::string_view opt = ctx.arg(i);
-    if (equals_ci(opt, "COUNT")) {
-      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
-      if (count < 1) return ctx.reply.error(errors::kSyntax);
-    } else if (equals_ci(opt, "MATCH")) {
-      pattern = ctx.arg(i + 1);
-      has_pattern = pattern != "*";
-    } else if (equals_ci(opt, "TYPE")) {
-      type_filter = ctx.arg(i + 1);
-      has_type = true;
-    } else {
-      return ctx.reply.error(errors::kSyntax);
-    }
-  }
+  uint64_t cursor;
+  core::ScanOptions opt;
+  if (!core::scan_cursor_or_reply(ctx, ctx.arg(1), cursor) || !core::scan_options_or_reply(ctx, 2, true, opt))
+    return;
   // Collect first, filter after: lazy expiry may delete, which must not
   // happen while the table is being walked.
   std::vector<std::string> found;
   const auto& table = ctx.db().table();
-  int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;  // no overflow on huge COUNTs
+  int64_t budget = opt.step_budget();
   do {
     cursor = table.scan(cursor, [&](Entry* e) { found.emplace_back(e->key()); });
-  } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < count);
+  } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(found.size()) < opt.count);
 
   size_t kept = 0;
   for (size_t i = 0; i < found.size(); ++i) {
     const std::string& key = found[i];
-    if (has_pattern && !core::glob_match(pattern, key)) continue;
+    if (opt.has_pattern && !core::glob_match(opt.pattern, key)) continue;
     Entry* entry = ctx.db().find(key, ctx.now_ms());
     if (entry == nullptr) continue;
-    if (has_type && !equals_ci(type_filter, keyspace::type_name(entry->type()))) continue;
+    if (opt.has_type && !equals_ci(opt.type, keyspace::type_name(entry->type()))) continue;
     // Never move a string onto itself: libstdc++ leaves it empty.
     if (kept != i) found[kept] = std::move(found[i]);
     ++kept;

@@ -2,9 +2,7 @@
 // rather than address them. Reply shapes follow Redis 7.0.15: SPOP with a
 // count answers a set (RESP3 '~'), SRANDMEMBER with a count an array.
 #include <cctype>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <random>
 #include <string>
@@ -132,24 +130,10 @@ void srandmember(CommandContext& ctx) {
   ctx.reply.bulk(entry->as<SetValue>().random_member(random_u64()));
 }
 
-// Redis parses the cursor with strtoul: "" is 0 and "-1" wraps; leading
-// space, trailing junk and overflow are refused.
-bool cursor_or_reply(CommandContext& ctx, std::string_view text, uint64_t& cursor) {
-  const std::string copy(text);
-  char* end = nullptr;
-  errno = 0;
-  cursor = std::strtoull(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(copy[0]))) {
-    ctx.reply.error("ERR invalid cursor");
-    return false;
-  }
-  return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void sscan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
+  if (!core::scan_cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
   Entry* entry;
   if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr) {
@@ -157,25 +141,12 @@ void sscan(CommandContext& ctx) {
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) return ctx.reply.error(errors::kSyntax);
-    if (equals_ci(ctx.arg(i), "COUNT")) {
-      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
-      if (count < 1) return ctx.reply.error(errors::kSyntax);
-    } else if (equals_ci(ctx.arg(i), "MATCH")) {
-      pattern = ctx.arg(i + 1);
-      has_pattern = pattern != "*";
-    } else {
-      return ctx.reply.error(errors::kSyntax);
-    }
-  }
+  core::ScanOptions opt;
+  if (!core::scan_options_or_reply(ctx, 3, false, opt)) return;
   const SetValue& set = entry->as<SetValue>();
   std::vector<std::string> found;
   auto keep = [&](std::string_view m) {
-    if (!has_pattern || core::glob_match(pattern, m)) found.emplace_back(m);
+    if (!opt.has_pattern || core::glob_match(opt.pattern, m)) found.emplace_back(m);
   };
   if (set.compact()) {
     // An intset answers in one call with cursor 0, as Redis.
@@ -183,14 +154,14 @@ void sscan(CommandContext& ctx) {
   } else {
     // COUNT is a hint: visit buckets until that many members were seen, with
     // a bucket budget so a sparse table cannot make one call walk it all.
-    int64_t budget = count > INT64_MAX / 10 ? INT64_MAX : count * 10;  // no overflow on huge COUNTs
+    int64_t budget = opt.step_budget();
     int64_t seen = 0;
     do {
       cursor = set.scan(cursor, [&](std::string_view m) {
         ++seen;
         keep(m);
       });
-    } while (cursor != 0 && budget-- > 0 && seen < count);
+    } while (cursor != 0 && budget-- > 0 && seen < opt.count);
   }
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(cursor));

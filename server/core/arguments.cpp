@@ -2,6 +2,8 @@
 #include "server/core/arguments.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "protocol/number_format.h"
@@ -65,6 +67,45 @@ bool lookup_typed_or_reply(CommandContext& ctx, std::string_view key, keyspace::
   if (out != nullptr && out->type() != type) {
     ctx.reply.error(protocol::errors::kWrongType);
     return false;
+  }
+  return true;
+}
+
+bool scan_cursor_or_reply(CommandContext& ctx, std::string_view text, uint64_t& cursor) {
+  const std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  cursor = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(copy[0]))) {
+    ctx.reply.error("ERR invalid cursor");
+    return false;
+  }
+  return true;
+}
+
+bool scan_options_or_reply(CommandContext& ctx, size_t from, bool allow_type, ScanOptions& options) {
+  for (size_t i = from; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) {
+      ctx.reply.error(protocol::errors::kSyntax);
+      return false;
+    }
+    const std::string_view option = ctx.arg(i), value = ctx.arg(i + 1);
+    if (equals_ci(option, "COUNT")) {
+      if (!int_or_reply(ctx, value, options.count)) return false;
+      if (options.count < 1) {
+        ctx.reply.error(protocol::errors::kSyntax);
+        return false;
+      }
+    } else if (equals_ci(option, "MATCH")) {
+      options.pattern = value;
+      options.has_pattern = value != "*";
+    } else if (allow_type && equals_ci(option, "TYPE")) {
+      options.type = value;
+      options.has_type = true;
+    } else {
+      ctx.reply.error(protocol::errors::kSyntax);
+      return false;
+    }
   }
   return true;
 }

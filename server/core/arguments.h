@@ -27,6 +27,24 @@ bool long_double_or_reply(CommandContext& ctx, std::string_view text, long doubl
 bool lookup_typed_or_reply(CommandContext& ctx, std::string_view key, keyspace::ValueType type,
                            keyspace::Entry*& out);
 
+// The SCAN family's cursor: Redis parses it with strtoul, so "" is 0 and
+// "-1" wraps; leading space, trailing junk and overflow are "invalid cursor".
+bool scan_cursor_or_reply(CommandContext& ctx, std::string_view text, uint64_t& cursor);
+
+// SCAN / HSCAN / SSCAN options after the cursor: [MATCH pattern]
+// [COUNT count] [TYPE type] (TYPE only where `allow_type`).
+struct ScanOptions {
+  std::string_view pattern;  // empty when there is no filter ("*" counts as none)
+  bool has_pattern = false;
+  std::string_view type;
+  bool has_type = false;
+  int64_t count = 10;
+  // How many cursor steps a call may take before it returns short, as
+  // Redis's maxiterations (count * 10), without overflowing on huge counts.
+  int64_t step_budget() const { return count > INT64_MAX / 10 ? INT64_MAX : count * 10; }
+};
+bool scan_options_or_reply(CommandContext& ctx, size_t from, bool allow_type, ScanOptions& options);
+
 // "ERR wrong number of arguments for 'get' command"
 void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname);
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."
