@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "protocol/errors.h"
 #include "server/commands/hash_common.h"
 #include "server/core/glob.h"
+#include "server/core/random.h"
 
 namespace arbor::commands {
 namespace {
@@ -24,10 +24,7 @@ using keyspace::HashValue;
 namespace errors = protocol::errors;
 using Pair = std::pair<std::string_view, std::string_view>;
 
-uint64_t random_u64() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return rng();
-}
+using core::random_u64;
 
 // One picked field. Redis 7.0 makes each WITHVALUES pair its own 2-element
 // array in RESP3 but keeps RESP2 flat, so this is the one place hashes look at

@@ -1,13 +1,13 @@
 // Generic key commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME,
 // COPY, MOVE, TOUCH and OBJECT. They work on every value type.
 #include <cctype>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "protocol/errors.h"
 #include "protocol/number_format.h"
 #include "server/core/arguments.h"
+#include "server/core/random.h"
 #include "server/core/command_table.h"
 #include "server/core/glob.h"
 
@@ -19,10 +19,7 @@ using core::equals_ci;
 using keyspace::Entry;
 namespace errors = protocol::errors;
 
-uint64_t random_u64() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return rng();
-}
+using core::random_u64;
 
 // DEL key [key ...]  (UNLINK frees large values off the loop; so does DEL
 // here, since the lazy freer decides by size, which only changes timing.)

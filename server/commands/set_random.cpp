@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "protocol/errors.h"
 #include "server/commands/set_common.h"
 #include "server/core/glob.h"
+#include "server/core/random.h"
 
 namespace arbor::commands {
 namespace {
@@ -23,10 +23,7 @@ using keyspace::Entry;
 using keyspace::SetValue;
 namespace errors = protocol::errors;
 
-uint64_t random_u64() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return rng();
-}
+using core::random_u64;
 
 std::vector<std::string> all_members(const SetValue& set) {
   std::vector<std::string> members;
