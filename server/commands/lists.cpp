@@ -196,10 +196,12 @@ void lpos(CommandContext& ctx) {
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
             "negative to start from the end of the list");
     } else if (equals_ci(opt, "COUNT")) {
-      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count)) return;
+      // Redis's getPositiveLongFromObjectOrReply gives its message for a
+      // non-number too: "COUNT abc" is "COUNT can't be negative".
+      if (!core::int_or_reply(ctx, ctx.arg(i + 1), count, "ERR COUNT can't be negative")) return;
       if (count < 0) return ctx.reply.error("ERR COUNT can't be negative");
     } else if (equals_ci(opt, "MAXLEN")) {
-      if (!core::int_or_reply(ctx, ctx.arg(i + 1), maxlen)) return;
+      if (!core::int_or_reply(ctx, ctx.arg(i + 1), maxlen, "ERR MAXLEN can't be negative")) return;
       if (maxlen < 0) return ctx.reply.error("ERR MAXLEN can't be negative");
     } else {
       return ctx.reply.error(errors::kSyntax);

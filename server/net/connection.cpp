@@ -17,6 +17,7 @@ constexpr size_t kKeepInputCapacity = 256 * 1024;
 // Replies above this are released after the write, so one huge reply does
 // not pin its memory for the life of the connection.
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
+constexpr size_t kBatchOutputLimit = 1024 * 1024;
 
 std::string endpoint_text(const tcp::endpoint& ep) {
   const auto address = ep.address();
@@ -104,18 +105,22 @@ bool Connection::reserve_read_space() {
   return true;
 }
 
-bool Connection::process_input() {
+Connection::Progress Connection::process_input() {
   using Status = protocol::RequestParser::Status;
   state_.last_interaction_ms = core::unix_time_ms();  // per read, as Redis's lastinteraction
   while (!closing_) {
+    // Flush once a batch has produced this much: a pipeline of big replies
+    // then costs bounded memory, and other clients get the loop between
+    // slices instead of waiting for the whole pipeline.
+    if (out_.size() >= kBatchOutputLimit) return Progress::kFlushAndContinue;
     const std::string_view pending(buffer_.get() + begin_, end_ - begin_);
     const auto result = parser_.parse(pending, args_);
-    if (result.status == Status::kNeedMore) return true;
+    if (result.status == Status::kNeedMore) return Progress::kNeedInput;
     if (result.status == Status::kError) {
       writer_.error(protocol::parse_error_text(parser_.error(), parser_.offending_byte()));
       spdlog::debug("Protocol error ({}) from client: id={} addr={}",
                     protocol::parse_error_text(parser_.error(), parser_.offending_byte()), state_.id, state_.addr);
-      return false;
+      return Progress::kClose;
     }
     if (result.status == Status::kCommand) {
       const bool was_authenticated = state_.authenticated;
@@ -124,27 +129,29 @@ bool Connection::process_input() {
       if (was_authenticated != state_.authenticated) parser_.set_limits(current_limits());
     }
     begin_ += result.consumed;
-    if (state_.close_after_reply) return false;
+    if (state_.close_after_reply) return Progress::kClose;
   }
-  return false;
+  return Progress::kClose;
 }
 
 asio::awaitable<void> Connection::run() {
   boost::system::error_code ec;
-  bool keep_open = true;
-  while (keep_open && !closing_) {
-    if (!reserve_read_space()) {
-      ++instance_.stats.client_query_buffer_limit_disconnections;
-      spdlog::warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})", state_.id,
-                   state_.addr, end_ - begin_);
-      break;
+  Progress progress = Progress::kNeedInput;
+  while (progress != Progress::kClose && !closing_) {
+    if (progress == Progress::kNeedInput) {
+      if (!reserve_read_space()) {
+        ++instance_.stats.client_query_buffer_limit_disconnections;
+        spdlog::warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})", state_.id,
+                     state_.addr, end_ - begin_);
+        break;
+      }
+      const size_t n = co_await socket_.async_read_some(asio::buffer(buffer_.get() + end_, capacity_ - end_),
+                                                        asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || n == 0) break;
+      end_ += n;
+      instance_.stats.net_input_bytes += n;
     }
-    const size_t n = co_await socket_.async_read_some(asio::buffer(buffer_.get() + end_, capacity_ - end_),
-                                                      asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || n == 0) break;
-    end_ += n;
-    instance_.stats.net_input_bytes += n;
-    keep_open = process_input();
+    progress = process_input();
     if (!out_.empty() && !closing_) {
       co_await asio::async_write(socket_, asio::buffer(out_), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;

@@ -1,8 +1,9 @@
 // One client connection: a coroutine that reads whatever arrived, parses
 // every complete command, runs each through the dispatcher and sends all
 // replies of the batch in one write. It stops reading while a write is in
-// flight, so a client that does not read cannot make the server buffer
-// without bound.
+// flight, and a batch whose replies pass 1 MB is written before the rest of
+// its commands run, so a client that does not read cannot make the server
+// buffer without bound.
 #pragma once
 
 #include <memory>
@@ -32,9 +33,14 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   core::ClientState& state() { return state_; }
 
  private:
-  // Parses and executes every complete command in the buffer. Returns false
-  // when the connection must close after the pending replies are sent.
-  bool process_input();
+  enum class Progress : uint8_t {
+    kNeedInput,         // every complete command ran; read more
+    kFlushAndContinue,  // replies reached the batch limit; write, then go on parsing
+    kClose,             // close once the pending replies are sent
+  };
+  // Parses and executes the complete commands in the buffer, up to the
+  // batch output limit.
+  Progress process_input();
   bool reserve_read_space();
   protocol::ParserLimits current_limits() const;
 

@@ -197,6 +197,9 @@ TEST_F(Lists, Lpos) {
   EXPECT_EQ(run({"LPOS", "l", "a", "COUNT", "-1"}), err("ERR COUNT can't be negative"));
   EXPECT_EQ(run({"LPOS", "l", "a", "MAXLEN", "-1"}), err("ERR MAXLEN can't be negative"));
   EXPECT_EQ(run({"LPOS", "l", "a", "RANK", "x"}), kNotInt);
+  // Redis gives COUNT's and MAXLEN's own message for a non-number too.
+  EXPECT_EQ(run({"LPOS", "l", "a", "COUNT", "abc"}), err("ERR COUNT can't be negative"));
+  EXPECT_EQ(run({"LPOS", "l", "a", "MAXLEN", "1.5"}), err("ERR MAXLEN can't be negative"));
   EXPECT_EQ(run({"LPOS", "l", "a", "RANK"}), kSyntax);
   EXPECT_EQ(run({"LPOS", "l", "a", "FOO", "1"}), kSyntax);
   h.set_resp(3);

@@ -1,0 +1,72 @@
+// Mixed-type generator for the differential test: lists, hashes, sets and
+// strings over one small shared key space, plus the comparison rules for
+// replies whose order or content Redis leaves unspecified (unordered sets,
+// hashtable-encoded hashes, SCAN pages, random members).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+
+using Command = std::vector<std::string>;
+
+class TypesGenerator {
+ public:
+  explicit TypesGenerator(uint64_t seed) : rng_(seed) {}
+
+  Command next();
+
+ private:
+  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
+  std::string word(std::string text);
+  // Any of the eight keys; or, for a type's commands, mostly that type's
+  // home keys (lists k0-k2, hashes k3-k5, sets k6-k7), so that not every
+  // other command is a WRONGTYPE error.
+  std::string key() { return "k" + std::to_string(below(8)); }
+  std::string key(size_t first, size_t n) {
+    return chance(85) ? "k" + std::to_string(first + below(n)) : key();
+  }
+  std::string element();
+  std::string field();
+  std::string index();
+  std::string count();
+  Command list_command();
+  Command hash_command();
+  Command set_command();
+  Command generic_command();
+  Command odd_command();
+  Command grow();
+  Command scan(const char* name);
+  void append_keys(Command& cmd, size_t n, size_t first, size_t home);
+
+  std::mt19937_64 rng_;
+};
+
+// True for HGETALL/HKEYS/HVALS, whose order is insertion order only while
+// the hash is listpack-encoded: the caller then asks Redis for the encoding.
+bool order_depends_on_hash_encoding(const Command& cmd);
+
+// The comparison for replies Redis does not fix exactly: unordered replies
+// are compared as sets, random replies by shape only, SCAN pages only when
+// both servers finished in one call. nullopt: compare exactly.
+std::optional<bool> same_typed_reply(const Command& cmd, const Reply& ours, const Reply& theirs,
+                                     bool hashtable_hash);
+
+// Fixed scripts: SPOP emptying whole sets (so both datasets stay equal) and
+// the encoding thresholds at exactly 512/513 entries and 64/65-byte values.
+std::vector<Command> spop_script();
+std::vector<Command> encoding_script();
+
+// Fixed string scripts: number formatting (INCRBYFLOAT, encodings, LCS), and
+// SET/GETEX with absolute times already past.
+std::vector<Command> number_formatting_script();
+std::vector<Command> past_expiry_script();
+
+}  // namespace arbor::test
