@@ -164,8 +164,10 @@ void Database::clear(LazyFreer* freer) {
   ttl_entries_.clear();
   expire_cursor_ = 0;
   if (freer != nullptr && table_.size() > LazyFreer::kEffortThreshold) {
+    // Moved into the job, so the freer holds the only reference and the
+    // table dies on its thread, never on ours.
     auto doomed = std::make_shared<KeyTable>(std::move(table_));
-    freer->submit([doomed]() mutable { doomed.reset(); });
+    freer->submit([doomed = std::move(doomed)]() mutable { doomed.reset(); });
     table_ = KeyTable();
     return;
   }
