@@ -152,6 +152,34 @@ TEST_F(SetAlgebra, SameKeyTwiceAcrossResizes) {
   }
 }
 
+// Redis 7.0 subtracts by copying the first set when that is less work
+// (size(first) * keys / 2 > total size): the copy's encoding survives the
+// removals, so an all-integer result can be a hashtable.
+TEST_F(SetAlgebra, DiffStoreKeepsTheCopiedFirstSetsEncoding) {
+  std::vector<std::string> add = {"SADD", "first", "c"};
+  for (int i = 0; i < 20; ++i) add.push_back(std::to_string(i));
+  h.run(add);
+  h.run({"SADD", "other", "c", "1"});
+  // 21 * 3 / 2 = 31 > 21 + 2 + 2: copy, then remove.
+  EXPECT_EQ(run({"SDIFFSTORE", "d", "first", "other", "other"}), "19");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "d"}), "\"hashtable\"");
+  // 21 * 2 / 2 = 21 <= 21 + 2: walk the first set, adding only the result.
+  EXPECT_EQ(run({"SDIFFSTORE", "d", "first", "other"}), "19");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "d"}), "\"intset\"");
+  // More than 512 integers copied, then fewer left: a hashtable too.
+  std::vector<std::string> ints = {"SADD", "ints"};
+  for (int i = 0; i < 600; ++i) ints.push_back(std::to_string(i));
+  h.run(ints);
+  std::vector<std::string> drop = {"SADD", "drop"};
+  for (int i = 0; i < 100; ++i) drop.push_back(std::to_string(i));
+  h.run(drop);
+  EXPECT_EQ(run({"SDIFFSTORE", "d", "ints", "drop", "drop", "missing"}), "500");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "d"}), "\"hashtable\"");
+  // A missing key adds no work: 600 * 2 / 2 <= 600 + 100, so walk.
+  EXPECT_EQ(run({"SDIFFSTORE", "d", "ints", "drop", "missing"}), "500");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "d"}), "\"intset\"");
+}
+
 TEST_F(SetAlgebra, LargeSets) {
   for (int i = 0; i < 2000; ++i) h.run({"SADD", "big1", "m" + std::to_string(i)});
   for (int i = 1000; i < 3000; ++i) h.run({"SADD", "big2", "m" + std::to_string(i)});
