@@ -4,8 +4,10 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -60,6 +62,28 @@ void print_usage() {
       stderr);
 }
 
+// As Redis's adjustOpenFilesLimit: room for maxclients plus our own files,
+// raising the soft limit as far as the hard limit allows, and saying so
+// when maxclients cannot be honoured.
+void adjust_open_files_limit(arbor::core::Settings& settings) {
+  constexpr rlim_t kReserved = 32;
+  const rlim_t wanted = static_cast<rlim_t>(settings.maxclients) + kReserved;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur >= wanted) return;
+  const rlim_t target = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  limit.rlim_cur = target;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (target < wanted) {
+    const auto reduced = static_cast<int64_t>(target > kReserved ? target - kReserved : 1);
+    spdlog::warn("You requested maxclients of {} requiring at least {} max file descriptors. arbor can't set "
+                 "maximum open files to {} because of OS error: the hard limit is {}. Current maximum open "
+                 "files is {}. maxclients has been reduced to {} to compensate for low ulimit.",
+                 settings.maxclients, wanted, wanted, limit.rlim_max, target, reduced);
+    settings.maxclients = reduced;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +106,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   configure_logging(config.settings());
+  adjust_open_files_limit(config.settings());
   config.set_apply_hook([&config](std::string_view name) {
     if (name == "loglevel") spdlog::set_level(to_spdlog_level(config.settings().loglevel));
   });

@@ -18,6 +18,32 @@ using core::CommandContext;
 using core::equals_ci;
 namespace errors = protocol::errors;
 
+// Client classes as CLIENT LIST/KILL TYPE name them; replication adds
+// master and replica.
+std::string_view client_type(const ClientState& c) { return c.subscriptions.count() > 0 ? "pubsub" : "normal"; }
+
+// Returns the lower-case class for a TYPE argument, or empty when unknown.
+std::string_view type_argument(std::string_view value) {
+  for (std::string_view type : {"normal", "master", "replica", "pubsub"})
+    if (equals_ci(value, type)) return type;
+  if (equals_ci(value, "slave")) return "replica";
+  return {};
+}
+
+// CLIENT LIST flags in Redis's order: P pubsub, x MULTI, b blocked, d a
+// watched key changed; N when none.
+std::string flags_text(const ClientState& c) {
+  std::string flags;
+  if (c.subscriptions.count() > 0) flags += 'P';
+  if (c.multi.active) flags += 'x';
+  if (c.blocked) flags += 'b';
+  if (c.watch_dirty) flags += 'd';
+  if (c.close_after_reply) flags += 'c';
+  if (c.no_evict) flags += 'e';
+  if (flags.empty()) flags += 'N';
+  return flags;
+}
+
 // One CLIENT LIST line, fields in Redis 7's order.
 std::string describe(const ClientState& c, int64_t now_ms) {
   const size_t qbuf = c.control ? c.control->query_buffer_bytes() : 0;
@@ -31,9 +57,13 @@ std::string describe(const ClientState& c, int64_t now_ms) {
   line += " name=" + c.name;
   line += " age=" + std::to_string((now_ms - c.created_ms) / 1000);
   line += " idle=" + std::to_string((now_ms - c.last_interaction_ms) / 1000);
-  line += " flags=N";
+  line += " flags=";
+  line += flags_text(c);
   line += " db=" + std::to_string(c.db);
-  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " sub=" + std::to_string(c.subscriptions.channels.size());
+  line += " psub=" + std::to_string(c.subscriptions.patterns.size());
+  line += " ssub=0 multi=";
+  line += c.multi.active ? std::to_string(c.multi.queued.size()) : "-1";
   line += " qbuf=" + std::to_string(qbuf);
   line += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0";
   line += " omem=" + std::to_string(omem);
@@ -82,17 +112,12 @@ void client_info(CommandContext& ctx) {
 // CLIENT LIST [TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]
 void client_list(CommandContext& ctx) {
   std::vector<uint64_t> ids;
-  bool only_none = false;  // a TYPE no client of ours has
+  std::string_view only_type;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     if (equals_ci(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
       std::string_view type = ctx.arg(++i);
-      if (equals_ci(type, "normal")) continue;
-      if (equals_ci(type, "master") || equals_ci(type, "replica") || equals_ci(type, "slave") ||
-          equals_ci(type, "pubsub")) {
-        only_none = true;
-        continue;
-      }
-      return ctx.reply.error("ERR Unknown client type '" + std::string(type) + "'");
+      only_type = type_argument(type);
+      if (only_type.empty()) return ctx.reply.error("ERR Unknown client type '" + std::string(type) + "'");
     } else if (equals_ci(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
       while (++i < ctx.argc()) {
         int64_t id;
@@ -105,12 +130,11 @@ void client_list(CommandContext& ctx) {
     }
   }
   std::string text;
-  if (!only_none) {
-    for (const ClientState* c : ctx.instance.clients()) {
-      if (!ids.empty() && std::find(ids.begin(), ids.end(), c->id) == ids.end()) continue;
-      text += describe(*c, ctx.now_ms());
-      text += '\n';
-    }
+  for (const ClientState* c : ctx.instance.clients()) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), c->id) == ids.end()) continue;
+    if (!only_type.empty() && client_type(*c) != only_type) continue;
+    text += describe(*c, ctx.now_ms());
+    text += '\n';
   }
   ctx.reply.verbatim(text);
 }
@@ -119,7 +143,8 @@ void client_list(CommandContext& ctx) {
 void client_kill(CommandContext& ctx) {
   std::string_view addr, laddr, user;
   int64_t id = 0;
-  bool skip_me = true, has_filter = false, none_of_type = false;
+  bool skip_me = true, has_filter = false;
+  std::string_view only_type;
   const bool old_form = ctx.argc() == 3;
   if (old_form) {
     addr = ctx.arg(2);
@@ -133,11 +158,8 @@ void client_kill(CommandContext& ctx) {
         if (!core::int_or_reply(ctx, value, id, "ERR client-id should be greater than 0")) return;
         if (id <= 0) return ctx.reply.error("ERR client-id should be greater than 0");
       } else if (equals_ci(opt, "TYPE")) {
-        if (equals_ci(value, "master") || equals_ci(value, "replica") || equals_ci(value, "slave") ||
-            equals_ci(value, "pubsub"))
-          none_of_type = true;
-        else if (!equals_ci(value, "normal"))
-          return ctx.reply.error("ERR Unknown client type '" + std::string(value) + "'");
+        only_type = type_argument(value);
+        if (only_type.empty()) return ctx.reply.error("ERR Unknown client type '" + std::string(value) + "'");
       } else if (equals_ci(opt, "ADDR")) {
         addr = value;
       } else if (equals_ci(opt, "LADDR")) {
@@ -156,19 +178,18 @@ void client_kill(CommandContext& ctx) {
     if (!has_filter) return ctx.reply.error(errors::kSyntax);
   }
   int64_t killed = 0;
-  if (!none_of_type) {
-    for (ClientState* c : ctx.instance.clients()) {
-      if (!addr.empty() && c->addr != addr) continue;
-      if (!laddr.empty() && c->laddr != laddr) continue;
-      if (id != 0 && c->id != static_cast<uint64_t>(id)) continue;
-      if (c == &ctx.client) {
-        if (skip_me) continue;
-        c->close_after_reply = true;  // our reply goes out first
-      } else if (c->control) {
-        c->control->close_soon();
-      }
-      ++killed;
+  for (ClientState* c : std::vector<ClientState*>(ctx.instance.clients())) {
+    if (!addr.empty() && c->addr != addr) continue;
+    if (!laddr.empty() && c->laddr != laddr) continue;
+    if (id != 0 && c->id != static_cast<uint64_t>(id)) continue;
+    if (!only_type.empty() && client_type(*c) != only_type) continue;
+    if (c == &ctx.client) {
+      if (skip_me) continue;
+      c->close_after_reply = true;  // our reply goes out first
+    } else if (c->control) {
+      c->control->close_soon();
     }
+    ++killed;
   }
   if (old_form) {
     if (killed == 0) return ctx.reply.error("ERR No such client");
@@ -199,6 +220,24 @@ void client_reply(CommandContext& ctx) {
   } else {
     ctx.reply.error(errors::kSyntax);
   }
+}
+
+// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+void client_unblock(CommandContext& ctx) {
+  int64_t id;
+  if (!core::int_or_reply(ctx, ctx.arg(2), id)) return;
+  bool as_error = false;
+  if (ctx.argc() == 4) {
+    if (equals_ci(ctx.arg(3), "ERROR")) as_error = true;
+    else if (!equals_ci(ctx.arg(3), "TIMEOUT"))
+      return ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  }
+  for (ClientState* c : ctx.instance.clients()) {
+    if (c->id != static_cast<uint64_t>(id) || !c->blocked) continue;
+    ctx.instance.unblock_client(*c, as_error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : "");
+    return ctx.reply.integer(1);
+  }
+  ctx.reply.integer(0);
 }
 
 // CLIENT HELP
@@ -237,6 +276,8 @@ void client_help(CommandContext& ctx) {
       "    Protect current client connection from eviction.",
       "REPLY (ON|OFF|SKIP)",
       "    Control the replies sent to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
@@ -280,6 +321,8 @@ void register_client_command(core::CommandTable& t) {
       "7.0.0", "ON | OFF");
   sub("reply", 3, base, client_reply, "Instructs the server whether to reply to commands.", "3.2.0",
       "ON | OFF | SKIP");
+  sub("unblock", -3, base | kAdmin, client_unblock, "Unblock a client blocked in a blocking command from a different connection",
+      "5.0.0", "client-id:integer [TIMEOUT | ERROR]", "O(log N) where N is the number of client connections");
   sub("help", 2, kLoading | kStale, client_help, "Returns helpful text about the different subcommands.",
       "5.0.0", "");
   t.add(std::move(client));

@@ -16,6 +16,13 @@ namespace errors = protocol::errors;
 // PING [message]
 void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) return core::reply_wrong_arity(ctx.reply, "ping");
+  // A RESP2 subscriber reads every frame as a message: Redis answers
+  // ["pong", message] there.
+  if (ctx.client.resp == 2 && ctx.client.subscriptions.count() > 0) {
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    return ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
+  }
   if (ctx.argc() == 2) return ctx.reply.bulk(ctx.arg(1));
   ctx.reply.simple("PONG");
 }
@@ -136,6 +143,9 @@ void quit(CommandContext& ctx) {
 
 // RESET
 void reset(CommandContext& ctx) {
+  ctx.client.multi = core::Transaction{};
+  ctx.instance.watches.unwatch_all(ctx.client);
+  ctx.instance.pubsub.remove_client(ctx.client);
   ctx.client.resp = 2;
   ctx.reply.set_resp(2);
   ctx.client.db = 0;
@@ -156,7 +166,7 @@ using namespace arbor::commands;
 
 void register_connection_commands(CommandTable& t) {
   const uint32_t conn = kFast | kStale | kLoading;
-  t.add({"ping", -1, conn, {}, ping, "connection", "Returns the server's liveliness response.", "1.0.0", "O(1)",
+  t.add({"ping", -1, conn | kAllowedInSubscribe, {}, ping, "connection", "Returns the server's liveliness response.", "1.0.0", "O(1)",
          "[message]"});
   t.add({"echo", 2, conn, {}, echo, "connection", "Returns the given string.", "1.0.0", "O(1)", "message"});
   t.add({"auth", -2, conn | kNoAuth | kNoscript, {}, auth, "connection", "Authenticates the connection.",
@@ -168,9 +178,9 @@ void register_connection_commands(CommandTable& t) {
   t.add({"swapdb", 3, kWrite | kFast, {}, swapdb, "server", "Swaps two Redis databases.", "4.0.0",
          "O(N) where N is the count of clients watching or blocking on keys from both databases.",
          "index1:integer index2:integer"});
-  t.add({"quit", -1, kAllowBusy | kNoAuth | kNoscript | kLoading | kStale | kFast, {}, quit, "connection",
+  t.add({"quit", -1, kAllowedInSubscribe | kAllowBusy | kNoAuth | kNoscript | kLoading | kStale | kFast, {}, quit, "connection",
          "Closes the connection.", "1.0.0", "O(1)", ""});
-  t.add({"reset", 1, kNoAuth | kNoscript | kLoading | kStale | kFast, {}, reset, "connection",
+  t.add({"reset", 1, kAllowedInSubscribe | kNoAuth | kNoscript | kLoading | kStale | kFast, {}, reset, "connection",
          "Resets the connection.", "6.2.0", "O(1)", ""});
 }
 

@@ -65,8 +65,10 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
 
   if (when <= ctx.now_ms()) {
     ctx.db().erase(ctx.arg(1));  // already in the past: delete now, as Redis
+    ctx.key_changed(ctx.arg(1), core::kEventGeneric, "del");
   } else {
     ctx.db().set_expire(entry, when);
+    ctx.key_changed(ctx.arg(1), core::kEventGeneric, "expire");
   }
   ctx.mark_dirty();
   ctx.reply.integer(1);
@@ -85,7 +87,7 @@ enum class TtlForm { kTtl, kPttl, kExpireTime, kPexpireTime };
 
 void ttl_generic(CommandContext& ctx, TtlForm form) {
   Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
-  ctx.count_lookup(entry != nullptr);
+  ctx.count_lookup(ctx.arg(1), entry != nullptr);
   if (entry == nullptr) return ctx.reply.integer(-2);
   if (!entry->has_expire()) return ctx.reply.integer(-1);
   const int64_t at = entry->expire_ms();
@@ -113,6 +115,7 @@ void pexpiretime(CommandContext& ctx) { ttl_generic(ctx, TtlForm::kPexpireTime);
 void persist(CommandContext& ctx) {
   Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
   if (entry == nullptr || !ctx.db().persist(entry)) return ctx.reply.integer(0);
+  ctx.key_changed(ctx.arg(1), core::kEventGeneric, "persist");
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "protocol/errors.h"
+#include "server/commands/collection_scan.h"
 #include "server/commands/hash_common.h"
-#include "server/core/glob.h"
 #include "server/core/random.h"
 
 namespace arbor::commands {
@@ -50,6 +50,7 @@ void random_with_count(CommandContext& ctx, int64_t count, bool with_values) {
   Entry* entry;
   if (!hash_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr || count == 0) return ctx.reply.array(0);
+  if (!core::random_count_or_reply(ctx, count)) return;
   const HashValue& hash = entry->as<HashValue>();
   const size_t size = hash.size();
   if (count < 0) {
@@ -117,44 +118,10 @@ void hrandfield(CommandContext& ctx) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void hscan(CommandContext& ctx) {
-  uint64_t cursor;
-  if (!core::scan_cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
-  Entry* entry;
-  if (!hash_or_reply(ctx, ctx.arg(1), entry)) return;
-  if (entry == nullptr) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    return ctx.reply.array(0);
-  }
-  core::ScanOptions opt;
-  if (!core::scan_options_or_reply(ctx, 3, false, opt)) return;
-  const HashValue& hash = entry->as<HashValue>();
-  std::vector<Pair> found;
-  auto keep = [&](std::string_view f, std::string_view v) {
-    if (!opt.has_pattern || core::glob_match(opt.pattern, f)) found.emplace_back(f, v);
-  };
-  if (hash.compact()) {
-    // Small hashes answer in one call with cursor 0, as Redis's listpack.
-    cursor = hash.scan(0, keep);
-  } else {
-    // COUNT is a hint: visit buckets until that many fields were seen, with a
-    // bucket budget so a sparse table cannot make one call walk it all.
-    int64_t budget = opt.step_budget();
-    size_t seen = 0;
-    do {
-      cursor = hash.scan(cursor, [&](std::string_view f, std::string_view v) {
-        ++seen;
-        keep(f, v);
-      });
-    } while (cursor != 0 && budget-- > 0 && static_cast<int64_t>(seen) < opt.count);
-  }
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(cursor));
-  ctx.reply.array(found.size() * 2);
-  for (const auto& [field, value] : found) {
-    ctx.reply.bulk(field);
-    ctx.reply.bulk(value);
-  }
+  collection_scan<HashValue>(ctx, keyspace::ValueType::kHash, true,
+                             [](const HashValue& hash, uint64_t cursor, auto& keep) {
+                               return hash.scan(cursor, [&](std::string_view f, std::string_view v) { keep(f, v); });
+                             });
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ void set_pairs(CommandContext& ctx, bool reply_ok) {
   int64_t created = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) created += hash.set(ctx.arg(i), ctx.arg(i + 1)) ? 1 : 0;
   ctx.mark_dirty((ctx.argc() - 2) / 2);
+  // As Redis: "hset" even when every field kept its value.
+  ctx.key_changed(ctx.arg(1), core::kEventHash, "hset");
   if (reply_ok) return ctx.reply.ok();
   ctx.reply.integer(created);
 }
@@ -44,6 +46,7 @@ void hsetnx(CommandContext& ctx) {
   if (entry != nullptr && entry->as<HashValue>().get(ctx.arg(2))) return ctx.reply.integer(0);
   HashValue& hash = entry != nullptr ? entry->as<HashValue>() : create_hash(ctx, ctx.arg(1));
   hash.set(ctx.arg(2), ctx.arg(3));
+  ctx.key_changed(ctx.arg(1), core::kEventHash, "hset");
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }
@@ -79,7 +82,12 @@ void hdel(CommandContext& ctx) {
   HashValue& hash = entry->as<HashValue>();
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && !hash.empty(); ++i) removed += hash.erase(ctx.arg(i)) ? 1 : 0;
-  if (hash.empty()) ctx.db().erase(ctx.arg(1));
+  if (removed > 0) {
+    const bool emptied = hash.empty();
+    if (emptied) ctx.db().erase(ctx.arg(1));
+    ctx.key_changed(ctx.arg(1), core::kEventHash, "hdel");
+    if (emptied) ctx.notify(core::kEventGeneric, "del", ctx.arg(1));
+  }
   ctx.mark_dirty(static_cast<uint64_t>(removed));
   ctx.reply.integer(removed);
 }
@@ -152,6 +160,7 @@ void hincrby(CommandContext& ctx) {
   // The key is created only now, so an error above never leaves an empty hash.
   HashValue& hash = entry != nullptr ? entry->as<HashValue>() : create_hash(ctx, ctx.arg(1));
   hash.set(ctx.arg(2), protocol::int64_to_string(result));
+  ctx.key_changed(ctx.arg(1), core::kEventHash, "hincrby");
   ctx.mark_dirty();
   ctx.reply.integer(result);
 }
@@ -176,6 +185,7 @@ void hincrbyfloat(CommandContext& ctx) {
   const std::string text = protocol::format_long_double_human(result);
   HashValue& hash = entry != nullptr ? entry->as<HashValue>() : create_hash(ctx, ctx.arg(1));
   hash.set(ctx.arg(2), text);
+  ctx.key_changed(ctx.arg(1), core::kEventHash, "hincrbyfloat");
   ctx.mark_dirty();
   ctx.reply.bulk(text);
 }

@@ -124,9 +124,12 @@ void clients_section(CommandContext& ctx, InfoText& out) {
   out.field("maxclients", ctx.instance.config.settings().maxclients);
   out.field("client_recent_max_input_buffer", 0);
   out.field("client_recent_max_output_buffer", 0);
-  out.field("blocked_clients", 0);
+  out.field("blocked_clients", ctx.instance.blocking.blocked_clients());
   out.field("tracking_clients", 0);
-  out.field("clients_in_timeout_table", 0);
+  size_t with_timeout = 0;
+  for (const core::ClientState* client : ctx.instance.clients())
+    if (client->blocked && client->blocked->deadline_ms != 0) ++with_timeout;
+  out.field("clients_in_timeout_table", with_timeout);
 }
 
 void memory_section(CommandContext& ctx, InfoText& out) {
@@ -190,11 +193,13 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("evicted_keys", 0);
   out.field("keyspace_hits", s.keyspace_hits);
   out.field("keyspace_misses", s.keyspace_misses);
-  out.field("pubsub_channels", 0);
-  out.field("pubsub_patterns", 0);
+  out.field("pubsub_channels", ctx.instance.pubsub.channel_count());
+  out.field("pubsub_patterns", ctx.instance.pubsub.pattern_count());
+  out.field("pubsubshard_channels", 0);
   out.field("latest_fork_usec", 0);
   out.field("total_forks", 0);
   out.field("client_query_buffer_limit_disconnections", s.client_query_buffer_limit_disconnections);
+  out.field("client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
   out.field("total_error_replies", s.total_error_replies);
   out.field("unexpected_error_replies", s.unexpected_error_replies);
 }

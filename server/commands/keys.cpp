@@ -26,7 +26,10 @@ using core::random_u64;
 void del(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr && ctx.db().erase(ctx.arg(i))) ++removed;
+    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr && ctx.db().erase(ctx.arg(i))) {
+      ctx.key_changed(ctx.arg(i), core::kEventGeneric, "del");
+      ++removed;
+    }
   }
   ctx.mark_dirty(static_cast<uint64_t>(removed));
   ctx.reply.integer(removed);
@@ -35,8 +38,11 @@ void del(CommandContext& ctx) {
 // EXISTS key [key ...]
 void exists(CommandContext& ctx) {
   int64_t count = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i)
-    if (ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr) ++count;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    const bool found = ctx.db().find(ctx.arg(i), ctx.now_ms()) != nullptr;
+    ctx.count_lookup(ctx.arg(i), found);
+    if (found) ++count;
+  }
   ctx.reply.integer(count);
 }
 
@@ -46,6 +52,7 @@ void touch(CommandContext& ctx) { exists(ctx); }
 // TYPE key
 void type(CommandContext& ctx) {
   Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  ctx.count_lookup(ctx.arg(1), entry != nullptr);
   ctx.reply.simple(entry == nullptr ? "none" : keyspace::type_name(entry->type()));
 }
 
@@ -124,6 +131,12 @@ void rename_generic(CommandContext& ctx, bool only_if_absent) {
   }
   Entry* entry = db.detach(from);
   db.attach(db.rekey(entry, to));
+  // As Redis: both keys touched, then rename_from and rename_to (an
+  // overwritten destination gets no "del" of its own).
+  ctx.touch(from);
+  ctx.touch(to);
+  ctx.notify(core::kEventGeneric, "rename_from", from);
+  ctx.notify(core::kEventGeneric, "rename_to", to);
   ctx.mark_dirty();
   only_if_absent ? ctx.reply.integer(1) : ctx.reply.ok();
 }
@@ -172,6 +185,9 @@ void copy(CommandContext& ctx) {
     dest.erase(to);
   }
   dest.attach(keyspace::Database::clone_as(*source, to));
+  // Redis touches and announces only the destination.
+  ctx.instance.touch_key(target, to);
+  ctx.instance.notify_keyspace_event(core::kEventGeneric, "copy_to", to, target);
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }
@@ -185,6 +201,10 @@ void move(CommandContext& ctx) {
   if (ctx.db().find(ctx.arg(1), ctx.now_ms()) == nullptr) return ctx.reply.integer(0);
   if (dest.find(ctx.arg(1), ctx.now_ms()) != nullptr) return ctx.reply.integer(0);
   dest.attach(ctx.db().detach(ctx.arg(1)));
+  ctx.touch(ctx.arg(1));
+  ctx.instance.touch_key(target, ctx.arg(1));
+  ctx.notify(core::kEventGeneric, "move_from", ctx.arg(1));
+  ctx.instance.notify_keyspace_event(core::kEventGeneric, "move_to", ctx.arg(1), target);
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }

@@ -37,8 +37,20 @@ inline keyspace::ListValue& create_list(core::CommandContext& ctx, std::string_v
   return ctx.db().add_object(key, std::make_unique<keyspace::ListValue>())->as<keyspace::ListValue>();
 }
 
-inline void erase_if_empty(core::CommandContext& ctx, std::string_view key, const keyspace::ListValue& list) {
-  if (list.empty()) ctx.db().erase(key);
+// After elements left the list at `key` (Redis's listElementsRemoved): the
+// `event`, then "del" if the list emptied (the key goes), then the touch.
+inline void elements_removed(core::CommandContext& ctx, std::string_view key, std::string_view event,
+                             const keyspace::ListValue& list) {
+  ctx.notify(core::kEventList, event, key);
+  if (list.empty()) {
+    ctx.db().erase(key);
+    ctx.notify(core::kEventGeneric, "del", key);
+  }
+  ctx.touch(key);
+}
+
+inline std::string_view pop_event(keyspace::ListValue::End end) {
+  return end == keyspace::ListValue::End::kHead ? "lpop" : "rpop";
 }
 
 // A possibly negative index into [0, len): false when out of range.
@@ -64,7 +76,28 @@ inline bool clamp_range(int64_t start, int64_t stop, size_t len, size_t& from, s
   return true;
 }
 
-// list_moves.cpp: LMOVE, RPOPLPUSH, LMPOP.
+// list_moves.cpp: LMOVE, RPOPLPUSH, LMPOP, and what their blocking forms
+// share with them.
 void register_list_move_commands(core::CommandTable& table);
+// list_blocking.cpp: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP.
+void register_list_blocking_commands(core::CommandTable& table);
+// LEFT -> head, RIGHT -> tail; syntax error otherwise.
+bool end_or_reply(core::CommandContext& ctx, std::string_view word, keyspace::ListValue::End& end);
+// Pops from `src` (which must exist or the reply is null) onto `dst`.
+void list_move(core::CommandContext& ctx, std::string_view src, std::string_view dst,
+               keyspace::ListValue::End from, keyspace::ListValue::End to);
+// LMPOP/BLMPOP's "numkeys key [key ...] <LEFT | RIGHT> [COUNT count]",
+// numkeys at argument `numkeys_at`.
+struct MpopArgs {
+  size_t first_key = 0;
+  size_t end_of_keys = 0;  // one past the last key: the direction word
+  keyspace::ListValue::End end = keyspace::ListValue::End::kHead;
+  int64_t count = 1;
+};
+bool mpop_args_or_reply(core::CommandContext& ctx, size_t numkeys_at, MpopArgs& out);
+// Pops from the first non-empty list and replies [key, [elements]];
+// kAllEmpty (nothing written) when every key is missing.
+enum class MpopResult : uint8_t { kReplied, kAllEmpty };
+MpopResult list_mpop(core::CommandContext& ctx, const MpopArgs& args);
 
 }  // namespace arbor::commands

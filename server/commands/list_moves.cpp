@@ -1,5 +1,5 @@
-// List commands that touch several keys: LMOVE, RPOPLPUSH and LMPOP (the
-// non-blocking halves; BLMOVE/BRPOPLPUSH/BLMPOP come with blocking support).
+// List commands that touch several keys: LMOVE, RPOPLPUSH and LMPOP, and the
+// helpers their blocking forms (list_blocking.cpp) share.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -8,7 +8,6 @@
 #include "server/commands/list_common.h"
 
 namespace arbor::commands {
-namespace {
 
 using core::CommandContext;
 using core::equals_ci;
@@ -31,8 +30,8 @@ bool end_or_reply(CommandContext& ctx, std::string_view word, ListValue::End& en
 // Pops from `src` and pushes onto `dst`. As Redis, the destination's type is
 // checked only when the source exists, and src == dst rotates the list in
 // place (it never becomes empty in between).
-void move_generic(CommandContext& ctx, std::string_view src, std::string_view dst, ListValue::End from,
-                  ListValue::End to) {
+void list_move(CommandContext& ctx, std::string_view src, std::string_view dst, ListValue::End from,
+               ListValue::End to) {
   Entry* source;
   if (!writable_list_or_reply(ctx, src, source)) return;
   if (source == nullptr) return ctx.reply.null();
@@ -42,61 +41,84 @@ void move_generic(CommandContext& ctx, std::string_view src, std::string_view ds
   std::string value = slist.pop(from);
   ListValue& dlist = dest != nullptr ? dest->as<ListValue>() : create_list(ctx, dst);
   dlist.push(to, value);
-  ctx.mark_dirty();
-  erase_if_empty(ctx, src, slist);
+  // As Redis's lmoveGenericCommand: the destination's push event comes
+  // first, then the source's pop (and "del" if it emptied).
+  ctx.key_changed(dst, core::kEventList, to == ListValue::End::kHead ? "lpush" : "rpush");
   ctx.reply.bulk(value);
+  ctx.mark_dirty();
+  elements_removed(ctx, src, pop_event(from), slist);
 }
+
+namespace {
 
 // LMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT>
 void lmove(CommandContext& ctx) {
   ListValue::End from, to;
   if (!end_or_reply(ctx, ctx.arg(3), from) || !end_or_reply(ctx, ctx.arg(4), to)) return;
-  move_generic(ctx, ctx.arg(1), ctx.arg(2), from, to);
+  list_move(ctx, ctx.arg(1), ctx.arg(2), from, to);
 }
 
 // RPOPLPUSH source destination
 void rpoplpush(CommandContext& ctx) {
-  move_generic(ctx, ctx.arg(1), ctx.arg(2), ListValue::End::kTail, ListValue::End::kHead);
+  list_move(ctx, ctx.arg(1), ctx.arg(2), ListValue::End::kTail, ListValue::End::kHead);
 }
 
-// LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
-void lmpop(CommandContext& ctx) {
+}  // namespace
+
+bool mpop_args_or_reply(CommandContext& ctx, size_t numkeys_at, MpopArgs& out) {
   int64_t numkeys;
-  if (!core::int_in_range_or_reply(ctx, ctx.arg(1), 1, INT64_MAX, numkeys,
+  if (!core::int_in_range_or_reply(ctx, ctx.arg(numkeys_at), 1, INT64_MAX, numkeys,
                                    "ERR numkeys should be greater than 0"))
-    return;
+    return false;
   // Past the keys must come the direction: fewer arguments is a syntax error.
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) return ctx.reply.error(errors::kSyntax);
-  const size_t where = 2 + static_cast<size_t>(numkeys);
-  ListValue::End end;
-  if (!end_or_reply(ctx, ctx.arg(where), end)) return;
-  int64_t count = 1;
+  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - numkeys_at - 1) {
+    ctx.reply.error(errors::kSyntax);
+    return false;
+  }
+  out.first_key = numkeys_at + 1;
+  out.end_of_keys = out.first_key + static_cast<size_t>(numkeys);
+  if (!end_or_reply(ctx, ctx.arg(out.end_of_keys), out.end)) return false;
+  out.count = 1;
   bool has_count = false;
-  for (size_t i = where + 1; i < ctx.argc(); ++i) {
+  for (size_t i = out.end_of_keys + 1; i < ctx.argc(); ++i) {
     if (!has_count && equals_ci(ctx.arg(i), "COUNT") && i + 1 < ctx.argc()) {
-      if (!core::int_in_range_or_reply(ctx, ctx.arg(++i), 1, INT64_MAX, count,
+      if (!core::int_in_range_or_reply(ctx, ctx.arg(++i), 1, INT64_MAX, out.count,
                                        "ERR count should be greater than 0"))
-        return;
+        return false;
       has_count = true;
     } else {
-      return ctx.reply.error(errors::kSyntax);
+      ctx.reply.error(errors::kSyntax);
+      return false;
     }
   }
-  for (size_t k = 2; k < where; ++k) {
+  return true;
+}
+
+MpopResult list_mpop(CommandContext& ctx, const MpopArgs& args) {
+  for (size_t k = args.first_key; k < args.end_of_keys; ++k) {
     Entry* entry;
-    if (!writable_list_or_reply(ctx, ctx.arg(k), entry)) return;
+    if (!writable_list_or_reply(ctx, ctx.arg(k), entry)) return MpopResult::kReplied;
     if (entry == nullptr) continue;
     auto& list = entry->as<ListValue>();
-    const size_t n = std::min(static_cast<size_t>(count), list.size());
+    const size_t n = std::min(static_cast<size_t>(args.count), list.size());
     ctx.reply.array(2);
     ctx.reply.bulk(ctx.arg(k));
     ctx.reply.array(n);
-    for (size_t i = 0; i < n; ++i) ctx.reply.bulk(list.pop(end));
+    for (size_t i = 0; i < n; ++i) ctx.reply.bulk(list.pop(args.end));
     ctx.mark_dirty(n);
-    erase_if_empty(ctx, ctx.arg(k), list);
-    return;
+    elements_removed(ctx, ctx.arg(k), pop_event(args.end), list);
+    return MpopResult::kReplied;
   }
-  ctx.reply.null(protocol::NullKind::kArray);
+  return MpopResult::kAllEmpty;
+}
+
+namespace {
+
+// LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
+void lmpop(CommandContext& ctx) {
+  MpopArgs args;
+  if (!mpop_args_or_reply(ctx, 1, args)) return;
+  if (list_mpop(ctx, args) == MpopResult::kAllEmpty) ctx.reply.null(protocol::NullKind::kArray);
 }
 
 }  // namespace

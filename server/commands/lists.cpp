@@ -29,6 +29,7 @@ void push_generic(CommandContext& ctx, ListValue::End end, bool only_existing) {
   for (size_t i = 2; i < ctx.argc(); ++i) list.push(end, ctx.arg(i));
   ctx.mark_dirty(ctx.argc() - 2);
   ctx.reply.integer(static_cast<int64_t>(list.size()));
+  ctx.key_changed(ctx.arg(1), core::kEventList, end == ListValue::End::kHead ? "lpush" : "rpush");
 }
 
 // LPUSH key element [element ...]
@@ -54,6 +55,7 @@ void pop_generic(CommandContext& ctx, ListValue::End end) {
   if (entry == nullptr)
     return ctx.reply.null(has_count ? protocol::NullKind::kArray : protocol::NullKind::kBulk);
   auto& list = entry->as<ListValue>();
+  if (has_count && count == 0) return ctx.reply.array(0);  // Redis's fast exit: nothing changes
   if (!has_count) {
     ctx.reply.bulk(list.pop(end));
     ctx.mark_dirty();
@@ -63,7 +65,7 @@ void pop_generic(CommandContext& ctx, ListValue::End end) {
     for (size_t i = 0; i < n; ++i) ctx.reply.bulk(list.pop(end));
     ctx.mark_dirty(n);
   }
-  erase_if_empty(ctx, ctx.arg(1), list);
+  elements_removed(ctx, ctx.arg(1), pop_event(end), list);
 }
 
 // LPOP key [count]
@@ -108,7 +110,8 @@ void ltrim(CommandContext& ctx) {
   else
     list.trim(len, 0);
   ctx.mark_dirty(len - list.size());
-  erase_if_empty(ctx, ctx.arg(1), list);
+  // Redis announces "ltrim" even when nothing was trimmed.
+  elements_removed(ctx, ctx.arg(1), "ltrim", list);
   ctx.reply.ok();
 }
 
@@ -136,6 +139,7 @@ void lset(CommandContext& ctx) {
   size_t at;
   if (!normalize_index(index, list.size(), at)) return ctx.reply.error("ERR index out of range");
   list.set(at, ctx.arg(3));
+  ctx.key_changed(ctx.arg(1), core::kEventList, "lset");
   ctx.mark_dirty();
   ctx.reply.ok();
 }
@@ -163,6 +167,7 @@ void linsert(CommandContext& ctx) {
   }
   if (!found) return ctx.reply.integer(-1);
   list.insert(after ? index + 1 : index, ctx.arg(4));
+  ctx.key_changed(ctx.arg(1), core::kEventList, "linsert");
   ctx.mark_dirty();
   ctx.reply.integer(static_cast<int64_t>(list.size()));
 }
@@ -178,7 +183,7 @@ void lrem(CommandContext& ctx) {
   const size_t removed = list.remove(ctx.arg(3), count);
   if (removed > 0) {
     ctx.mark_dirty(removed);
-    erase_if_empty(ctx, ctx.arg(1), list);
+    elements_removed(ctx, ctx.arg(1), "lrem", list);
   }
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
@@ -297,6 +302,7 @@ void register_list_commands(CommandTable& t) {
          "may run in constant time.",
          "key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]"});
   register_list_move_commands(t);
+  register_list_blocking_commands(t);
 }
 
 }  // namespace arbor::core

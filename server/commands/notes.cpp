@@ -112,6 +112,7 @@ void note_add(CommandContext& ctx) {
   const Status status = tree->add(ctx.arg(2), ctx.arg(3), ctx.arg(4), position);
   if (status != Status::kOk) return reply_status_error(ctx, status);
   if (fresh) ctx.db().add_object(ctx.arg(1), std::move(fresh));
+  ctx.key_changed(ctx.arg(1), core::kEventNote, "note.add");
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }
@@ -129,7 +130,11 @@ void note_del(CommandContext& ctx) {
   if (status != Status::kOk) return reply_status_error(ctx, status);
   if (removed > 0) {
     // A tree holding only its root is gone, as an emptied hash or list is.
-    if (tree.note_count() == 0) ctx.db().erase(ctx.arg(1));
+    // Events as HDEL's: "note.del", then "del" when the key went.
+    const bool emptied = tree.note_count() == 0;
+    if (emptied) ctx.db().erase(ctx.arg(1));
+    ctx.key_changed(ctx.arg(1), core::kEventNote, "note.del");
+    if (emptied) ctx.notify(core::kEventGeneric, "del", ctx.arg(1));
     ctx.mark_dirty();
   }
   ctx.reply.integer(static_cast<int64_t>(removed));
@@ -229,6 +234,7 @@ void note_set(CommandContext& ctx) {
   if (!lookup_for_write(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr || !entry->as<NoteTree>().set_text(ctx.arg(2), ctx.arg(3)))
     return ctx.reply.error(kNoSuchNote);
+  ctx.key_changed(ctx.arg(1), core::kEventNote, "note.set");
   ctx.mark_dirty();
   ctx.reply.ok();
 }
@@ -242,6 +248,7 @@ void note_move(CommandContext& ctx) {
   if (entry == nullptr) return ctx.reply.error(kNoSuchNote);
   const Status status = entry->as<NoteTree>().move(ctx.arg(2), ctx.arg(3), position);
   if (status != Status::kOk) return reply_status_error(ctx, status);
+  ctx.key_changed(ctx.arg(1), core::kEventNote, "note.move");
   ctx.mark_dirty();
   ctx.reply.ok();
 }

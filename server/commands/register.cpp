@@ -13,6 +13,11 @@ void register_all_commands(CommandTable& table) {
   register_list_commands(table);
   register_hash_commands(table);
   register_set_commands(table);
+  register_pubsub_commands(table);
+  register_transaction_commands(table);
+  register_zset_commands(table);
+  register_zset_blocking_commands(table);
+  register_stream_commands(table);
 }
 
 }  // namespace arbor::core

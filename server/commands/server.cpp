@@ -41,7 +41,7 @@ void flushdb(CommandContext& ctx) {
   bool async;
   if (!flush_mode_or_reply(ctx, async)) return;
   ctx.mark_dirty(ctx.db().size());
-  ctx.db().clear(async ? &ctx.instance.freer : nullptr);
+  ctx.instance.flush_db(ctx.client.db, async);
   ctx.reply.ok();
 }
 

@@ -111,16 +111,25 @@ void reply_combined(CommandContext& ctx, Op op) {
 
 // S*STORE destination key [key ...]: replaces destination (TTL included) with
 // the result; an empty result deletes it. Replies the result's size.
-void store_combined(CommandContext& ctx, Op op) {
+// Redis announces a stored result as "sinterstore"/"sunionstore"/
+// "sdiffstore"; an empty result that deleted the destination as "del", and
+// one that found no destination changes nothing.
+void store_combined(CommandContext& ctx, Op op, std::string_view event) {
   std::vector<const SetValue*> sets;
   if (!sources_or_reply(ctx, 2, ctx.argc(), sets)) return;
   auto result = combine(op, sets);
   const size_t size = result->size();
   const std::string_view dst = ctx.arg(1);
   // The result is complete before the destination goes, as it may be a source.
-  ctx.db().erase(dst);
-  if (size > 0) ctx.db().add_object(dst, std::move(result));
-  ctx.mark_dirty();
+  const bool existed = ctx.db().erase(dst);
+  if (size > 0) {
+    ctx.db().add_object(dst, std::move(result));
+    ctx.key_changed(dst, core::kEventSet, event);
+    ctx.mark_dirty();
+  } else if (existed) {
+    ctx.key_changed(dst, core::kEventGeneric, "del");
+    ctx.mark_dirty();
+  }
   ctx.reply.integer(static_cast<int64_t>(size));
 }
 
@@ -131,11 +140,11 @@ void sunion(CommandContext& ctx) { reply_combined(ctx, Op::kUnion); }
 // SDIFF key [key ...]
 void sdiff(CommandContext& ctx) { reply_combined(ctx, Op::kDiff); }
 // SINTERSTORE destination key [key ...]
-void sinterstore(CommandContext& ctx) { store_combined(ctx, Op::kInter); }
+void sinterstore(CommandContext& ctx) { store_combined(ctx, Op::kInter, "sinterstore"); }
 // SUNIONSTORE destination key [key ...]
-void sunionstore(CommandContext& ctx) { store_combined(ctx, Op::kUnion); }
+void sunionstore(CommandContext& ctx) { store_combined(ctx, Op::kUnion, "sunionstore"); }
 // SDIFFSTORE destination key [key ...]
-void sdiffstore(CommandContext& ctx) { store_combined(ctx, Op::kDiff); }
+void sdiffstore(CommandContext& ctx) { store_combined(ctx, Op::kDiff, "sdiffstore"); }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void sintercard(CommandContext& ctx) {

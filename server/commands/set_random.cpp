@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "protocol/errors.h"
+#include "server/commands/collection_scan.h"
 #include "server/commands/set_common.h"
-#include "server/core/glob.h"
 #include "server/core/random.h"
 
 namespace arbor::commands {
@@ -42,9 +42,9 @@ void spop(CommandContext& ctx) {
     SetValue& set = entry->as<SetValue>();
     const std::string member = set.random_member(random_u64());
     set.erase(member);
-    if (set.empty()) ctx.db().erase(ctx.arg(1));
     ctx.mark_dirty();
-    return ctx.reply.bulk(member);
+    ctx.reply.bulk(member);
+    return set_elements_removed(ctx, ctx.arg(1), "spop", set);
   }
   // Redis parses the count before it looks at the key, and refuses any
   // non-number with the "must be positive" text.
@@ -61,8 +61,10 @@ void spop(CommandContext& ctx) {
     ctx.reply.set(set.size());
     set.for_each([&](std::string_view m) { ctx.reply.bulk(m); });
     ctx.mark_dirty(set.size());
+    ctx.notify(core::kEventSet, "spop", ctx.arg(1));
     ctx.db().erase(ctx.arg(1));
-    return;
+    ctx.notify(core::kEventGeneric, "del", ctx.arg(1));
+    return ctx.touch(ctx.arg(1));
   }
   // Each pick is removed at once, so later picks cannot repeat it.
   ctx.reply.set(n);
@@ -72,12 +74,14 @@ void spop(CommandContext& ctx) {
     ctx.reply.bulk(member);
   }
   ctx.mark_dirty(n);
+  set_elements_removed(ctx, ctx.arg(1), "spop", set);
 }
 
 void srandmember_count(CommandContext& ctx, int64_t count) {
   Entry* entry;
   if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
   if (entry == nullptr || count == 0) return ctx.reply.array(0);
+  if (!core::random_count_or_reply(ctx, count)) return;
   const SetValue& set = entry->as<SetValue>();
   if (count < 0) {
     // Repeats allowed: every pick is independent.
@@ -129,41 +133,9 @@ void srandmember(CommandContext& ctx) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void sscan(CommandContext& ctx) {
-  uint64_t cursor;
-  if (!core::scan_cursor_or_reply(ctx, ctx.arg(2), cursor)) return;
-  Entry* entry;
-  if (!set_or_reply(ctx, ctx.arg(1), entry)) return;
-  if (entry == nullptr) {
-    ctx.reply.array(2);
-    ctx.reply.bulk("0");
-    return ctx.reply.array(0);
-  }
-  core::ScanOptions opt;
-  if (!core::scan_options_or_reply(ctx, 3, false, opt)) return;
-  const SetValue& set = entry->as<SetValue>();
-  std::vector<std::string> found;
-  auto keep = [&](std::string_view m) {
-    if (!opt.has_pattern || core::glob_match(opt.pattern, m)) found.emplace_back(m);
-  };
-  if (set.compact()) {
-    // An intset answers in one call with cursor 0, as Redis.
-    cursor = set.scan(0, keep);
-  } else {
-    // COUNT is a hint: visit buckets until that many members were seen, with
-    // a bucket budget so a sparse table cannot make one call walk it all.
-    int64_t budget = opt.step_budget();
-    int64_t seen = 0;
-    do {
-      cursor = set.scan(cursor, [&](std::string_view m) {
-        ++seen;
-        keep(m);
-      });
-    } while (cursor != 0 && budget-- > 0 && seen < opt.count);
-  }
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(cursor));
-  ctx.reply.array(found.size());
-  for (const auto& member : found) ctx.reply.bulk(member);
+  collection_scan<SetValue>(ctx, keyspace::ValueType::kSet, false, [](const SetValue& set, uint64_t cursor, auto& keep) {
+    return set.scan(cursor, [&](std::string_view m) { keep(m, {}); });
+  });
 }
 
 }  // namespace

@@ -20,7 +20,10 @@ void sadd(CommandContext& ctx) {
   SetValue& set = entry != nullptr ? entry->as<SetValue>() : create_set(ctx, ctx.arg(1));
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += set.add(ctx.arg(i)) ? 1 : 0;
-  if (added > 0) ctx.mark_dirty(static_cast<uint64_t>(added));
+  if (added > 0) {
+    ctx.key_changed(ctx.arg(1), core::kEventSet, "sadd");
+    ctx.mark_dirty(static_cast<uint64_t>(added));
+  }
   ctx.reply.integer(added);
 }
 
@@ -32,8 +35,10 @@ void srem(CommandContext& ctx) {
   SetValue& set = entry->as<SetValue>();
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && !set.empty(); ++i) removed += set.erase(ctx.arg(i)) ? 1 : 0;
-  if (set.empty()) ctx.db().erase(ctx.arg(1));
-  if (removed > 0) ctx.mark_dirty(static_cast<uint64_t>(removed));
+  if (removed > 0) {
+    ctx.mark_dirty(static_cast<uint64_t>(removed));
+    set_elements_removed(ctx, ctx.arg(1), "srem", set);
+  }
   ctx.reply.integer(removed);
 }
 
@@ -86,12 +91,19 @@ void smove(CommandContext& ctx) {
   // Same key: nothing moves; the reply still says whether the member is there.
   if (src == dst) return ctx.reply.integer(from.contains(member) ? 1 : 0);
   if (!from.erase(member)) return ctx.reply.integer(0);
-  if (from.empty()) ctx.db().erase(src_key);
+  ctx.notify(core::kEventSet, "srem", src_key);
+  if (from.empty()) {
+    ctx.db().erase(src_key);
+    ctx.notify(core::kEventGeneric, "del", src_key);
+  }
   // Looked up again rather than trusting `dst` across the source's deletion.
   if (!set_or_reply(ctx, dst_key, dst)) return;
   SetValue& to = dst != nullptr ? dst->as<SetValue>() : create_set(ctx, dst_key);
-  to.add(member);
+  ctx.touch(src_key);
   ctx.mark_dirty();
+  // As Redis: the destination changes (and is announced) only when the
+  // member was not already there.
+  if (to.add(member)) ctx.key_changed(dst_key, core::kEventSet, "sadd");
   ctx.reply.integer(1);
 }
 

@@ -130,7 +130,11 @@ void set_with_options(CommandContext& ctx, std::string_view key, std::string_vie
     return;
   }
   Entry* entry = db.set_string(key, value, opt.keep_ttl);
-  if (opt.has_expire) db.set_expire(entry, opt.expire_at_ms);
+  ctx.key_changed(key, core::kEventString, "set");
+  if (opt.has_expire) {
+    db.set_expire(entry, opt.expire_at_ms);
+    ctx.notify(core::kEventGeneric, "expire", key);
+  }
   ctx.mark_dirty();
   if (!opt.get) ctx.reply.ok();
 }
@@ -159,6 +163,7 @@ void setnx(CommandContext& ctx) {
     return;
   }
   db.set_string(ctx.arg(1), ctx.arg(2), false);
+  ctx.key_changed(ctx.arg(1), core::kEventString, "set");
   ctx.mark_dirty();
   ctx.reply.integer(1);
 }
@@ -192,6 +197,7 @@ void getdel(CommandContext& ctx) {
   }
   ctx.reply.bulk(entry->string_value());
   ctx.db().erase(ctx.arg(1));
+  ctx.key_changed(ctx.arg(1), core::kEventGeneric, "del");
   ctx.mark_dirty();
 }
 
@@ -209,11 +215,14 @@ void getex(CommandContext& ctx) {
   ctx.reply.bulk(entry->string_value());
   if (opt.has_expire && opt.expire_at_ms <= ctx.now_ms()) {
     ctx.db().erase(ctx.arg(1));  // an expiry in the past deletes, as Redis
+    ctx.key_changed(ctx.arg(1), core::kEventGeneric, "del");
     ctx.mark_dirty();
   } else if (opt.has_expire) {
     ctx.db().set_expire(entry, opt.expire_at_ms);
+    ctx.key_changed(ctx.arg(1), core::kEventGeneric, "expire");
     ctx.mark_dirty();
   } else if (opt.persist && ctx.db().persist(entry)) {
+    ctx.key_changed(ctx.arg(1), core::kEventGeneric, "persist");
     ctx.mark_dirty();
   }
 }
@@ -223,7 +232,7 @@ void mget(CommandContext& ctx) {
   ctx.reply.array(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); ++i) {
     Entry* entry = ctx.db().find(ctx.arg(i), ctx.now_ms());
-    ctx.count_lookup(entry != nullptr);
+    ctx.count_lookup(ctx.arg(i), entry != nullptr);
     if (entry == nullptr || !entry->is_string()) ctx.reply.null();
     else ctx.reply.bulk(entry->string_value());
   }
@@ -237,10 +246,18 @@ bool pairs_or_reply(CommandContext& ctx) {
   return true;
 }
 
+// Sets each key/value pair in turn, with its "set" event, as Redis's msetGenericCommand.
+void set_pairs(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    ctx.db().set_string(ctx.arg(i), ctx.arg(i + 1), false);
+    ctx.key_changed(ctx.arg(i), core::kEventString, "set");
+  }
+}
+
 // MSET key value [key value ...]
 void mset(CommandContext& ctx) {
   if (!pairs_or_reply(ctx)) return;
-  for (size_t i = 1; i < ctx.argc(); i += 2) ctx.db().set_string(ctx.arg(i), ctx.arg(i + 1), false);
+  set_pairs(ctx);
   ctx.mark_dirty((ctx.argc() - 1) / 2);
   ctx.reply.ok();
 }
@@ -254,7 +271,7 @@ void msetnx(CommandContext& ctx) {
       return;
     }
   }
-  for (size_t i = 1; i < ctx.argc(); i += 2) ctx.db().set_string(ctx.arg(i), ctx.arg(i + 1), false);
+  set_pairs(ctx);
   ctx.mark_dirty((ctx.argc() - 1) / 2);
   ctx.reply.integer(1);
 }
@@ -286,6 +303,7 @@ void append(CommandContext& ctx) {
     entry = raw_string_entry(ctx, entry);
     entry->raw_string().append(ctx.arg(2));
   }
+  ctx.key_changed(ctx.arg(1), core::kEventString, "append");
   ctx.mark_dirty();
   ctx.reply.integer(static_cast<int64_t>(entry->string_value().size()));
 }
@@ -351,6 +369,7 @@ void setrange(CommandContext& ctx) {
   const size_t needed = static_cast<size_t>(offset) + value.size();
   if (text.size() < needed) text.resize(needed, '\0');
   std::memcpy(text.data() + offset, value.data(), value.size());
+  ctx.key_changed(ctx.arg(1), core::kEventString, "setrange");
   ctx.mark_dirty();
   ctx.reply.integer(static_cast<int64_t>(text.size()));
 }
@@ -376,6 +395,7 @@ void increment_by(CommandContext& ctx, int64_t delta) {
   std::string text;
   protocol::append_int64(text, result);
   ctx.db().set_string(ctx.arg(1), text, true);
+  ctx.key_changed(ctx.arg(1), core::kEventString, "incrby");
   ctx.mark_dirty();
   ctx.reply.integer(result);
 }
@@ -423,6 +443,7 @@ void incrbyfloat(CommandContext& ctx) {
   }
   const std::string text = protocol::format_long_double_human(result);
   ctx.db().set_string(ctx.arg(1), text, true)->set_stored_as_text(true);
+  ctx.key_changed(ctx.arg(1), core::kEventString, "incrbyfloat");
   ctx.mark_dirty();
   ctx.reply.bulk(text);
 }

@@ -63,7 +63,7 @@ bool long_double_or_reply(CommandContext& ctx, std::string_view text, long doubl
 bool lookup_typed_or_reply(CommandContext& ctx, std::string_view key, keyspace::ValueType type,
                            keyspace::Entry*& out) {
   out = ctx.db().find(key, ctx.now_ms());
-  ctx.count_lookup(out != nullptr);
+  ctx.count_lookup(key, out != nullptr);
   if (out != nullptr && out->type() != type) {
     ctx.reply.error(protocol::errors::kWrongType);
     return false;
@@ -106,6 +106,14 @@ bool scan_options_or_reply(CommandContext& ctx, size_t from, bool allow_type, Sc
       ctx.reply.error(protocol::errors::kSyntax);
       return false;
     }
+  }
+  return true;
+}
+
+bool random_count_or_reply(CommandContext& ctx, int64_t count) {
+  if (count < -kMaxRandomRepeats) {
+    ctx.reply.error("ERR value is out of range");
+    return false;
   }
   return true;
 }

@@ -45,6 +45,14 @@ struct ScanOptions {
 };
 bool scan_options_or_reply(CommandContext& ctx, size_t from, bool allow_type, ScanOptions& options);
 
+// SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a negative count reply |count|
+// picks, repeats allowed. Redis 7.0 builds that reply whatever its size, so a
+// count like -4611686018427387903 runs it out of memory; arbor refuses a
+// magnitude above 2^24 with Redis's standard "ERR value is out of range".
+// Call it once the key is known to exist (a missing key still answers []).
+inline constexpr int64_t kMaxRandomRepeats = int64_t{1} << 24;
+bool random_count_or_reply(CommandContext& ctx, int64_t count);
+
 // "ERR wrong number of arguments for 'get' command"
 void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname);
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."

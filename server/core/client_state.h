@@ -1,14 +1,27 @@
 // What the server knows about one client, independent of its socket: the
 // protocol version, selected database, auth, names and counters that CLIENT
-// LIST reports. The connection (net/) owns it and implements ClientControl
-// so commands can close other clients without seeing a socket.
+// LIST reports, and its pub/sub, transaction and blocking state. The
+// connection (net/) owns it and implements ClientControl so commands can
+// reach other clients (close them, deliver messages, serve a blocked
+// command) without seeing a socket.
 #pragma once
 
 #include <cstdint>
+#include <list>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "protocol/reply_writer.h"
+#include "server/core/string_hash.h"
+#include "server/keyspace/value.h"
 
 namespace arbor::core {
+
+struct ClientState;
 
 class ClientControl {
  public:
@@ -18,9 +31,66 @@ class ClientControl {
   // Bytes buffered in and out, for CLIENT LIST qbuf/omem and INFO.
   virtual size_t query_buffer_bytes() const = 0;
   virtual size_t output_buffer_bytes() const = 0;
+  // Output produced outside this client's own command (a pub/sub message, a
+  // keyspace event): appended to its stream and flushed soon. A client that
+  // passes its output buffer limit is closed instead.
+  virtual void deliver(std::string_view bytes) = 0;
+  // The writer of this client's own reply stream: a blocked command served
+  // by another client's write replies through it, then calls output_ready().
+  virtual protocol::ReplyWriter& reply_writer() = 0;
+  virtual void output_ready() = 0;
+  // Blocking: arm the timeout (unix ms; 0 = none), and continue after the
+  // client was unblocked (its pipelined commands run, its reply is flushed).
+  virtual void block_timeout_at(int64_t deadline_ms) = 0;
+  virtual void unblocked() = 0;
 };
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
+
+struct Subscriptions {
+  std::unordered_set<std::string, StringHash, std::equal_to<>> channels;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> patterns;
+  size_t count() const { return channels.size() + patterns.size(); }
+};
+
+// MULTI ... EXEC: the queued commands (copied, the input buffer moves on)
+// and whether a queueing error dooms the EXEC.
+struct Transaction {
+  bool active = false;
+  bool aborted = false;
+  std::vector<std::vector<std::string>> queued;
+  size_t queued_bytes = 0;
+};
+
+struct WatchedKey {
+  int db = 0;
+  std::string key;
+  // The key was already logically expired when watched: its deletion by
+  // expiry is then no change (Redis 7.0's watchedKey.expired).
+  bool expired = false;
+};
+
+// What the reply is when a blocked command times out.
+enum class TimeoutReply : uint8_t { kNullArray, kNullBulk };
+
+// A client waiting in a blocking command: the keys it waits on (in its
+// database), its deadline, and the command to run again when a key is
+// ready (copied, with `$` ids already resolved for XREAD).
+struct BlockedState {
+  int db = 0;
+  std::vector<std::string> keys;
+  int64_t deadline_ms = 0;  // 0: wait forever
+  std::vector<std::string> args;
+  TimeoutReply timeout_reply = TimeoutReply::kNullArray;
+  // The type of value the command takes (list, zset, stream).
+  keyspace::ValueType wanted_type = keyspace::ValueType::kList;
+  // Set when the command, run again because a key got data, still found
+  // nothing to serve (the client stays blocked where it was in the queue).
+  bool still_waiting = false;
+  // Each distinct key (a view into `keys`) with the client's place in that
+  // key's queue, for O(1) removal.
+  std::vector<std::pair<std::string_view, std::list<ClientState*>::iterator>> positions;
+};
 
 struct ClientState {
   uint64_t id = 0;
@@ -43,6 +113,17 @@ struct ClientState {
   // command table's storage, which outlives every client.
   std::string_view last_command = "NULL";
   ClientControl* control = nullptr;
+
+  Subscriptions subscriptions;
+  Transaction multi;
+  bool in_exec = false;  // running EXEC's queue: blocking commands don't block
+  std::vector<WatchedKey> watched;
+  bool watch_dirty = false;  // a watched key changed: EXEC fails
+  std::unique_ptr<BlockedState> blocked;
+  // Non-zero while one of this client's commands runs; output delivered to it
+  // meanwhile waits in deferred_output, so it never lands inside a reply.
+  int executing = 0;  // nesting depth (EXEC runs commands inside EXEC)
+  std::string deferred_output;
 };
 
 }  // namespace arbor::core

@@ -8,10 +8,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "protocol/reply_writer.h"
 #include "server/core/client_state.h"
 #include "server/core/instance.h"
+#include "server/core/keyspace_events.h"
 
 namespace arbor::core {
 
@@ -38,9 +41,45 @@ class CommandContext {
   // call it once per modified key so the save schedule and INFO see it.
   void mark_dirty(uint64_t changes = 1) { instance.dirty += changes; }
 
-  // Counters for INFO keyspace_hits / keyspace_misses.
-  void count_lookup(bool hit) {
-    ++(hit ? instance.stats.keyspace_hits : instance.stats.keyspace_misses);
+  // A read of `key` found it or not: INFO keyspace_hits / keyspace_misses
+  // and the "keymiss" event. As Redis's lookupKeyRead, lookups made by write
+  // commands count neither.
+  void count_lookup(std::string_view key, bool hit);
+
+  // A key of the selected database changed (Redis's signalModifiedKey):
+  // clients watching it will fail their EXEC.
+  void touch(std::string_view key) { instance.touch_key(client.db, key); }
+  // Publishes keyspace event `event` of class `event_class` (kEventList ...)
+  // for `key` in the selected database, if notify-keyspace-events asks.
+  void notify(uint32_t event_class, std::string_view event, std::string_view key) {
+    instance.notify_keyspace_event(event_class, event, key, client.db);
+  }
+  // The usual pair after a write: touch(key) then notify(...).
+  void key_changed(std::string_view key, uint32_t event_class, std::string_view event) {
+    touch(key);
+    notify(event_class, event, key);
+  }
+  // `key` got data that clients blocked on it may take (XADD to an existing
+  // stream; new lists and sorted sets are signalled by the keyspace itself).
+  void signal_ready(std::string_view key) { instance.blocking.signal_ready(client.db, key); }
+
+  // Blocks this client on `keys` until one of them gets data or the
+  // deadline (unix ms, 0 = never) passes; the handler writes no reply. When
+  // a key is ready the command runs again with `args` (the command's own
+  // arguments when empty; XREAD passes them with `$` resolved) and calls
+  // block() again if it still finds nothing. Inside MULTI/EXEC the timeout
+  // reply is written at once, as Redis does.
+  // `wanted` is the type of value the command takes: only a key of that
+  // type wakes it (as Redis 7.0).
+  void block(std::vector<std::string> keys, int64_t deadline_ms, keyspace::ValueType wanted,
+             TimeoutReply timeout_reply, std::vector<std::string> rerun_args = {}) {
+    if (client.blocked) {  // running again, still nothing: keep the place in line
+      client.blocked->still_waiting = true;
+      return;
+    }
+    if (rerun_args.empty()) rerun_args.assign(args.begin(), args.end());
+    instance.block_client(client, reply, std::move(keys), deadline_ms, wanted, timeout_reply,
+                          std::move(rerun_args));
   }
 
  private:

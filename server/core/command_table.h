@@ -113,6 +113,11 @@ void register_note_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);
 void register_set_commands(CommandTable& table);
+void register_zset_commands(CommandTable& table);
+void register_stream_commands(CommandTable& table);
+void register_pubsub_commands(CommandTable& table);
+void register_transaction_commands(CommandTable& table);
+void register_zset_blocking_commands(CommandTable& table);
 void register_all_commands(CommandTable& table);
 
 }  // namespace arbor::core

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "protocol/number_format.h"
 #include "protocol/request_parser.h"
 #include "server/core/glob.h"
+#include "server/core/keyspace_events.h"
 
 namespace arbor::core {
 namespace {
@@ -189,6 +191,51 @@ Config::Config() {
   add("pidfile", false, string_getter(&Settings::pidfile), string_setter(&Settings::pidfile));
   add("announce-port-file", false, bool_getter(&Settings::announce_port_file),
       bool_setter(&Settings::announce_port_file));
+  add("client-output-buffer-limit", true,
+      [](const Settings& s) {
+        std::string out;
+        auto one = [&](const char* name, const OutputLimit& l) {
+          out.append(out.empty() ? "" : " ").append(name);
+          for (int64_t v : {l.hard, l.soft, l.soft_seconds}) out.append(" ").append(std::to_string(v));
+        };
+        one("normal", s.output_limit_normal);
+        one("slave", s.output_limit_replica);
+        one("pubsub", s.output_limit_pubsub);
+        return out;
+      },
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        // "<class> <hard> <soft> <seconds>" groups, all validated before any applies.
+        std::vector<std::string> words;
+        if (!protocol::split_inline_args(v, words) || words.size() % 4 != 0)
+          return "Wrong number of arguments in buffer limit configuration.";
+        Settings changed = s;
+        for (size_t i = 0; i < words.size(); i += 4) {
+          const std::string name = lower(words[i]);
+          OutputLimit* target = name == "normal"                     ? &changed.output_limit_normal
+                                : name == "slave" || name == "replica" ? &changed.output_limit_replica
+                                : name == "pubsub"                   ? &changed.output_limit_pubsub
+                                                                     : nullptr;
+          if (target == nullptr) return "Invalid client class specified in buffer limit configuration.";
+          auto hard = parse_memory(words[i + 1]);
+          auto soft = parse_memory(words[i + 2]);
+          auto seconds = protocol::parse_int64(words[i + 3]);
+          if (!hard || !soft || !seconds || *seconds < 0)
+            return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+          *target = OutputLimit{*hard, *soft, *seconds};
+        }
+        s.output_limit_normal = changed.output_limit_normal;
+        s.output_limit_replica = changed.output_limit_replica;
+        s.output_limit_pubsub = changed.output_limit_pubsub;
+        return std::nullopt;
+      });
+  add("notify-keyspace-events", true,
+      [](const Settings& s) { return event_classes_text(s.notify_keyspace_events); },
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        auto flags = parse_event_classes(v);
+        if (!flags) return std::string(kInvalidEventClass);
+        s.notify_keyspace_events = *flags;
+        return std::nullopt;
+      });
   for (Param& p : params_)
     if (p.name == "dir" || p.name == "dbfilename") p.protected_config = true;
 }

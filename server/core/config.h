@@ -14,6 +14,14 @@
 
 namespace arbor::core {
 
+// client-output-buffer-limit for one client class: close at `hard` bytes, or
+// after staying above `soft` for `soft_seconds`; 0 disables a bound.
+struct OutputLimit {
+  int64_t hard = 0;
+  int64_t soft = 0;
+  int64_t soft_seconds = 0;
+};
+
 struct Settings {
   int port = 6379;
   std::vector<std::string> bind{"127.0.0.1", "-::1"};
@@ -38,6 +46,10 @@ struct Settings {
   // Test hook: write the bound port to <dir>/arbor.port once listening,
   // so fixtures can start servers on port 0 without racing for ports.
   bool announce_port_file = false;
+  OutputLimit output_limit_normal{};
+  OutputLimit output_limit_replica{256LL << 20, 64LL << 20, 60};
+  OutputLimit output_limit_pubsub{32LL << 20, 8LL << 20, 60};
+  uint32_t notify_keyspace_events = 0;  // EventClass bits (keyspace_events.h)
 };
 
 class Config {

@@ -1,10 +1,13 @@
-// Dispatcher: name lookup, the gates of Redis's processCommand in order, the
-// handler call, CLIENT REPLY suppression and per-command statistics.
+// Dispatcher: name lookup, the gates of Redis's processCommand in order
+// (existence, arity, auth, transaction rules, subscribe mode, MULTI
+// queueing), the handler call, CLIENT REPLY suppression, per-command
+// statistics, EXEC, and serving clients blocked on keys.
 #include "server/core/dispatcher.h"
 
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/errors.h"
 #include "server/core/arguments.h"
@@ -45,6 +48,18 @@ bool auth_required(const Instance& instance, const ClientState& client) {
   return !client.authenticated && !instance.config.settings().requirepass.empty();
 }
 
+// Commands that act on the transaction itself instead of being queued.
+bool controls_transaction(const Command& command) {
+  const std::string_view name = command.fullname;
+  return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
+         name == "reset";
+}
+
+// A rejected command inside MULTI dooms the EXEC (Redis's flagTransaction).
+void flag_transaction(ClientState& client) {
+  if (client.multi.active) client.multi.aborted = true;
+}
+
 }  // namespace
 
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
@@ -52,6 +67,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   if (args.empty()) return;
   const size_t mark = reply.buffer().size();
   const ReplyMode mode_before = client.reply_mode;
+  ++depth_;
 
   Command* command = instance_.commands.find(args[0]);
   // Gate order mirrors Redis 7.0's processCommand: existence, arity, then
@@ -69,26 +85,35 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     reply_unknown_command(reply, args);
   }
 
-  if (command != nullptr) {
-    if (!command->arity_ok(args.size())) {
-      ++command->rejected_calls;
-      reply_wrong_arity(reply, command->fullname);
-    } else if (auth_required(instance_, client) && !(command->spec.flags & kNoAuth)) {
-      ++command->rejected_calls;
-      reply.error(protocol::errors::kNoAuth);
-    } else {
-      client.last_command = command->fullname;  // CLIENT LIST shows the running command
-      const auto started = std::chrono::steady_clock::now();
-      CommandContext ctx(instance_, client, reply, args, *command, instance_.now_ms());
-      command->spec.handler(ctx);
-      const auto elapsed = std::chrono::steady_clock::now() - started;
-      ++command->calls;
-      ++instance_.stats.total_commands_processed;  // executed ones only, as Redis's call()
-      command->usec += static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
-      if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') ++command->failed_calls;
-    }
+  if (command == nullptr) {
+    flag_transaction(client);
+  } else if (!command->arity_ok(args.size())) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply_wrong_arity(reply, command->fullname);
+  } else if (auth_required(instance_, client) && !(command->spec.flags & kNoAuth)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error(protocol::errors::kNoAuth);
+  } else if (client.multi.active && (command->spec.flags & kNoMulti)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error("ERR Command not allowed inside a transaction");
+  } else if (client.resp == 2 && client.subscriptions.count() > 0 &&
+             !(command->spec.flags & kAllowedInSubscribe)) {
+    // RESP2 cannot tell a reply from a message, so a subscribed client may
+    // only manage its subscriptions (RESP3 uses push frames instead).
+    ++command->rejected_calls;
+    std::string message = "ERR Can't execute '";
+    message.append(command->fullname);
+    message.append("': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+    reply.error(message);
+  } else if (client.multi.active && !controls_transaction(*command)) {
+    queue(client, args, reply);
+  } else {
+    call(*command, client, args, reply);
   }
+
   if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') {
     ++instance_.stats.total_error_replies;
     count_error_code(instance_.stats, std::string_view(reply.buffer()).substr(mark));
@@ -102,6 +127,100 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   else if (mode_before == ReplyMode::kSkipThis && client.reply_mode == ReplyMode::kSkipThis)
     client.reply_mode = ReplyMode::kOn;
   if (suppress) reply.buffer().resize(mark);
+
+  --depth_;
+  if (depth_ == 0 && !serving_ && instance_.blocking.has_ready()) serve_blocked_clients();
+}
+
+void Dispatcher::call(Command& command, ClientState& client, std::span<const std::string_view> args,
+                      protocol::ReplyWriter& reply) {
+  const size_t mark = reply.buffer().size();
+  client.last_command = command.fullname;  // CLIENT LIST shows the running command
+  const auto started = std::chrono::steady_clock::now();
+  ++client.executing;
+  CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
+  command.spec.handler(ctx);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  // A command that left its client blocked is counted once, when it is
+  // served or times out (Redis's updateStatsOnUnblock).
+  if (!client.blocked) ++command.calls;
+  ++instance_.stats.total_commands_processed;  // executed ones only, as Redis's call()
+  command.usec +=
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') ++command.failed_calls;
+  // Messages for this client produced while its command ran (a PUBLISH to
+  // itself, keyspace events) follow the command's reply, never split it.
+  if (--client.executing == 0 && !client.deferred_output.empty()) {
+    reply.raw(client.deferred_output);
+    client.deferred_output.clear();
+  }
+}
+
+void Dispatcher::queue(ClientState& client, std::span<const std::string_view> args,
+                       protocol::ReplyWriter& reply) {
+  std::vector<std::string> copy;
+  copy.reserve(args.size());
+  for (std::string_view arg : args) {
+    copy.emplace_back(arg);
+    client.multi.queued_bytes += arg.size();
+  }
+  client.multi.queued.push_back(std::move(copy));
+  reply.simple("QUEUED");
+}
+
+void Dispatcher::exec(ClientState& client, protocol::ReplyWriter& reply) {
+  if (!client.multi.active) return reply.error("ERR EXEC without MULTI");
+  Transaction transaction = std::move(client.multi);
+  client.multi = Transaction{};
+  if (transaction.aborted) {
+    instance_.watches.unwatch_all(client);
+    return reply.error("EXECABORT Transaction discarded because of previous errors.");
+  }
+  std::vector<keyspace::Database*> dbs;
+  for (int i = 0; i < instance_.db_count(); ++i) dbs.push_back(&instance_.db(i));
+  const bool watch_failed =
+      client.watch_dirty || Watches::any_expired(client, dbs, instance_.now_ms());
+  // Keys are unwatched before the commands run, as Redis's execCommand.
+  instance_.watches.unwatch_all(client);
+  if (watch_failed) return reply.null(protocol::NullKind::kArray);
+
+  reply.array(transaction.queued.size());
+  client.in_exec = true;
+  std::vector<std::string_view> views;
+  for (const auto& args : transaction.queued) {
+    views.assign(args.begin(), args.end());
+    execute(client, views, reply);
+  }
+  client.in_exec = false;
+}
+
+void Dispatcher::serve_blocked_clients() {
+  serving_ = true;
+  std::vector<std::string_view> views;
+  while (instance_.blocking.has_ready()) {
+    for (const auto& [db_index, key] : instance_.blocking.take_ready()) {
+      keyspace::Database& db = instance_.db(db_index);
+      for (ClientState* client : instance_.blocking.waiting_on(db_index, key)) {
+        // Served meanwhile through another of its keys.
+        if (!client->blocked || client->control == nullptr) continue;
+        // Redis 7.0 serves a key only to commands of its type: a BLPOP
+        // waiting on a key that became a sorted set keeps waiting.
+        const keyspace::Entry* entry = db.find(key, instance_.now_ms());
+        if (entry == nullptr) break;
+        if (entry->type() != client->blocked->wanted_type) continue;
+        client->blocked->still_waiting = false;
+        const std::vector<std::string> args = client->blocked->args;
+        views.assign(args.begin(), args.end());
+        protocol::ReplyWriter& writer = client->control->reply_writer();
+        writer.set_resp(client->resp);
+        execute(*client, views, writer);
+        if (client->blocked && client->blocked->still_waiting) continue;
+        instance_.blocking.remove(*client);
+        client->control->unblocked();
+      }
+    }
+  }
+  serving_ = false;
 }
 
 }  // namespace arbor::core

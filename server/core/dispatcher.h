@@ -7,21 +7,40 @@
 
 #include "protocol/reply_writer.h"
 #include "server/core/client_state.h"
+#include "server/core/command_table.h"
 #include "server/core/instance.h"
 
 namespace arbor::core {
 
 class Dispatcher {
  public:
-  explicit Dispatcher(Instance& instance) : instance_(instance) {}
+  explicit Dispatcher(Instance& instance) : instance_(instance) { instance_.dispatcher = this; }
+  ~Dispatcher() {
+    if (instance_.dispatcher == this) instance_.dispatcher = nullptr;
+  }
 
   // Executes `args` (args[0] is the command name) for `client`, writing the
   // reply to `reply`. Never throws for bad input: errors become replies.
+  // After a top-level command, clients blocked on keys that got data are
+  // served.
   void execute(ClientState& client, std::span<const std::string_view> args,
                protocol::ReplyWriter& reply);
 
+  // EXEC: runs the client's queued commands as one reply array, or fails as
+  // Redis does (EXECABORT after a queueing error, null after a WATCH fired).
+  void exec(ClientState& client, protocol::ReplyWriter& reply);
+
  private:
+  void call(Command& command, ClientState& client, std::span<const std::string_view> args,
+            protocol::ReplyWriter& reply);
+  void queue(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply);
+  // Runs the commands of clients blocked on keys that got data, oldest
+  // client first, until no key is ready.
+  void serve_blocked_clients();
+
   Instance& instance_;
+  int depth_ = 0;         // nesting: EXEC's commands and served clients run inside
+  bool serving_ = false;  // inside serve_blocked_clients
 };
 
 }  // namespace arbor::core

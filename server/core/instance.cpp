@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "server/core/keyspace_events.h"
+
 namespace arbor::core {
 
 int64_t unix_time_ms() {
@@ -22,6 +24,17 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
   for (int i = 0; i < count; ++i) {
     dbs_.push_back(std::make_unique<keyspace::Database>(i));
     dbs_.back()->set_lazy_freer(&freer);
+    dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
+      touch_key(db.index(), key);
+      notify_keyspace_event(kEventExpired, "expired", key, db.index());
+    });
+    dbs_.back()->set_add_hook([this](keyspace::Database& db, const keyspace::Entry& entry) {
+      notify_keyspace_event(kEventNew, "new", entry.key(), db.index());
+      const auto type = entry.type();
+      if (type == keyspace::ValueType::kList || type == keyspace::ValueType::kZset ||
+          type == keyspace::ValueType::kStream)
+        blocking.signal_ready(db.index(), entry.key());
+    });
   }
   stats.start_time_ms = unix_time_ms();
   last_save_unix = stats.start_time_ms / 1000;
@@ -32,12 +45,91 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
 Instance::~Instance() { dbs_.clear(); }
 
 void Instance::flush_all(bool async) {
-  for (auto& db : dbs_) db->clear(async ? &freer : nullptr);
+  for (int i = 0; i < db_count(); ++i) flush_db(i, async);
+}
+
+void Instance::flush_db(int index, bool async) {
+  keyspace::Database& database = db(index);
+  watches.touch_all(database, nullptr);
+  database.clear(async ? &freer : nullptr);
 }
 
 void Instance::swap_databases(int a, int b) {
   if (a == b) return;
-  dbs_[static_cast<size_t>(a)]->swap_contents(*dbs_[static_cast<size_t>(b)]);
+  keyspace::Database& first = db(a);
+  keyspace::Database& second = db(b);
+  watches.touch_all(first, &second);
+  watches.touch_all(second, &first);
+  first.swap_contents(second);
+  // As Redis's scanDatabaseForReadyKeys: a blocked client's key may now
+  // hold a list, sorted set or stream.
+  for (keyspace::Database* database : {&first, &second}) {
+    for (const std::string& key : blocking.keys_in(database->index())) {
+      const keyspace::Entry* entry = database->find_raw(key);
+      if (entry == nullptr) continue;
+      const auto type = entry->type();
+      if (type == keyspace::ValueType::kList || type == keyspace::ValueType::kZset ||
+          type == keyspace::ValueType::kStream)
+        blocking.signal_ready(database->index(), key);
+    }
+  }
+}
+
+void Instance::notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key,
+                                     int db) {
+  const uint32_t flags = config.settings().notify_keyspace_events;
+  if ((flags & event_class) == 0) return;
+  if ((flags & (kEventKeyspace | kEventKeyevent)) == 0) return;
+  const std::string db_text = std::to_string(db);
+  std::string channel;
+  channel.reserve(24 + key.size() + event.size());
+  if (flags & kEventKeyspace) {
+    channel.append("__keyspace@").append(db_text).append("__:").append(key);
+    pubsub.publish(channel, event);
+  }
+  if (flags & kEventKeyevent) {
+    channel.clear();
+    channel.append("__keyevent@").append(db_text).append("__:").append(event);
+    pubsub.publish(channel, key);
+  }
+}
+
+void Instance::block_client(ClientState& client, protocol::ReplyWriter& reply, std::vector<std::string> keys,
+                            int64_t deadline_ms, keyspace::ValueType wanted, TimeoutReply timeout_reply,
+                            std::vector<std::string> args) {
+  if (client.in_exec || client.control == nullptr) {
+    reply.null(timeout_reply == TimeoutReply::kNullArray ? protocol::NullKind::kArray : protocol::NullKind::kBulk);
+    return;
+  }
+  client.blocked = std::make_unique<BlockedState>();
+  BlockedState& state = *client.blocked;
+  state.db = client.db;
+  state.keys = std::move(keys);
+  state.deadline_ms = deadline_ms;
+  state.args = std::move(args);
+  state.timeout_reply = timeout_reply;
+  state.wanted_type = wanted;
+  blocking.add(client);
+  client.control->block_timeout_at(deadline_ms);
+}
+
+void Instance::unblock_client(ClientState& client, std::string_view error) {
+  if (!client.blocked) return;
+  const TimeoutReply kind = client.blocked->timeout_reply;
+  if (Command* command = commands.find(client.blocked->args.front())) ++command->calls;
+  blocking.remove(client);
+  if (client.control == nullptr) return;
+  protocol::ReplyWriter& reply = client.control->reply_writer();
+  reply.set_resp(client.resp);
+  if (!error.empty()) reply.error(error);
+  else reply.null(kind == TimeoutReply::kNullArray ? protocol::NullKind::kArray : protocol::NullKind::kBulk);
+  client.control->unblocked();
+}
+
+void Instance::forget_client_state(ClientState& client) {
+  pubsub.remove_client(client);
+  watches.unwatch_all(client);
+  blocking.remove(client);
 }
 
 uint64_t Instance::expired_keys() const {
@@ -74,6 +166,7 @@ void Instance::active_expire_cycle(int64_t budget_us) {
 void Instance::add_client(ClientState* client) { clients_.push_back(client); }
 
 void Instance::remove_client(ClientState* client) {
+  forget_client_state(*client);
   auto it = std::find(clients_.begin(), clients_.end(), client);
   if (it != clients_.end()) clients_.erase(it);
 }

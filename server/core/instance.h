@@ -12,9 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "server/core/blocking.h"
 #include "server/core/client_state.h"
 #include "server/core/command_table.h"
 #include "server/core/config.h"
+#include "server/core/pubsub.h"
+#include "server/core/watch.h"
 #include "server/keyspace/database.h"
 #include "server/keyspace/lazy_free.h"
 
@@ -37,6 +40,7 @@ struct Stats {
   uint64_t unexpected_error_replies = 0;
   uint64_t expired_stale_perc = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t client_output_buffer_limit_disconnections = 0;
   // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO
   // errorstats; at most kMaxErrorCodes distinct codes, as Redis.
   static constexpr size_t kMaxErrorCodes = 128;
@@ -67,6 +71,8 @@ class RateMeter {
   int64_t last_ms_ = 0;
 };
 
+class Dispatcher;
+
 class Instance {
  public:
   Instance(Config& config, CommandTable& commands);
@@ -77,11 +83,38 @@ class Instance {
   Stats stats;
   RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
   keyspace::LazyFreer freer;
+  PubSub pubsub;
+  Watches watches;
+  Blocking blocking;
+  // The dispatcher running commands on this instance (EXEC and blocked
+  // clients run commands through it); set by the Dispatcher itself.
+  Dispatcher* dispatcher = nullptr;
 
   keyspace::Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
+  // FLUSHALL: every database emptied; watchers of existing keys are dirty.
   void flush_all(bool async);
+  void flush_db(int index, bool async);
+  // SWAPDB: watchers dirty, and clients blocked on a key that now holds
+  // data in its new database are served.
   void swap_databases(int a, int b);
+
+  // A key changed (Redis's signalModifiedKey): watchers become dirty.
+  void touch_key(int db, std::string_view key) {
+    if (!watches.empty()) watches.touch(*dbs_[static_cast<size_t>(db)], key);
+  }
+  // Publishes a keyspace event of class `event_class` if
+  // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
+  void notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key, int db);
+
+  // Blocks `client` (see CommandContext::block). Inside EXEC, or without a
+  // connection, the client cannot wait: the timeout reply is written now.
+  void block_client(ClientState& client, protocol::ReplyWriter& reply, std::vector<std::string> keys,
+                    int64_t deadline_ms, keyspace::ValueType wanted, TimeoutReply timeout_reply,
+                    std::vector<std::string> args);
+  // Ends a client's wait with its timeout reply, or with `error` when given
+  // (CLIENT UNBLOCK ... ERROR). No-op for a client that is not blocked.
+  void unblock_client(ClientState& client, std::string_view error = {});
   uint64_t expired_keys() const;
 
   // Clients, in connection order (CLIENT LIST order).
@@ -113,6 +146,8 @@ class Instance {
 
  private:
   std::vector<std::unique_ptr<keyspace::Database>> dbs_;
+  void forget_client_state(ClientState& client);
+
   std::vector<ClientState*> clients_;
   uint64_t last_client_id_ = 0;
   size_t expire_next_db_ = 0;

@@ -20,10 +20,15 @@ Entry* Database::find(std::string_view key, int64_t now_ms) {
 
 void Database::delete_expired(Entry* entry) {
   ++expired_keys_;
-  if (expire_hook_) expire_hook_(*this, entry->key());
-  // The hook may not delete the key itself; look it up again by name anyway
-  // so a misbehaving hook cannot make us free twice.
-  erase(entry->key());
+  if (!expire_hook_) {
+    erase(entry->key());
+    return;
+  }
+  // The hook runs after the deletion (a WATCH of an already expired key
+  // checks the key is gone), so it gets a copy of the name.
+  const std::string key(entry->key());
+  erase(key);
+  expire_hook_(*this, key);
 }
 
 void Database::track_ttl(Entry* entry) {
@@ -64,6 +69,7 @@ Entry* Database::set_raw_string(std::string_view key, std::string value, bool ke
 Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
   if (old_entry == nullptr) {
     table_.insert(fresh);
+    added(*fresh);
     return fresh;
   }
   if (old_entry->has_expire()) {
@@ -90,6 +96,7 @@ Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
 Entry* Database::add_object(std::string_view key, std::unique_ptr<Object> object) {
   Entry* entry = Entry::make_object(key, std::move(object));
   table_.insert(entry);
+  added(*entry);
   return entry;
 }
 
@@ -110,6 +117,7 @@ Entry* Database::detach(std::string_view key) {
 void Database::attach(Entry* entry) {
   table_.insert(entry);
   if (entry->has_expire()) track_ttl(entry);
+  added(*entry);
 }
 
 Entry* Database::clone_as(const Entry& entry, std::string_view new_key) {

@@ -21,9 +21,13 @@ class LazyFreer;
 
 class Database {
  public:
-  // Called with the key just before an expired key is deleted (stats now;
-  // propagation as DEL and keyspace events later).
+  // Called with the key just after an expired key was deleted (WATCH,
+  // keyspace events; propagation as DEL later).
   using ExpireHook = std::function<void(Database&, std::string_view key)>;
+  // Called when a key appears (created, renamed, moved or copied here), for
+  // keyspace "new" events and for clients blocked on a list, sorted set or
+  // stream under that key.
+  using AddHook = std::function<void(Database&, const Entry&)>;
 
   explicit Database(int index) : index_(index) {}
   ~Database();
@@ -78,6 +82,7 @@ class Database {
   const KeyTable& table() const { return table_; }
 
   void set_expire_hook(ExpireHook hook) { expire_hook_ = std::move(hook); }
+  void set_add_hook(AddHook hook) { add_hook_ = std::move(hook); }
   void set_lazy_freer(LazyFreer* freer) { freer_ = freer; }
   // Replicas keep expired keys until the primary's DEL arrives.
   void set_delete_expired(bool enabled) { delete_expired_ = enabled; }
@@ -96,7 +101,12 @@ class Database {
   KeyTable table_;
   std::vector<Entry*> ttl_entries_;  // every entry with a TTL; Entry::ttl_slot_ indexes it
   size_t expire_cursor_ = 0;
+  void added(const Entry& entry) {
+    if (add_hook_) add_hook_(*this, entry);
+  }
+
   ExpireHook expire_hook_;
+  AddHook add_hook_;
   LazyFreer* freer_ = nullptr;
   bool delete_expired_ = true;
   uint64_t expired_keys_ = 0;

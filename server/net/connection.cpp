@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "protocol/errors.h"
@@ -37,7 +38,13 @@ bool is_loopback(const asio::ip::address& address) {
 }
 
 Connection::Connection(tcp::socket socket, core::Instance& instance, core::Dispatcher& dispatcher)
-    : socket_(std::move(socket)), instance_(instance), dispatcher_(dispatcher), writer_(out_) {
+    : socket_(std::move(socket)),
+      instance_(instance),
+      dispatcher_(dispatcher),
+      writer_(out_),
+      wake_writer_(socket_.get_executor()),
+      drained_(socket_.get_executor()),
+      block_timer_(socket_.get_executor()) {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   state_.id = instance_.next_client_id();
@@ -61,6 +68,83 @@ void Connection::close_soon() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+  wake_writer_.cancel();
+  drained_.cancel();
+  block_timer_.cancel();
+  // Nothing more will be sent: give the pending output back now.
+  std::string().swap(out_);
+}
+
+void Connection::deliver(std::string_view bytes) {
+  if (closing_) return;
+  if (state_.executing > 0) {
+    state_.deferred_output.append(bytes);
+    return;
+  }
+  out_.append(bytes);
+  output_ready();
+}
+
+void Connection::output_ready() {
+  if (closing_) return;
+  if (over_output_limit()) {
+    ++instance_.stats.client_output_buffer_limit_disconnections;
+    spdlog::warn("Client id={} addr={} closed for overcoming of output buffer limits (omem={}).", state_.id,
+                 state_.addr, output_buffer_bytes());
+    close_soon();
+    return;
+  }
+  // The reader flushes its own batch; otherwise wake the writer.
+  if (!writing_ && !reader_busy_ && !out_.empty()) wake_writer_.cancel();
+}
+
+// client-output-buffer-limit for the client's class (pubsub while it has
+// subscriptions, else normal): over `hard` at once, or over `soft` for
+// `soft_seconds` in a row, as Redis's checkClientOutputBufferLimits.
+bool Connection::over_output_limit() {
+  const auto& settings = instance_.config.settings();
+  const core::OutputLimit& limit =
+      state_.subscriptions.count() > 0 ? settings.output_limit_pubsub : settings.output_limit_normal;
+  const auto used = static_cast<int64_t>(output_buffer_bytes());
+  if (limit.hard > 0 && used >= limit.hard) return true;
+  if (limit.soft > 0 && used >= limit.soft) {
+    const int64_t now = core::unix_time_ms();
+    if (soft_limit_since_ms_ == 0) soft_limit_since_ms_ = now;
+    return now - soft_limit_since_ms_ >= limit.soft_seconds * 1000;
+  }
+  soft_limit_since_ms_ = 0;
+  return false;
+}
+
+void Connection::block_timeout_at(int64_t deadline_ms) {
+  ++block_generation_;
+  if (deadline_ms == 0) return;
+  const int64_t wait_ms = std::max<int64_t>(0, deadline_ms - core::unix_time_ms());
+  block_timer_.expires_after(std::chrono::milliseconds(wait_ms));
+  block_timer_.async_wait([weak = weak_from_this(), generation = block_generation_](boost::system::error_code ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self || self->closing_ || self->block_generation_ != generation) return;
+    self->instance_.unblock_client(self->state_);
+  });
+}
+
+void Connection::unblocked() {
+  ++block_generation_;
+  block_timer_.cancel();
+  output_ready();
+  // Posted: the command that unblocked us finishes first, and the loop
+  // serves others before our queued pipeline runs.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume(); });
+}
+
+void Connection::resume() {
+  if (closing_ || state_.blocked || reader_busy_) return;  // a busy reader goes on by itself
+  const Progress progress = process_input();
+  if (progress == Progress::kClose) close_after_flush_ = true;
+  if (progress == Progress::kFlushAndContinue) resume_after_flush_ = true;
+  if (out_.empty() && close_after_flush_) return close_soon();
+  if (!writing_) wake_writer_.cancel();
 }
 
 protocol::ParserLimits Connection::current_limits() const {
@@ -109,6 +193,7 @@ Connection::Progress Connection::process_input() {
   using Status = protocol::RequestParser::Status;
   state_.last_interaction_ms = core::unix_time_ms();  // per read, as Redis's lastinteraction
   while (!closing_) {
+    if (state_.blocked) return Progress::kBlocked;
     // Flush once a batch has produced this much: a pipeline of big replies
     // then costs bounded memory, and other clients get the loop between
     // slices instead of waiting for the whole pipeline.
@@ -134,11 +219,59 @@ Connection::Progress Connection::process_input() {
   return Progress::kClose;
 }
 
+asio::awaitable<bool> Connection::flush() {
+  boost::system::error_code ec;
+  while (!out_.empty() && !closing_) {
+    sending_.swap(out_);
+    writing_ = true;
+    co_await asio::async_write(socket_, asio::buffer(sending_), asio::redirect_error(asio::use_awaitable, ec));
+    writing_ = false;
+    if (ec) co_return false;
+    instance_.stats.net_output_bytes += sending_.size();
+    sending_.clear();
+    if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
+  }
+  soft_limit_since_ms_ = 0;
+  co_return !closing_;
+}
+
+// Sends output that arrives while the reader waits for input: messages,
+// served blocked commands, and the replies of a pipeline resumed after an
+// unblock. Woken by cancelling wake_writer_.
+asio::awaitable<void> Connection::write_loop() {
+  boost::system::error_code ec;
+  while (!closing_) {
+    wake_writer_.expires_at(asio::steady_timer::time_point::max());
+    co_await wake_writer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closing_) break;
+    if (writing_ || reader_busy_) continue;  // the reader's flush takes it
+    const bool written = co_await flush();
+    drained_.cancel();
+    if (!written) break;
+    if (close_after_flush_) break;
+    if (resume_after_flush_) {
+      resume_after_flush_ = false;
+      resume();
+    }
+  }
+  close_soon();
+}
+
 asio::awaitable<void> Connection::run() {
+  asio::co_spawn(socket_.get_executor(), write_loop(), [self = shared_from_this()](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::warn("Client id={} writer stopped after an internal error: {}", self->state_.id, e.what());
+    }
+    self->close_soon();
+  });
   boost::system::error_code ec;
   Progress progress = Progress::kNeedInput;
-  while (progress != Progress::kClose && !closing_) {
-    if (progress == Progress::kNeedInput) {
+  bool need_read = true;
+  while (!closing_) {
+    if (need_read) {
       if (!reserve_read_space()) {
         ++instance_.stats.client_query_buffer_limit_disconnections;
         spdlog::warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})", state_.id,
@@ -151,14 +284,20 @@ asio::awaitable<void> Connection::run() {
       end_ += n;
       instance_.stats.net_input_bytes += n;
     }
+    reader_busy_ = true;
     progress = process_input();
-    if (!out_.empty() && !closing_) {
-      co_await asio::async_write(socket_, asio::buffer(out_), asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
-      instance_.stats.net_output_bytes += out_.size();
-      out_.clear();
-      if (out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
+    // A write by write_loop in flight: wait for it; its loop also takes
+    // what this batch appended.
+    while (writing_ && !closing_) {
+      drained_.expires_at(asio::steady_timer::time_point::max());
+      co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    const bool written = co_await flush();
+    reader_busy_ = false;
+    if (!written || progress == Progress::kClose || close_after_flush_) break;
+    // Unblocked while this batch was being written: go on with the
+    // pipelined commands before reading more.
+    need_read = progress == Progress::kNeedInput || (progress == Progress::kBlocked && state_.blocked);
   }
   close_soon();
 }

@@ -1,11 +1,15 @@
-// One client connection: a coroutine that reads whatever arrived, parses
+// One client connection. A reader coroutine reads whatever arrived, parses
 // every complete command, runs each through the dispatcher and sends all
-// replies of the batch in one write. It stops reading while a write is in
+// replies of the batch in one write; it stops reading while a write is in
 // flight, and a batch whose replies pass 1 MB is written before the rest of
-// its commands run, so a client that does not read cannot make the server
-// buffer without bound.
+// its commands run. A writer coroutine sends output produced outside the
+// client's own batches (pub/sub messages, the reply of a blocked command
+// served by another client's write), and the client is closed when that
+// output passes its client-output-buffer-limit, so a client that does not
+// read cannot make the server buffer without bound.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,20 +33,34 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
 
   void close_soon() override;
   size_t query_buffer_bytes() const override { return end_ - begin_; }
-  size_t output_buffer_bytes() const override { return out_.size(); }
+  size_t output_buffer_bytes() const override { return out_.size() + sending_.size(); }
+  void deliver(std::string_view bytes) override;
+  protocol::ReplyWriter& reply_writer() override { return writer_; }
+  void output_ready() override;
+  void block_timeout_at(int64_t deadline_ms) override;
+  void unblocked() override;
   core::ClientState& state() { return state_; }
 
  private:
   enum class Progress : uint8_t {
     kNeedInput,         // every complete command ran; read more
     kFlushAndContinue,  // replies reached the batch limit; write, then go on parsing
+    kBlocked,           // a blocking command waits; pipelined input stays queued
     kClose,             // close once the pending replies are sent
   };
   // Parses and executes the complete commands in the buffer, up to the
-  // batch output limit.
+  // batch output limit or a command that blocks.
   Progress process_input();
   bool reserve_read_space();
   protocol::ParserLimits current_limits() const;
+  // Writes everything in out_ (swapping it into sending_, so output can be
+  // appended during the write). False when the write failed.
+  asio::awaitable<bool> flush();
+  asio::awaitable<void> write_loop();
+  // After an unblock: runs the pipelined commands queued behind the
+  // blocking one, unless the reader is in the middle of a batch.
+  void resume();
+  bool over_output_limit();
 
   tcp::socket socket_;
   core::Instance& instance_;
@@ -57,9 +75,19 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   size_t begin_ = 0;
   size_t end_ = 0;
 
-  std::string out_;
+  std::string out_;      // replies and messages not yet handed to the socket
+  std::string sending_;  // the write in flight
   protocol::ReplyWriter writer_;
   bool closing_ = false;
+  bool writing_ = false;        // a write is in flight
+  bool reader_busy_ = false;    // the reader is between a read and its flush
+  bool close_after_flush_ = false;
+  bool resume_after_flush_ = false;
+  int64_t soft_limit_since_ms_ = 0;
+  uint64_t block_generation_ = 0;  // tells a stale timeout from the current one
+  asio::steady_timer wake_writer_;  // cancelled to wake write_loop
+  asio::steady_timer drained_;      // cancelled when write_loop finished a flush
+  asio::steady_timer block_timer_;
 };
 
 // True for 127.0.0.0/8, ::1 and IPv4-mapped loopback: the peers protected

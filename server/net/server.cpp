@@ -80,6 +80,8 @@ void Server::cron() {
   const int64_t timeout_s = instance_.config.settings().timeout;
   if (timeout_s > 0) {
     for (core::ClientState* client : instance_.clients()) {
+      // As Redis: blocked and subscribed clients are waiting, not idle.
+      if (client->blocked || client->subscriptions.count() > 0) continue;
       if (client->control && now - client->last_interaction_ms > timeout_s * 1000) {
         spdlog::debug("Closing idle client id={} addr={}", client->id, client->addr);
         client->control->close_soon();

@@ -1,5 +1,6 @@
 // Mixed-type command generator for the differential test (lists, hashes,
-// sets, strings and generic key commands on one key space of eight keys) and
+// sets, sorted sets, strings and generic key commands on one key space of
+// ten keys) and
 // the order- and randomness-aware reply comparison. SPOP is left out of the
 // random stream (it would make the two datasets diverge); spop_script()
 // covers it by emptying whole sets. Also the fixed scripts of the suite.
@@ -73,8 +74,9 @@ void TypesGenerator::append_keys(Command& cmd, size_t n, size_t first, size_t ho
 }
 
 Command TypesGenerator::scan(const char* name) {
-  const bool hash = std::string_view(name) == "HSCAN";
-  Command cmd = {word(name), hash ? key(3, 3) : key(6, 2), chance(90) ? "0" : (chance(50) ? "abc" : "7")};
+  const std::string_view which(name);
+  const std::string target = which == "HSCAN" ? key(3, 3) : which == "ZSCAN" ? key(8, 2) : key(6, 2);
+  Command cmd = {word(name), target, chance(90) ? "0" : (chance(50) ? "abc" : "7")};
   if (chance(30)) {
     static std::vector<std::string> store;
     const auto& patterns = pool({"*", "f*", "1*", "?", "*a*", "[a-c]"}, store);
@@ -89,10 +91,19 @@ Command TypesGenerator::scan(const char* name) {
   return cmd;
 }
 
-// One multi-element command that takes a collection past 512 entries.
+// One multi-element command that takes a collection past 512 entries (a
+// zset past 128).
 Command TypesGenerator::grow() {
   const size_t n = 500 + below(30);
-  switch (below(3)) {
+  switch (below(4)) {
+    case 3: {
+      Command cmd = {word("ZADD"), zkey()};
+      for (size_t i = 0, m = 120 + below(20); i < m; ++i) {
+        cmd.push_back(std::to_string(static_cast<int>(i % 40) - 10));
+        cmd.push_back("z" + std::to_string(i));
+      }
+      return cmd;
+    }
     case 0: {
       Command cmd = {word(chance(50) ? "RPUSH" : "LPUSH"), key(0, 3)};
       for (size_t i = 0; i < n; ++i) cmd.push_back(std::to_string(i % 50));
@@ -359,6 +370,29 @@ Command TypesGenerator::odd_command() {
       {"SINTERSTORE", "k6"},
       {"SPOP"},
       {"SPOP", "nokey", "-1"},
+      {"ZADD", "k8", "1"},
+      {"ZADD", "k8", "NX", "XX", "1", "a"},
+      {"ZADD", "k8", "GT", "LT", "1", "a"},
+      {"ZADD", "k8", "INCR", "1", "a", "2", "b"},
+      {"ZINCRBY", "k8", "1"},
+      {"ZRANGE", "k8", "0"},
+      {"ZRANGE", "k8", "0", "-1", "LIMIT", "0"},
+      {"ZRANGE", "k8", "0", "-1", "BYSCORE", "BYLEX"},
+      {"ZRANGESTORE", "k8", "k8", "0", "-1", "WITHSCORES"},
+      {"ZPOPMIN", "k8", "1", "2"},
+      {"ZPOPMAX", "k8", "-1"},
+      {"ZMPOP", "0", "k8", "MIN"},
+      {"ZMPOP", "2", "k8", "MIN"},
+      {"ZMPOP", "1", "k8", "MIN", "COUNT", "0"},
+      {"ZUNION", "0", "k8"},
+      {"ZUNIONSTORE", "k8", "2", "k8"},
+      {"ZINTERCARD", "1", "k8", "LIMIT", "-1"},
+      {"ZDIFF", "1", "k8", "WEIGHTS", "1"},
+      {"ZRANDMEMBER", "nokey", "-9223372036854775808"},
+      {"ZRANDMEMBER", "nokey", "-9223372036854775807", "WITHSCORES"},
+      {"ZRANDMEMBER", "k8", "1", "WITHSCORES", "x"},
+      {"ZSCAN", "k8", "0", "COUNT", "0"},
+      {"ZRANK", "k8"},
       {"OBJECT", "ENCODING", "nokey"}};
   Command cmd = kCommands[below(kCommands.size())];
   cmd[0] = word(cmd[0]);
@@ -376,12 +410,12 @@ Command TypesGenerator::generic_command() {
     case 4:
     case 5: {
       Command cmd = {word(chance(80) ? "DEL" : "UNLINK")};
-      append_keys(cmd, 1 + below(2), 0, 8);
+      append_keys(cmd, 1 + below(2), 0, 10);
       return cmd;
     }
     case 6: {
       Command cmd = {word("EXISTS")};
-      append_keys(cmd, 1 + below(3), 0, 8);
+      append_keys(cmd, 1 + below(3), 0, 10);
       return cmd;
     }
     case 7:
@@ -421,17 +455,23 @@ Command TypesGenerator::next() {
   const size_t kind = below(100);
   if (kind < 1) {
     cmd = grow();
-  } else if (kind < 30) {
+  } else if (kind < 23) {
     cmd = list_command();
-  } else if (kind < 57) {
+  } else if (kind < 44) {
     cmd = hash_command();
-  } else if (kind < 84) {
+  } else if (kind < 65) {
     cmd = set_command();
+  } else if (kind < 87) {
+    cmd = zset_command();
   } else {
     cmd = generic_command();
   }
   // INCR and APPEND take one and two arguments.
-  if (upper_name(cmd[0]) == "INCR") cmd.pop_back();
+  const std::string name = upper_name(cmd[0]);
+  if (name == "INCR") cmd.pop_back();
+  // k9 keeps score-0 members only (see zkey): nothing is renamed or copied
+  // onto it.
+  if ((name == "RENAME" || name == "RENAMENX" || name == "COPY") && cmd.size() > 2 && cmd[2] == "k9") cmd[2] = "k8";
   return cmd;
 }
 
@@ -479,7 +519,7 @@ std::optional<bool> same_typed_reply(const Command& cmd, const Reply& ours, cons
   if (array && hashtable_hash && name == "HGETALL")
     return ours.elements.size() == theirs.elements.size() &&
            sorted_pairs(ours.elements) == sorted_pairs(theirs.elements);
-  if (array && (name == "SSCAN" || name == "HSCAN")) {
+  if (array && (name == "SSCAN" || name == "HSCAN" || name == "ZSCAN")) {
     if (ours.elements.size() != 2 || theirs.elements.size() != 2) return false;
     const Reply& our_page = ours.elements[1];
     const Reply& their_page = theirs.elements[1];
@@ -488,10 +528,11 @@ std::optional<bool> same_typed_reply(const Command& cmd, const Reply& ours, cons
     // whichever buckets the hash seed put there: only a whole scan compares.
     if (cmd[2] != "0" || !is_bulk(ours.elements[0], "0") || !is_bulk(theirs.elements[0], "0")) return true;
     if (name == "SSCAN") return sorted(our_page.elements, true) == sorted(their_page.elements, true);
+    // ZSCAN pages hold (member, score) pairs, as HSCAN's (field, value).
     return sorted_pairs(our_page.elements) == sorted_pairs(their_page.elements);
   }
   // Random picks: the reply's kind and size are determined, not its content.
-  if (name == "SRANDMEMBER" || name == "HRANDFIELD" || name == "RANDOMKEY")
+  if (name == "SRANDMEMBER" || name == "HRANDFIELD" || name == "ZRANDMEMBER" || name == "RANDOMKEY")
     return !array || ours.elements.size() == theirs.elements.size();
   return std::nullopt;
 }
@@ -580,6 +621,48 @@ std::vector<Command> encoding_script() {
   script.push_back({"SINTERSTORE", "s7", "sw", "s6"});
   script.push_back({"SUNIONSTORE", "s7", "s6", "s6"});
   script.push_back({"OBJECT", "ENCODING", "s7"});
+  // Sorted sets: 128/129 entries, 64/65-byte members, and -0, which a
+  // listpack stores as 0 but a skiplist keeps.
+  Command z = {"ZADD", "z1"};
+  for (int i = 0; i < 128; ++i) {
+    z.push_back(i == 5 ? "-0" : std::to_string(i % 17));
+    z.push_back("m" + std::to_string(i));
+  }
+  script.push_back(z);
+  script.push_back({"OBJECT", "ENCODING", "z1"});
+  script.push_back({"ZSCORE", "z1", "m5"});
+  script.push_back({"ZADD", "z1", "-0", "m128"});
+  script.push_back({"OBJECT", "ENCODING", "z1"});
+  script.push_back({"ZSCORE", "z1", "m128"});
+  script.push_back({"ZREMRANGEBYRANK", "z1", "0", "-3"});
+  script.push_back({"OBJECT", "ENCODING", "z1"});
+  script.push_back({"ZADD", "z2", "1", std::string(64, 'v')});
+  script.push_back({"OBJECT", "ENCODING", "z2"});
+  script.push_back({"ZADD", "z2", "-0", std::string(65, 'v')});
+  script.push_back({"OBJECT", "ENCODING", "z2"});
+  script.push_back({"ZRANGE", "z2", "0", "-1", "WITHSCORES"});
+  z[1] = "z3";
+  z.push_back("-0");
+  z.push_back("last");
+  script.push_back(z);
+  script.push_back({"ZRANGESTORE", "z4", "z3", "0", "-1"});
+  script.push_back({"ZSCORE", "z4", "last"});
+  script.push_back({"ZRANGESTORE", "z4", "z3", "0", "127"});
+  script.push_back({"OBJECT", "ENCODING", "z4"});
+  script.push_back({"ZRANGESTORE", "z4", "z3", "-inf", "+inf", "BYSCORE"});
+  script.push_back({"ZSCORE", "z4", "last"});
+  script.push_back({"ZUNIONSTORE", "z5", "1", "z3"});
+  script.push_back({"ZSCORE", "z5", "last"});
+  script.push_back({"ZUNIONSTORE", "z5", "1", "z2"});
+  script.push_back({"OBJECT", "ENCODING", "z5"});
+  script.push_back({"ZINTERSTORE", "z5", "1", "z1", "WEIGHTS", "0"});
+  script.push_back({"OBJECT", "ENCODING", "z5"});
+  script.push_back({"ZRANGE", "z5", "0", "2", "WITHSCORES"});
+  script.push_back({"ZUNION", "1", "z2", "WITHSCORES"});
+  script.push_back({"ZINTER", "1", "z2", "WEIGHTS", "-1", "WITHSCORES"});
+  script.push_back({"COPY", "z2", "z6"});
+  script.push_back({"OBJECT", "ENCODING", "z6"});
+  script.push_back({"ZRANGE", "z6", "0", "-1", "WITHSCORES"});
   return script;
 }
 

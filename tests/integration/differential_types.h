@@ -1,7 +1,8 @@
-// Mixed-type generator for the differential test: lists, hashes, sets and
-// strings over one small shared key space, plus the comparison rules for
-// replies whose order or content Redis leaves unspecified (unordered sets,
-// hashtable-encoded hashes, SCAN pages, random members).
+// Mixed-type generator for the differential test: lists, hashes, sets,
+// sorted sets and strings over one small shared key space, plus the
+// comparison rules for replies whose order or content Redis leaves
+// unspecified (unordered sets, hashtable-encoded hashes, SCAN pages, random
+// members).
 #pragma once
 
 #include <cstdint>
@@ -26,10 +27,10 @@ class TypesGenerator {
   size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
   bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
   std::string word(std::string text);
-  // Any of the eight keys; or, for a type's commands, mostly that type's
-  // home keys (lists k0-k2, hashes k3-k5, sets k6-k7), so that not every
-  // other command is a WRONGTYPE error.
-  std::string key() { return "k" + std::to_string(below(8)); }
+  // Any of the ten keys; or, for a type's commands, mostly that type's
+  // home keys (lists k0-k2, hashes k3-k5, sets k6-k7, zsets k8-k9), so that
+  // not every other command is a WRONGTYPE error.
+  std::string key() { return "k" + std::to_string(below(10)); }
   std::string key(size_t first, size_t n) {
     return chance(85) ? "k" + std::to_string(first + below(n)) : key();
   }
@@ -40,6 +41,15 @@ class TypesGenerator {
   Command list_command();
   Command hash_command();
   Command set_command();
+  Command zset_command();
+  // Zset keys: k9 holds only score-0 members, for the lex commands (Redis
+  // leaves lex ranges over unequal scores unspecified); k8 and, now and
+  // then, any other key but k9 take every other write.
+  std::string zkey() { return chance(85) ? "k8" : "k" + std::to_string(below(9)); }
+  std::string zscore();
+  std::string score_bound();
+  std::string lex_bound();
+  Command zset_algebra();
   Command generic_command();
   Command odd_command();
   Command grow();

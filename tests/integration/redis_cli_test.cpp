@@ -135,5 +135,27 @@ TEST(RedisBenchmark, SmokeRunSucceeds) {
   EXPECT_TRUE(is_bulk(counter, "20000")) << describe(counter);
 }
 
+// The acceptance run: redis-benchmark's whole default suite (no -t),
+// 50,000 requests per test, with no error reply anywhere.
+TEST(RedisBenchmark, WholeDefaultSuiteRunsClean) {
+  ServerProcess server;
+  const RunResult run = run_program(
+      kRedisBenchmark, {"-h", "127.0.0.1", "-p", std::to_string(server.port()), "-n", "50000", "-q"}, {},
+      milliseconds(240000));
+  ASSERT_FALSE(run.timed_out) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  for (const char* error : {"ERR", "WRONGTYPE", "Error", "error"})
+    EXPECT_EQ(run.output.find(error), std::string::npos) << error << " in\n" << run.output;
+  for (const char* test : {"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP",
+                           "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LPUSH (needed to benchmark LRANGE)",
+                           "LRANGE_100 (first 100 elements)", "LRANGE_300 (first 300 elements)",
+                           "LRANGE_500 (first 500 elements)", "LRANGE_600 (first 600 elements)",
+                           "MSET (10 keys)"})
+    EXPECT_NE(run.output.find(std::string(test) + ": "), std::string::npos) << test << " missing in\n"
+                                                                            << run.output;
+  Client c(server.port());
+  EXPECT_TRUE(is_status(c.cmd({"PING"}), "PONG"));
+}
+
 }  // namespace
 }  // namespace arbor::test

@@ -57,6 +57,20 @@ class CommandHarness {
   protocol::Reply run(std::initializer_list<std::string_view> args) {
     return run(std::vector<std::string>(args.begin(), args.end()));
   }
+  // Executes one command as `other`, a second client of this instance (the
+  // caller adds it with instance().add_client), and returns the parsed reply.
+  protocol::Reply run_as(core::ClientState& other, const std::vector<std::string>& args) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    std::string out;
+    protocol::ReplyWriter writer(out, other.resp);
+    dispatcher_.execute(other, views, writer);
+    auto reply = protocol::parse_one_reply(out);
+    if (reply) return *reply;
+    protocol::Reply failure;
+    failure.type = protocol::ReplyType::kError;
+    failure.str = "harness: unparsable reply";
+    return failure;
+  }
   // The reply rendered by Reply::to_string(), handy in EXPECT_EQ.
   std::string text(std::initializer_list<std::string_view> args) { return run(args).to_string(); }
 
