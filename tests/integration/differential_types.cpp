@@ -461,17 +461,21 @@ Command TypesGenerator::next() {
     cmd = hash_command();
   } else if (kind < 65) {
     cmd = set_command();
-  } else if (kind < 87) {
+  } else if (kind < 82) {
     cmd = zset_command();
+  } else if (kind < 90) {
+    cmd = stream_command();
   } else {
     cmd = generic_command();
   }
   // INCR and APPEND take one and two arguments.
   const std::string name = upper_name(cmd[0]);
   if (name == "INCR") cmd.pop_back();
-  // k9 keeps score-0 members only (see zkey): nothing is renamed or copied
-  // onto it.
-  if ((name == "RENAME" || name == "RENAMENX" || name == "COPY") && cmd.size() > 2 && cmd[2] == "k9") cmd[2] = "k8";
+  // k9 keeps score-0 members only (see zkey), and k10 mostly a stream:
+  // nothing is renamed or copied onto them.
+  if ((name == "RENAME" || name == "RENAMENX" || name == "COPY") && cmd.size() > 2 &&
+      (cmd[2] == "k9" || cmd[2] == "k10"))
+    cmd[2] = "k8";
   return cmd;
 }
 

@@ -1,5 +1,5 @@
 // Mixed-type generator for the differential test: lists, hashes, sets,
-// sorted sets and strings over one small shared key space, plus the
+// sorted sets, streams and strings over one small shared key space, plus the
 // comparison rules for replies whose order or content Redis leaves
 // unspecified (unordered sets, hashtable-encoded hashes, SCAN pages, random
 // members).
@@ -27,12 +27,15 @@ class TypesGenerator {
   size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
   bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
   std::string word(std::string text);
-  // Any of the ten keys; or, for a type's commands, mostly that type's
-  // home keys (lists k0-k2, hashes k3-k5, sets k6-k7, zsets k8-k9), so that
-  // not every other command is a WRONGTYPE error.
-  std::string key() { return "k" + std::to_string(below(10)); }
+  // Any of the eleven keys; or, for a type's commands, mostly that type's
+  // home keys (lists k0-k2, hashes k3-k5, sets k6-k7, zsets k8-k9, stream
+  // k10), so that not every other command is a WRONGTYPE error.
+  std::string key() { return "k" + std::to_string(below(11)); }
+  // (The stream key only rarely: a stray write of another type there would
+  // turn most stream commands into WRONGTYPE errors until it is deleted.)
   std::string key(size_t first, size_t n) {
-    return chance(85) ? "k" + std::to_string(first + below(n)) : key();
+    if (chance(85)) return "k" + std::to_string(first + below(n));
+    return chance(90) ? "k" + std::to_string(below(10)) : "k10";
   }
   std::string element();
   std::string field();
@@ -50,6 +53,10 @@ class TypesGenerator {
   std::string score_bound();
   std::string lex_bound();
   Command zset_algebra();
+  Command stream_command();
+  std::string stream_id();
+  std::string stream_bound();
+  void stream_trim(Command& cmd);
   Command generic_command();
   Command odd_command();
   Command grow();
@@ -57,6 +64,7 @@ class TypesGenerator {
   void append_keys(Command& cmd, size_t n, size_t first, size_t home);
 
   std::mt19937_64 rng_;
+  uint64_t stream_clock_ = 1;  // the ms part of the next stream ids
 };
 
 // True for HGETALL/HKEYS/HVALS, whose order is insertion order only while
