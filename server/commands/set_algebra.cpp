@@ -57,9 +57,10 @@ size_t for_each_common(std::vector<const SetValue*> sets, size_t limit, Visit&& 
 // Redis's SDIFF picks its algorithm by estimated work: walking the first set
 // and probing the others (size(first) * sets / 2), or copying the first set
 // and removing the others' members (total size). The copy takes the first
-// set's whole content, so the result stays a hashtable if that content
-// needed one (a non-integer or > 512 members) even when what remains would
-// fit an intset; the stored encoding shows it, so the choice is mirrored.
+// set's whole content, so the result keeps the encoding that content needed
+// (listpack for a non-integer, hashtable past 512 members) even when what
+// remains would fit an intset; the stored encoding shows it, so the choice is
+// mirrored.
 bool diff_copies_first(const std::vector<const SetValue*>& sets) {
   uint64_t walk_work = 0, copy_work = 0;
   for (const SetValue* set : sets) {

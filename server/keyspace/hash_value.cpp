@@ -12,6 +12,9 @@ namespace {
 constexpr size_t kNpos = static_cast<size_t>(-1);
 }
 
+// Many small hashes: the object's own size counts (48-byte malloc chunk).
+static_assert(sizeof(HashValue) <= 40);
+
 HashValue::~HashValue() { std::free(buf_); }
 
 size_t HashValue::memory_usage() const {

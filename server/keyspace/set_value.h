@@ -1,7 +1,13 @@
-// The set value (TYPE set): unique binary-safe members. While every member is
-// an integer and there are at most 512, they live in one sorted array of
-// 2/4/8-byte integers ("intset"); otherwise, once and for good, in a KeyTable
-// whose Entries are the members with an empty value ("hashtable").
+// The set value (TYPE set): unique binary-safe members, in one of three
+// encodings, each move one way only:
+//   intset     every member an integer, at most 512: one sorted array of
+//              2/4/8-byte integers;
+//   listpack   at most 128 members of at most 64 bytes: one flat buffer of
+//              length-prefixed members, in insertion order;
+//   hashtable  a KeyTable whose Entries are the members with an empty value.
+// Redis 7.0 goes from intset straight to hashtable; the listpack step is
+// Redis 7.2's (set-max-listpack-entries 128, -value 64), taken because a
+// small set of words costs a fifth of the memory in it.
 #pragma once
 
 #include <cstddef>
@@ -19,11 +25,17 @@ class SetValue final : public Object {
  public:
   // Redis's set-max-intset-entries default.
   static constexpr size_t kMaxIntsetEntries = 512;
+  // Redis 7.2's set-max-listpack-entries / -value defaults.
+  static constexpr size_t kMaxListpackEntries = 128;
+  static constexpr size_t kMaxListpackLength = 64;
+
+  enum class Encoding : uint8_t { kIntset, kListpack, kHashtable };
 
   SetValue() : Object(ValueType::kSet) {}
   ~SetValue() override;
 
-  std::string_view encoding() const override { return table_ ? "hashtable" : "intset"; }
+  Encoding encoding_kind() const { return encoding_; }
+  std::string_view encoding() const override;
   size_t element_count() const override { return size(); }
   size_t memory_usage() const override;
   std::unique_ptr<Object> clone() const override;
@@ -40,14 +52,15 @@ class SetValue final : public Object {
   // True when the member existed.
   bool erase(std::string_view member);
 
-  // visit(member) over every member (intset: ascending). The view is only
-  // valid during the call (intset members are formatted into a scratch buffer).
+  // visit(member) over every member (intset: ascending; listpack: insertion
+  // order). The view is only valid during the call (intset members are
+  // formatted into a scratch buffer).
   template <typename Visit>
   void for_each(Visit&& visit) const;
   // As for_each, stopping once visit(member) returns false (SINTERCARD LIMIT).
   template <typename Visit>
   void for_each_while(Visit&& visit) const;
-  // One SSCAN step over the hashtable; the intset visits all and returns 0.
+  // One SSCAN step over the hashtable; the compact forms visit all and return 0.
   template <typename Visit>
   uint64_t scan(uint64_t cursor, Visit&& visit) const;
   // A uniformly random member (set must be non-empty); `random` seeds it.
@@ -59,12 +72,24 @@ class SetValue final : public Object {
   // Index of `value` when present; else the insertion point, found = false.
   size_t search(int64_t value, bool& found) const;
   void widen(size_t width);
+  bool add_to_intset(int64_t value);
+  // Listpack: offset of `member`'s length byte, or npos.
+  size_t find_packed(std::string_view member) const;
+  void append_packed(std::string_view member);
+  // The one-way moves; the current members are kept, the new one not added.
+  void convert_to_listpack();
   void convert_to_table();
   static std::string_view format(int64_t value, char* scratch);
 
-  char* ints_ = nullptr;   // count_ * width_ bytes, sorted ascending
-  uint32_t count_ = 0;
-  uint8_t width_ = 2;
+  // Small fields first: they fill the tail padding of Object, keeping a
+  // SetValue at 40 bytes.
+  Encoding encoding_ = Encoding::kIntset;
+  uint8_t width_ = 2;  // intset: bytes per integer
+  uint32_t count_ = 0;  // intset and listpack members
+  uint32_t used_ = 0;   // listpack bytes
+  // intset: count_ * width_ bytes, sorted ascending; listpack: used_ bytes of
+  // [len:1][member bytes] ...
+  char* data_ = nullptr;
   std::unique_ptr<KeyTable> table_;
 };
 
@@ -72,6 +97,11 @@ template <typename Visit>
 void SetValue::for_each(Visit&& visit) const {
   if (table_) {
     table_->for_each([&](Entry* e) { visit(e->key()); });
+    return;
+  }
+  if (encoding_ == Encoding::kListpack) {
+    for (size_t at = 0; at < used_; at += 1 + static_cast<uint8_t>(data_[at]))
+      visit(std::string_view(data_ + at + 1, static_cast<uint8_t>(data_[at])));
     return;
   }
   char scratch[24];
@@ -89,6 +119,11 @@ void SetValue::for_each_while(Visit&& visit) const {
         if (go) go = visit(e->key());
       });
     } while (go && cursor != 0);
+    return;
+  }
+  if (encoding_ == Encoding::kListpack) {
+    for (size_t at = 0; at < used_; at += 1 + static_cast<uint8_t>(data_[at]))
+      if (!visit(std::string_view(data_ + at + 1, static_cast<uint8_t>(data_[at])))) return;
     return;
   }
   char scratch[24];

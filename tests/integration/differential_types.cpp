@@ -479,6 +479,19 @@ Command TypesGenerator::next() {
   return cmd;
 }
 
+bool set_listpack_where_redis70_has_hashtable(const Command& cmd, const Reply& ours, const Reply& theirs,
+                                              Client& redis) {
+  if (cmd.size() != 3 || upper_name(cmd[0]) != "OBJECT" || !is_bulk(ours, "listpack") ||
+      !is_bulk(theirs, "hashtable"))
+    return false;
+  if (!is_status(redis.cmd({"TYPE", cmd[2]}), "set")) return false;
+  const Reply members = redis.cmd({"SMEMBERS", cmd[2]});
+  if (members.elements.size() > 128) return false;
+  for (const Reply& m : members.elements)
+    if (m.str.size() > 64) return false;
+  return true;
+}
+
 bool order_depends_on_hash_encoding(const Command& cmd) {
   const std::string name = upper_name(cmd[0]);
   return cmd.size() == 2 && (name == "HGETALL" || name == "HKEYS" || name == "HVALS");

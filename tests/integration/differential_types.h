@@ -77,6 +77,13 @@ bool order_depends_on_hash_encoding(const Command& cmd);
 std::optional<bool> same_typed_reply(const Command& cmd, const Reply& ours, const Reply& theirs,
                                      bool hashtable_hash);
 
+// arbor keeps a small set of strings as a listpack, as Redis 7.2 does, where
+// Redis 7.0 uses a hashtable: true when `cmd` is OBJECT ENCODING, arbor said
+// "listpack", Redis "hashtable", and the key (asked of Redis) is a set of at
+// most 128 members of at most 64 bytes.
+bool set_listpack_where_redis70_has_hashtable(const Command& cmd, const Reply& ours, const Reply& theirs,
+                                              Client& redis);
+
 // Fixed scripts: SPOP emptying whole sets (so both datasets stay equal) and
 // the encoding thresholds at exactly 512/513 entries and 64/65-byte values.
 std::vector<Command> spop_script();

@@ -75,9 +75,9 @@ TEST_F(Sets, Encodings) {
   EXPECT_EQ(run({"OBJECT", "ENCODING", "s"}), "\"intset\"");
   EXPECT_EQ(run({"SISMEMBER", "s", "-9223372036854775808"}), "1");
   run({"SADD", "s", "x"});
-  EXPECT_EQ(run({"OBJECT", "ENCODING", "s"}), "\"hashtable\"");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "s"}), "\"listpack\"");  // Redis 7.2's step; 7.0 says hashtable
   run({"SREM", "s", "x"});
-  EXPECT_EQ(run({"OBJECT", "ENCODING", "s"}), "\"hashtable\"");  // one way
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "s"}), "\"listpack\"");  // one way
   EXPECT_EQ(run({"SISMEMBER", "s", "100000"}), "1");
   // 512 integers stay an intset; the 513th converts.
   for (int i = 0; i < 512; ++i) h.run({"SADD", "big", std::to_string(i)});
@@ -88,10 +88,19 @@ TEST_F(Sets, Encodings) {
   EXPECT_EQ(run({"OBJECT", "ENCODING", "big"}), "\"hashtable\"");
   EXPECT_EQ(run({"SCARD", "big"}), "513");
   EXPECT_EQ(run({"SISMEMBER", "big", "0"}), "1");
-  // Integers Redis would not store as such ("01", "+1") make a hashtable.
+  // Integers Redis would not store as such ("01", "+1") are strings.
   run({"SADD", "t", "01"});
-  EXPECT_EQ(run({"OBJECT", "ENCODING", "t"}), "\"hashtable\"");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "t"}), "\"listpack\"");
   EXPECT_EQ(run({"SISMEMBER", "t", "1"}), "0");
+  // Past 128 members, or with a member over 64 bytes: a hashtable.
+  std::vector<std::string> words = {"SADD", "w"};
+  for (int i = 0; i < 128; ++i) words.push_back("w" + std::to_string(i));
+  h.run(words);
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "w"}), "\"listpack\"");
+  run({"SADD", "w", "w128"});
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "w"}), "\"hashtable\"");
+  run({"SADD", "long", "a", std::string(65, 'x')});
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "long"}), "\"hashtable\"");
 }
 
 TEST_F(Sets, Move) {
@@ -165,7 +174,7 @@ TEST_F(Sets, GenericCommands) {
   EXPECT_EQ(run({"COPY", "s", "c"}), "1");
   EXPECT_EQ(run({"COPY", "hs", "hc"}), "1");
   EXPECT_EQ(run({"OBJECT", "ENCODING", "c"}), "\"intset\"");
-  EXPECT_EQ(run({"OBJECT", "ENCODING", "hc"}), "\"hashtable\"");
+  EXPECT_EQ(run({"OBJECT", "ENCODING", "hc"}), "\"listpack\"");
   run({"SREM", "c", "1"});
   run({"SADD", "hc", "z"});
   EXPECT_EQ(run({"SCARD", "s"}), "3");
