@@ -37,18 +37,6 @@ inline keyspace::ListValue& create_list(core::CommandContext& ctx, std::string_v
   return ctx.db().add_object(key, std::make_unique<keyspace::ListValue>())->as<keyspace::ListValue>();
 }
 
-// After elements left the list at `key` (Redis's listElementsRemoved): the
-// `event`, then "del" if the list emptied (the key goes), then the touch.
-inline void elements_removed(core::CommandContext& ctx, std::string_view key, std::string_view event,
-                             const keyspace::ListValue& list) {
-  ctx.notify(core::kEventList, event, key);
-  if (list.empty()) {
-    ctx.db().erase(key);
-    ctx.notify(core::kEventGeneric, "del", key);
-  }
-  ctx.touch(key);
-}
-
 inline std::string_view pop_event(keyspace::ListValue::End end) {
   return end == keyspace::ListValue::End::kHead ? "lpop" : "rpop";
 }

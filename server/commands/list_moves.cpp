@@ -46,7 +46,7 @@ void list_move(CommandContext& ctx, std::string_view src, std::string_view dst, 
   ctx.key_changed(dst, core::kEventList, to == ListValue::End::kHead ? "lpush" : "rpush");
   ctx.reply.bulk(value);
   ctx.mark_dirty();
-  elements_removed(ctx, src, pop_event(from), slist);
+  ctx.elements_removed(src, core::kEventList, pop_event(from), slist.empty());
 }
 
 namespace {
@@ -106,7 +106,7 @@ MpopResult list_mpop(CommandContext& ctx, const MpopArgs& args) {
     ctx.reply.array(n);
     for (size_t i = 0; i < n; ++i) ctx.reply.bulk(list.pop(args.end));
     ctx.mark_dirty(n);
-    elements_removed(ctx, ctx.arg(k), pop_event(args.end), list);
+    ctx.elements_removed(ctx.arg(k), core::kEventList, pop_event(args.end), list.empty());
     return MpopResult::kReplied;
   }
   return MpopResult::kAllEmpty;

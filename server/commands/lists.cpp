@@ -65,7 +65,7 @@ void pop_generic(CommandContext& ctx, ListValue::End end) {
     for (size_t i = 0; i < n; ++i) ctx.reply.bulk(list.pop(end));
     ctx.mark_dirty(n);
   }
-  elements_removed(ctx, ctx.arg(1), pop_event(end), list);
+  ctx.elements_removed(ctx.arg(1), core::kEventList, pop_event(end), list.empty());
 }
 
 // LPOP key [count]
@@ -111,7 +111,7 @@ void ltrim(CommandContext& ctx) {
     list.trim(len, 0);
   ctx.mark_dirty(len - list.size());
   // Redis announces "ltrim" even when nothing was trimmed.
-  elements_removed(ctx, ctx.arg(1), "ltrim", list);
+  ctx.elements_removed(ctx.arg(1), core::kEventList, "ltrim", list.empty());
   ctx.reply.ok();
 }
 
@@ -183,7 +183,7 @@ void lrem(CommandContext& ctx) {
   const size_t removed = list.remove(ctx.arg(3), count);
   if (removed > 0) {
     ctx.mark_dirty(removed);
-    elements_removed(ctx, ctx.arg(1), "lrem", list);
+    ctx.elements_removed(ctx.arg(1), core::kEventList, "lrem", list.empty());
   }
   ctx.reply.integer(static_cast<int64_t>(removed));
 }

@@ -24,18 +24,6 @@ inline keyspace::SetValue& create_set(core::CommandContext& ctx, std::string_vie
 }
 
 // set_random.cpp: SPOP, SRANDMEMBER, SSCAN.
-// After members left the set under `key` (SREM, SPOP, SMOVE's source): the
-// `event`, then "del" if it emptied (the key goes), then the touch.
-inline void set_elements_removed(core::CommandContext& ctx, std::string_view key, std::string_view event,
-                                 const keyspace::SetValue& set) {
-  ctx.notify(core::kEventSet, event, key);
-  if (set.empty()) {
-    ctx.db().erase(key);
-    ctx.notify(core::kEventGeneric, "del", key);
-  }
-  ctx.touch(key);
-}
-
 void register_set_random_commands(core::CommandTable& table);
 // set_algebra.cpp: SINTER, SINTERCARD, SUNION, SDIFF and the *STORE forms.
 void register_set_algebra_commands(core::CommandTable& table);

@@ -44,7 +44,7 @@ void spop(CommandContext& ctx) {
     set.erase(member);
     ctx.mark_dirty();
     ctx.reply.bulk(member);
-    return set_elements_removed(ctx, ctx.arg(1), "spop", set);
+    return ctx.elements_removed(ctx.arg(1), core::kEventSet, "spop", set.empty());
   }
   // Redis parses the count before it looks at the key, and refuses any
   // non-number with the "must be positive" text.
@@ -74,7 +74,7 @@ void spop(CommandContext& ctx) {
     ctx.reply.bulk(member);
   }
   ctx.mark_dirty(n);
-  set_elements_removed(ctx, ctx.arg(1), "spop", set);
+  ctx.elements_removed(ctx.arg(1), core::kEventSet, "spop", set.empty());
 }
 
 void srandmember_count(CommandContext& ctx, int64_t count) {

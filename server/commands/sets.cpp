@@ -37,7 +37,7 @@ void srem(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc() && !set.empty(); ++i) removed += set.erase(ctx.arg(i)) ? 1 : 0;
   if (removed > 0) {
     ctx.mark_dirty(static_cast<uint64_t>(removed));
-    set_elements_removed(ctx, ctx.arg(1), "srem", set);
+    ctx.elements_removed(ctx.arg(1), core::kEventSet, "srem", set.empty());
   }
   ctx.reply.integer(removed);
 }

@@ -83,10 +83,6 @@ enum class PopReply : uint8_t {
 void zset_pop_and_reply(core::CommandContext& ctx, std::string_view key, keyspace::Entry* entry, bool max,
                         size_t count, PopReply shape);
 
-// After members left the zset under `key`: the `event`, then "del" if it
-// emptied (the key goes), then the touch, as Redis's zset commands.
-void zset_elements_removed(core::CommandContext& ctx, std::string_view key, std::string_view event,
-                           const keyspace::ZsetValue& z);
 // The Z*STORE family's ending: `result` replaces `dst` (announced as
 // `event`); an empty result deletes `dst` (announced as "del" if it existed).
 // Replies the result's size.

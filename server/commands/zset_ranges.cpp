@@ -220,7 +220,7 @@ void remove_ranks(CommandContext& ctx, Entry* entry, std::pair<size_t, size_t> r
   z.erase_ranks(ranks.first, ranks.second);
   if (ranks.second > 0) {
     ctx.mark_dirty(ranks.second);
-    zset_elements_removed(ctx, ctx.arg(1), event, z);
+    ctx.elements_removed(ctx.arg(1), core::kEventZset, event, z.empty());
   }
   ctx.reply.integer(static_cast<int64_t>(ranks.second));
 }

@@ -183,16 +183,7 @@ void zset_pop_and_reply(CommandContext& ctx, std::string_view key, Entry* entry,
   });
   z.erase_ranks(max ? z.size() - n : 0, n);
   ctx.mark_dirty(n);
-  zset_elements_removed(ctx, key, max ? "zpopmax" : "zpopmin", z);
-}
-
-void zset_elements_removed(CommandContext& ctx, std::string_view key, std::string_view event, const ZsetValue& z) {
-  ctx.notify(core::kEventZset, event, key);
-  if (z.empty()) {
-    ctx.db().erase(key);
-    ctx.notify(core::kEventGeneric, "del", key);
-  }
-  ctx.touch(key);
+  ctx.elements_removed(key, core::kEventZset, max ? "zpopmax" : "zpopmin", z.empty());
 }
 
 void store_zset_and_reply(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZsetValue> result,
@@ -301,7 +292,7 @@ void zrem(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc() && !z.empty(); ++i) removed += z.erase(ctx.arg(i)) ? 1 : 0;
   if (removed > 0) {
     ctx.mark_dirty(static_cast<uint64_t>(removed));
-    zset_elements_removed(ctx, ctx.arg(1), "zrem", z);
+    ctx.elements_removed(ctx.arg(1), core::kEventZset, "zrem", z.empty());
   }
   ctx.reply.integer(removed);
 }

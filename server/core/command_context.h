@@ -59,6 +59,17 @@ class CommandContext {
     touch(key);
     notify(event_class, event, key);
   }
+  // After elements left the collection at `key` (Redis's pattern for pops
+  // and removals): `event`, then, if the collection is now empty, the key
+  // goes with a "del" event; then the touch.
+  void elements_removed(std::string_view key, uint32_t event_class, std::string_view event, bool emptied) {
+    notify(event_class, event, key);
+    if (emptied) {
+      db().erase(key);
+      notify(kEventGeneric, "del", key);
+    }
+    touch(key);
+  }
   // `key` got data that clients blocked on it may take (XADD to an existing
   // stream; new lists and sorted sets are signalled by the keyspace itself).
   void signal_ready(std::string_view key) { instance.blocking.signal_ready(client.db, key); }

@@ -5,14 +5,6 @@
 #include "tests/integration/differential_types.h"
 
 namespace arbor::test {
-namespace {
-
-template <size_t N>
-const char* pick_from(size_t index, const char* const (&items)[N]) {
-  return items[index % N];
-}
-
-}  // namespace
 
 // Mostly ids just past the ones used so far, so most XADDs succeed; now and
 // then an old, partial, sequence-only or malformed one.

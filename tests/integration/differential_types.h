@@ -67,6 +67,12 @@ class TypesGenerator {
   uint64_t stream_clock_ = 1;  // the ms part of the next stream ids
 };
 
+// items[index % N]: a pick from a fixed list of words.
+template <size_t N>
+const char* pick_from(size_t index, const char* const (&items)[N]) {
+  return items[index % N];
+}
+
 // True for HGETALL/HKEYS/HVALS, whose order is insertion order only while
 // the hash is listpack-encoded: the caller then asks Redis for the encoding.
 bool order_depends_on_hash_encoding(const Command& cmd);

@@ -8,14 +8,6 @@
 #include "tests/integration/differential_types.h"
 
 namespace arbor::test {
-namespace {
-
-template <size_t N>
-const char* pick_from(size_t index, const char* const (&items)[N]) {
-  return items[index % N];
-}
-
-}  // namespace
 
 std::string TypesGenerator::zscore() {
   static const char* const kScores[] = {"0",   "1",    "-1",  "2",     "2.5",   "10",  "-3.5", "inf",
