@@ -77,7 +77,10 @@ void RdbEncoder::double_le(double v) {
 }
 
 std::nullopt_t RdbCursor::fail(std::string message) {
-  if (error_.empty()) error_ = std::move(message);
+  if (error_.empty()) {
+    error_ = std::move(message);
+    failed_at_ = base_ + at_;
+  }
   at_ = bytes_.size();  // nothing more is read
   return std::nullopt;
 }

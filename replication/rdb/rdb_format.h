@@ -79,7 +79,7 @@ class RdbCursor {
   const std::string& error() const { return error_; }
   // Offset of the next byte (or of the failure), counted from the start of
   // the file when base_offset was given.
-  size_t offset() const { return base_ + at_; }
+  size_t offset() const { return ok() ? base_ + at_ : failed_at_; }
   size_t remaining() const { return bytes_.size() - at_; }
   bool at_end() const { return at_ >= bytes_.size(); }
 
@@ -105,6 +105,7 @@ class RdbCursor {
   size_t base_;
   size_t at_ = 0;
   std::string error_;
+  size_t failed_at_ = 0;
 };
 
 }  // namespace arbor::replication

@@ -1,0 +1,105 @@
+// One value per RdbKey: elements go through the values' own add/set so the
+// encodings (intset, listpack, hashtable, skiplist) come out as they would
+// from the same commands.
+#include "replication/rdb/rdb_loader.h"
+
+#include <memory>
+
+#include "server/keyspace/hash_value.h"
+#include "server/keyspace/list_value.h"
+#include "server/keyspace/set_value.h"
+#include "server/keyspace/zset_value.h"
+
+namespace arbor::replication {
+namespace {
+
+using keyspace::ValueType;
+
+std::unique_ptr<keyspace::Object> build(RdbValue& v, std::string& error) {
+  switch (v.type) {
+    case ValueType::kList: {
+      auto list = std::make_unique<keyspace::ListValue>();
+      for (const auto& e : v.elements) list->push(keyspace::ListValue::End::kTail, e);
+      return list;
+    }
+    case ValueType::kSet: {
+      auto set = std::make_unique<keyspace::SetValue>();
+      for (const auto& m : v.elements) {
+        if (!set->add(m)) {
+          error = "duplicate set member";
+          return nullptr;
+        }
+      }
+      return set;
+    }
+    case ValueType::kHash: {
+      auto hash = std::make_unique<keyspace::HashValue>();
+      for (size_t i = 0; i + 1 < v.elements.size(); i += 2) {
+        if (!hash->set(v.elements[i], v.elements[i + 1])) {
+          error = "duplicate hash field";
+          return nullptr;
+        }
+      }
+      return hash;
+    }
+    case ValueType::kZset: {
+      auto zset = std::make_unique<keyspace::ZsetValue>();
+      if (v.scored.size() > keyspace::ZsetValue::kMaxCompactEntries) zset->make_large();
+      for (const auto& [member, score] : v.scored) {
+        if (!zset->set(member, score)) {
+          error = "duplicate sorted set member";
+          return nullptr;
+        }
+      }
+      return zset;
+    }
+    default:
+      error = "unexpected value type";
+      return nullptr;
+  }
+}
+
+bool empty_collection(const RdbValue& v) {
+  switch (v.type) {
+    case ValueType::kString: return false;
+    case ValueType::kZset: return v.scored.empty();
+    default: return v.elements.empty();
+  }
+}
+
+}  // namespace
+
+void KeyspaceLoader::aux(std::string_view name, std::string_view value) { aux_[std::string(name)] = value; }
+
+bool KeyspaceLoader::key(RdbKey&& key, std::string& error) {
+  if (key.db < 0 || static_cast<size_t>(key.db) >= databases_.size()) {
+    error = "database " + std::to_string(key.db) + " out of range";
+    return false;
+  }
+  keyspace::Database& db = *databases_[static_cast<size_t>(key.db)];
+  if (db.find_raw(key.key) != nullptr) {
+    error = "duplicated key '" + key.key + "'";
+    return false;
+  }
+  if (empty_collection(key.value)) {
+    ++empty_skipped_;
+    return true;
+  }
+  if (drop_expired_ && key.expire_ms != keyspace::kNoExpire && key.expire_ms <= now_ms_) {
+    ++expired_skipped_;
+    return true;
+  }
+  keyspace::Entry* entry = nullptr;
+  if (key.value.type == ValueType::kString) {
+    entry = db.set_string(key.key, key.value.string, false);
+  } else {
+    auto object = build(key.value, error);
+    if (!object) return false;
+    entry = db.add_object(key.key, std::move(object));
+  }
+  if (key.expire_ms != keyspace::kNoExpire) db.set_expire(entry, key.expire_ms);
+  ++loaded_;
+  return true;
+}
+
+}  // namespace arbor::replication

@@ -1,0 +1,42 @@
+// Builds keyspace values from parsed RDB keys (rdb_parser.h) into a set of
+// databases, with Redis's loader rules: a duplicate key, or a duplicate
+// member or field inside a value, fails the load; empty collections are
+// skipped; a primary drops keys whose expiry has already passed, a replica
+// keeps them (its primary will send their deletion).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+
+#include "replication/rdb/rdb_parser.h"
+#include "server/keyspace/database.h"
+
+namespace arbor::replication {
+
+class KeyspaceLoader : public RdbVisitor {
+ public:
+  // `databases` must be empty; `now_ms` decides what has expired.
+  KeyspaceLoader(std::span<keyspace::Database*> databases, int64_t now_ms, bool drop_expired)
+      : databases_(databases), now_ms_(now_ms), drop_expired_(drop_expired) {}
+
+  void aux(std::string_view name, std::string_view value) override;
+  bool key(RdbKey&& key, std::string& error) override;
+
+  const std::map<std::string, std::string, std::less<>>& aux_fields() const { return aux_; }
+  uint64_t loaded() const { return loaded_; }
+  uint64_t expired_skipped() const { return expired_skipped_; }
+  uint64_t empty_skipped() const { return empty_skipped_; }
+
+ private:
+  std::span<keyspace::Database*> databases_;
+  int64_t now_ms_;
+  bool drop_expired_;
+  std::map<std::string, std::string, std::less<>> aux_;
+  uint64_t loaded_ = 0;
+  uint64_t expired_skipped_ = 0;
+  uint64_t empty_skipped_ = 0;
+};
+
+}  // namespace arbor::replication

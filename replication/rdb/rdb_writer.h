@@ -1,0 +1,46 @@
+// Writes a keyspace as an RDB version 10 file, piece by piece: the header
+// and aux fields, each database's SELECTDB/RESIZEDB, one key at a time, then
+// EOF and the CRC-64. Bytes go to a string the caller owns and may drain
+// (send, write to disk) between calls: the checksum runs across calls, so
+// a snapshot can be produced incrementally from the event loop.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "server/keyspace/entry.h"
+
+namespace arbor::replication {
+
+class RdbWriter {
+ public:
+  explicit RdbWriter(std::string& out) : out_(out) {}
+
+  // "REDIS0010".
+  void header();
+  // One AUX field (redis-ver, ctime, repl-id ...).
+  void aux(std::string_view name, std::string_view value);
+  void aux(std::string_view name, int64_t value);
+  // SELECTDB, then RESIZEDB with the database's key and TTL counts (hints).
+  void select_db(int db, uint64_t keys, uint64_t expires);
+  // The key with its expiry (if any), type and value, in the encodings Redis
+  // 7.0 writes (listpack for small hashes and sorted sets, intset, packed
+  // quicklist nodes). Returns false, writing nothing, for a type that has no
+  // RDB form here yet (streams and note trees arrive later in issue 4).
+  bool entry(const keyspace::Entry& entry);
+  // EOF and the checksum of everything written since header().
+  void finish();
+
+  uint64_t crc() const { return crc_; }
+
+ private:
+  // Folds the bytes written since `from` into the checksum.
+  void checksum_from(size_t from);
+  void write_value(const keyspace::Entry& entry);
+
+  std::string& out_;
+  uint64_t crc_ = 0;
+};
+
+}  // namespace arbor::replication
