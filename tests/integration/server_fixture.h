@@ -148,6 +148,8 @@ class RedisProcess {
   ~RedisProcess();
   bool ok() const { return port_ != 0; }
   uint16_t port() const { return port_; }
+  // Its working directory (--dir), where SAVE writes dump.rdb.
+  const std::string& dir() const { return dir_.path(); }
   std::optional<int> stop(milliseconds timeout = milliseconds(10000));
   std::string log() const;
 
