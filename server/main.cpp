@@ -15,6 +15,7 @@
 
 #include "server/commands/server_identity.h"
 #include "server/core/command_table.h"
+#include "replication/persistence.h"
 #include "server/core/config.h"
 #include "server/core/instance.h"
 #include "server/net/server.h"
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
 
   core::CommandTable commands;
   core::register_all_commands(commands);
+  replication::register_persistence_commands(commands);
   core::Instance instance(config, commands);
   instance.run_id = random_hex(40);
   std::error_code ec;
@@ -122,6 +124,11 @@ int main(int argc, char** argv) {
   spdlog::info("oO0OoO0OoO0Oo arbor is starting oO0OoO0OoO0Oo");
   spdlog::info("arbor version={}, Redis {} compatible, pid={}", commands::kArborVersion,
                commands::kCompatibleRedisVersion, static_cast<int>(getpid()));
+  std::string load_error;
+  if (!replication::load_at_start(instance, load_error)) {
+    spdlog::critical("{}", load_error);
+    return 1;
+  }
   try {
     net::Server server(instance);
     server.run();

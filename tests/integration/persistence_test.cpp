@@ -1,0 +1,120 @@
+// SAVE and the load at start: the dump arbor writes passes redis-check-rdb,
+// a restarted server finds every type and TTL again, and a corrupt dump is
+// refused at start with its offset named and the file left untouched.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::pair<int, std::string> run(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+void fill(Client& c) {
+  c.cmd({"SET", "str", "hello"});
+  c.cmd({"SET", "ttl", "v", "EX", "1000"});
+  c.cmd({"RPUSH", "list", "a", "b", "c"});
+  c.cmd({"HSET", "hash", "f", "1", "g", "2"});
+  c.cmd({"SADD", "set", "x", "y"});
+  c.cmd({"SADD", "ints", "1", "2", "3"});
+  c.cmd({"ZADD", "zset", "1", "a", "2.5", "b"});
+  c.cmd({"SELECT", "2"});
+  c.cmd({"SET", "in2", "two"});
+  c.cmd({"SELECT", "0"});
+}
+
+TEST(Persistence, SavedDumpPassesRedisCheckAndComesBackAfterRestart) {
+  ServerProcess server;
+  Client c(server.port());
+  fill(c);
+  const int64_t before = c.cmd({"LASTSAVE"}).integer;
+  ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
+  EXPECT_GE(c.cmd({"LASTSAVE"}).integer, before);
+  const std::string dump = server.dir() + "/dump.rdb";
+  const auto [status, output] = run("redis-check-rdb " + dump);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("RDB looks OK"), std::string::npos) << output;
+  const int64_t ttl_at = c.cmd({"PEXPIRETIME", "ttl"}).integer;
+
+  server.stop();
+  ASSERT_TRUE(server.start());
+  Client again(server.port());
+  EXPECT_TRUE(is_int(again.cmd({"DBSIZE"}), 7));
+  EXPECT_TRUE(is_bulk(again.cmd({"GET", "str"}), "hello"));
+  EXPECT_EQ(again.cmd({"PEXPIRETIME", "ttl"}).integer, ttl_at);
+  EXPECT_EQ(describe(again.cmd({"LRANGE", "list", "0", "-1"})), R"(["a", "b", "c"])");
+  EXPECT_TRUE(is_bulk(again.cmd({"HGET", "hash", "g"}), "2"));
+  EXPECT_TRUE(is_int(again.cmd({"SISMEMBER", "set", "y"}), 1));
+  EXPECT_TRUE(is_bulk(again.cmd({"OBJECT", "ENCODING", "ints"}), "intset"));
+  EXPECT_EQ(describe(again.cmd({"ZRANGE", "zset", "0", "-1", "WITHSCORES"})), R"(["a", "1", "b", "2.5"])");
+  again.cmd({"SELECT", "2"});
+  EXPECT_TRUE(is_bulk(again.cmd({"GET", "in2"}), "two"));
+}
+
+TEST(Persistence, CorruptDumpIsRefusedAtStartAndLeftAsItIs) {
+  std::string dump;
+  {
+    ServerProcess writer;
+    Client c(writer.port());
+    fill(c);
+    ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
+    dump = read_file(writer.dir() + "/dump.rdb");
+  }
+  ASSERT_GT(dump.size(), 40u);
+  TempDir dir;
+  const std::string truncated = dump.substr(0, dump.size() - 30);
+  {
+    std::ofstream out(dir.file("dump.rdb"), std::ios::binary);
+    out << truncated;
+  }
+  ChildProcess child;
+  child.spawn(arbor_server_path(),
+              {"--port", "0", "--bind", "127.0.0.1", "--dir", dir.path(), "--logfile", dir.file("arbor.log")},
+              dir.file("stdout.log"));
+  const auto status = child.wait_exit(milliseconds(10000));
+  ASSERT_TRUE(status.has_value()) << "the server kept running over a corrupt dump";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1);
+  const std::string log = read_file(dir.file("arbor.log")) + read_file(dir.file("stdout.log"));
+  EXPECT_NE(log.find("Bad RDB file"), std::string::npos) << log;
+  EXPECT_NE(log.find("at offset"), std::string::npos) << log;
+  EXPECT_EQ(read_file(dir.file("dump.rdb")), truncated);
+}
+
+TEST(Persistence, ValuesWithoutAnRdbFormYetMakeSaveFailAndKeepTheOldDump) {
+  ServerProcess server;
+  Client c(server.port());
+  c.cmd({"SET", "k", "v"});
+  ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
+  const std::string first = read_file(server.dir() + "/dump.rdb");
+  c.cmd({"XADD", "stream", "1-1", "f", "v"});
+  const Reply r = c.cmd({"SAVE"});
+  EXPECT_EQ(r.type, ReplyType::kError);
+  EXPECT_NE(r.str.find("cannot be saved in an RDB file yet"), std::string::npos) << r.str;
+  EXPECT_EQ(read_file(server.dir() + "/dump.rdb"), first);
+  EXPECT_FALSE(std::filesystem::exists(server.dir() + "/temp-" + std::to_string(server.pid()) + ".rdb"));
+}
+
+}  // namespace
+}  // namespace arbor::test
