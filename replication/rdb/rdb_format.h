@@ -74,6 +74,8 @@ class RdbEncoder {
 class RdbCursor {
  public:
   explicit RdbCursor(std::string_view bytes, size_t base_offset = 0) : bytes_(bytes), base_(base_offset) {}
+  // The cursor keeps a view: a temporary string would be gone before it reads.
+  explicit RdbCursor(std::string&&, size_t = 0) = delete;
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }

@@ -8,6 +8,7 @@
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
 #include "server/keyspace/set_value.h"
+#include "server/keyspace/stream_value.h"
 #include "server/keyspace/zset_value.h"
 
 namespace arbor::replication {
@@ -53,6 +54,18 @@ std::unique_ptr<keyspace::Object> build(RdbValue& v, std::string& error) {
       }
       return zset;
     }
+    case ValueType::kStream: {
+      auto stream = std::make_unique<keyspace::StreamValue>();
+      std::vector<std::string_view> fv;
+      for (const auto& e : v.stream.entries) {
+        fv.assign(e.fields_values.begin(), e.fields_values.end());
+        stream->append(e.id, fv);
+      }
+      stream->set_last_id(v.stream.last_id);
+      stream->set_entries_added(v.stream.entries_added);
+      stream->set_max_deleted_entry_id(v.stream.max_deleted);
+      return stream;
+    }
     default:
       error = "unexpected value type";
       return nullptr;
@@ -61,7 +74,9 @@ std::unique_ptr<keyspace::Object> build(RdbValue& v, std::string& error) {
 
 bool empty_collection(const RdbValue& v) {
   switch (v.type) {
-    case ValueType::kString: return false;
+    case ValueType::kString:
+    case ValueType::kStream:  // an emptied stream stays, as in Redis
+      return false;
     case ValueType::kZset: return v.scored.empty();
     default: return v.elements.empty();
   }

@@ -1,7 +1,7 @@
 // The load loop of rdbLoadRioWithLoadingCtx: opcodes until EOF, then the
 // checksum. Value types handled: the plain ones (string, list, set, hash,
 // zset, zset_2) and what Redis 7.0 writes (intset, hash and zset listpacks,
-// quicklist 2). Ziplist-era types, streams and module values are refused by
+// quicklist 2, streams). Ziplist-era types and module values are refused by
 // name for now rather than misread.
 #include "replication/rdb/rdb_parser.h"
 
@@ -121,6 +121,10 @@ bool read_value(RdbCursor& in, uint8_t type, RdbValue& v) {
       }
       return true;
     }
+    case rdb_type::kStreamListpacks:
+    case rdb_type::kStreamListpacks2:
+      v.type = ValueType::kStream;
+      return read_stream(in, type, v.stream);
     default:
       in.fail("unsupported RDB object type " + std::to_string(type));
       return false;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "replication/rdb/rdb_stream.h"
 #include "server/keyspace/entry.h"
 #include "server/keyspace/value.h"
 
@@ -21,6 +22,7 @@ struct RdbValue {
   std::string string;                                 // a string
   std::vector<std::string> elements;                  // list (head to tail), set, hash (field, value, ...)
   std::vector<std::pair<std::string, double>> scored;  // sorted set
+  RdbStream stream;                                    // stream
 };
 
 struct RdbKey {

@@ -12,6 +12,7 @@
 #include "replication/rdb/crc64.h"
 #include "replication/rdb/listpack.h"
 #include "replication/rdb/rdb_format.h"
+#include "replication/rdb/rdb_stream.h"
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
 #include "server/keyspace/set_value.h"
@@ -120,11 +121,11 @@ uint8_t type_byte(const keyspace::Entry& entry) {
       return entry.as<keyspace::HashValue>().compact() ? rdb_type::kHashListpack : rdb_type::kHash;
     case ValueType::kZset:
       return entry.as<keyspace::ZsetValue>().compact() ? rdb_type::kZsetListpack : rdb_type::kZset2;
-    case ValueType::kStream:
+    case ValueType::kStream: return rdb_type::kStreamListpacks2;
     case ValueType::kNoteTree:
       break;
   }
-  return rdb_type::kString;  // not reached: entry() refuses those types
+  return rdb_type::kString;  // not reached: entry() refuses note trees
 }
 
 }  // namespace
@@ -168,8 +169,8 @@ bool RdbWriter::entry(const keyspace::Entry& entry) {
     case ValueType::kSet:
     case ValueType::kHash:
     case ValueType::kZset:
-      break;
     case ValueType::kStream:
+      break;
     case ValueType::kNoteTree:
       return false;
   }
@@ -194,7 +195,7 @@ void RdbWriter::write_value(const keyspace::Entry& entry) {
     case ValueType::kSet: return write_set(enc, entry.as<keyspace::SetValue>());
     case ValueType::kHash: return write_hash(enc, entry.as<keyspace::HashValue>());
     case ValueType::kZset: return write_zset(enc, entry.as<keyspace::ZsetValue>());
-    case ValueType::kStream:
+    case ValueType::kStream: return write_stream(enc, entry.as<keyspace::StreamValue>());
     case ValueType::kNoteTree:
       break;
   }

@@ -26,8 +26,8 @@ class RdbWriter {
   void select_db(int db, uint64_t keys, uint64_t expires);
   // The key with its expiry (if any), type and value, in the encodings Redis
   // 7.0 writes (listpack for small hashes and sorted sets, intset, packed
-  // quicklist nodes). Returns false, writing nothing, for a type that has no
-  // RDB form here yet (streams and note trees arrive later in issue 4).
+  // quicklist nodes, stream listpacks). Returns false, writing nothing, for a
+  // type that has no RDB form here yet (note trees arrive later in issue 4).
   bool entry(const keyspace::Entry& entry);
   // EOF and the checksum of everything written since header().
   void finish();

@@ -108,7 +108,7 @@ TEST(Persistence, ValuesWithoutAnRdbFormYetMakeSaveFailAndKeepTheOldDump) {
   c.cmd({"SET", "k", "v"});
   ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
   const std::string first = read_file(server.dir() + "/dump.rdb");
-  c.cmd({"XADD", "stream", "1-1", "f", "v"});
+  c.cmd({"NOTE.ADD", "notes", "root", "n1", "text"});
   const Reply r = c.cmd({"SAVE"});
   EXPECT_EQ(r.type, ReplyType::kError);
   EXPECT_NE(r.str.find("cannot be saved in an RDB file yet"), std::string::npos) << r.str;

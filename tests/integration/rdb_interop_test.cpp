@@ -16,6 +16,7 @@
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
 #include "server/keyspace/set_value.h"
+#include "server/keyspace/stream_value.h"
 #include "server/keyspace/zset_value.h"
 #include "tests/integration/server_fixture.h"
 
@@ -92,6 +93,16 @@ void fill(Database& db, int64_t later) {
   auto big_zset = make<keyspace::ZsetValue>();
   for (int i = 0; i < 200; ++i) big_zset->set("m" + std::to_string(i), i * 0.5);
   db.add_object("bigzset", std::move(big_zset));
+  auto stream = make<keyspace::StreamValue>();
+  for (uint64_t i = 1; i <= 150; ++i) {
+    const std::string n = std::to_string(i);
+    std::vector<std::string_view> fv = {"sensor", "a", "value", n};
+    if (i % 10 == 0) fv = {"note", "different fields"};
+    stream->append({1000 + i, 0}, fv);
+  }
+  stream->erase({1010, 0});
+  stream->erase({1001, 0});
+  db.add_object("stream", std::move(stream));
 }
 
 std::string write_rdb(Database& db) {
@@ -154,6 +165,21 @@ TEST(RdbInterop, ArborFileIsCheckedAndLoadedByRedis) {
   EXPECT_TRUE(is_bulk(c.cmd({"ZSCORE", "bigzset", "m199"}), "99.5"));
   EXPECT_TRUE(is_int(c.cmd({"ZRANK", "bigzset", "m150"}), 150));
   EXPECT_TRUE(is_bulk(c.cmd({"OBJECT", "ENCODING", "bigzset"}), "skiplist"));
+  EXPECT_TRUE(is_int(c.cmd({"XLEN", "stream"}), 148));
+  EXPECT_EQ(describe(c.cmd({"XRANGE", "stream", "-", "+", "COUNT", "2"})),
+            R"([["1002-0", ["sensor", "a", "value", "2"]], ["1003-0", ["sensor", "a", "value", "3"]]])");
+  EXPECT_EQ(describe(c.cmd({"XRANGE", "stream", "1020", "1020"})), R"([["1020-0", ["note", "different fields"]]])");
+  const Reply info = c.cmd({"XINFO", "STREAM", "stream"});
+  std::string fields;
+  for (size_t i = 0; i + 1 < info.elements.size(); i += 2) {
+    const std::string& name = info.elements[i].str;
+    if (name == "last-generated-id" || name == "max-deleted-entry-id" || name == "entries-added" ||
+        name == "recorded-first-entry-id")
+      fields += name + "=" + describe(info.elements[i + 1]) + " ";
+  }
+  EXPECT_EQ(fields,
+            R"(last-generated-id="1150-0" max-deleted-entry-id="1010-0" entries-added=150 )"
+            R"(recorded-first-entry-id="1002-0" )");
 }
 
 TEST(RdbInterop, RedisSaveIsReadByArborsParser) {
@@ -172,6 +198,13 @@ TEST(RdbInterop, RedisSaveIsReadByArborsParser) {
   for (int i = 0; i < 600; ++i) c.cmd({"HSET", "bighash", "f" + std::to_string(i), "v"});
   c.cmd({"ZADD", "zset", "1", "a", "2.5", "b", "-inf", "c"});
   for (int i = 0; i < 200; ++i) c.cmd({"ZADD", "bigzset", std::to_string(i) + ".25", "m" + std::to_string(i)});
+  for (int i = 1; i <= 120; ++i) {
+    if (i % 5 == 0) c.cmd({"XADD", "stream", std::to_string(i) + "-1", "other", "x"});
+    else c.cmd({"XADD", "stream", std::to_string(i) + "-1", "f", std::to_string(i), "g", "y"});
+  }
+  c.cmd({"XDEL", "stream", "3-1", "50-1"});
+  c.cmd({"XGROUP", "CREATE", "stream", "readers", "0"});
+  c.cmd({"XREADGROUP", "GROUP", "readers", "alice", "COUNT", "3", "STREAMS", "stream", ">"});
   c.cmd({"SELECT", "3"});
   c.cmd({"SET", "in3", "x"});
   ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
@@ -189,7 +222,7 @@ TEST(RdbInterop, RedisSaveIsReadByArborsParser) {
   EXPECT_EQ(result.version, 10);
   EXPECT_EQ(loader.aux_fields().at("redis-ver"), "7.0.15");
   Database& db = *dbs[0];
-  EXPECT_EQ(db.size(), 10u);
+  EXPECT_EQ(db.size(), 11u);
   EXPECT_EQ(db.find_raw("lzf")->string_value(), compressible + "tail");
   EXPECT_EQ(db.find_raw("int")->string_value(), "42");
   EXPECT_TRUE(db.find_raw("ttl")->has_expire());
@@ -212,6 +245,18 @@ TEST(RdbInterop, RedisSaveIsReadByArborsParser) {
   EXPECT_EQ(big.score("m199"), 199.25);
   EXPECT_EQ(big.rank("m150"), 150u);
   EXPECT_EQ(dbs[3]->find_raw("in3")->string_value(), "x");
+  const auto& stream = db.find_raw("stream")->as<keyspace::StreamValue>();
+  EXPECT_EQ(stream.length(), 118u);
+  EXPECT_EQ(stream.last_id().to_string(), "120-1");
+  EXPECT_EQ(stream.max_deleted_entry_id().to_string(), "50-1");
+  EXPECT_EQ(stream.entries_added(), 120u);
+  std::vector<std::string> seen;
+  stream.range({5, 0}, {6, 9}, false, 0, [&](const keyspace::StreamEntryView& v) {
+    std::string text = v.id.to_string() + ":";
+    v.for_each_pair([&](std::string_view f, std::string_view val) { text += std::string(f) + "=" + std::string(val) + ","; });
+    seen.push_back(text);
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"5-1:other=x,", "6-1:f=6,g=y,"}));
 }
 
 }  // namespace

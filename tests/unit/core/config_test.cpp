@@ -3,6 +3,8 @@
 // GET patterns and every CONFIG SET error, checked against redis-server 7.0.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -26,7 +28,10 @@ std::optional<std::string> load_args(Config& config, std::vector<const char*> ar
 class TempConfigFile {
  public:
   explicit TempConfigFile(std::string_view text)
-      : path_(::testing::TempDir() + "arbor_config_test_" + std::to_string(counter_++) + ".conf") {
+      // The pid too: ctest runs each test in its own process, in parallel,
+      // and every process starts counting at 0.
+      : path_(::testing::TempDir() + "arbor_config_test_" + std::to_string(getpid()) + "_" +
+              std::to_string(counter_++) + ".conf") {
     std::ofstream(path_) << text;
   }
   ~TempConfigFile() { std::remove(path_.c_str()); }

@@ -167,11 +167,13 @@ TEST(RdbCursor, FailuresStickAndNameTheOffset) {
   EXPECT_FALSE(cur.ok());
   EXPECT_EQ(cur.error(), "unexpected end of data");
   EXPECT_EQ(cur.byte(), std::nullopt);
-  RdbCursor bad(unhex("c5"), 0);  // encoded string kind 5 does not exist
+  const std::string c5 = unhex("c5");  // encoded string kind 5 does not exist
+  RdbCursor bad(c5, 0);
   EXPECT_EQ(bad.string(), std::nullopt);
   EXPECT_EQ(bad.error(), "unknown string encoding");
   EXPECT_EQ(bad.offset(), 1u);
-  RdbCursor lenonly(unhex("c0"));
+  const std::string c0 = unhex("c0");
+  RdbCursor lenonly(c0);
   EXPECT_EQ(lenonly.length(), std::nullopt);  // a string encoding where a length belongs
   EXPECT_FALSE(lenonly.ok());
 }
@@ -189,7 +191,8 @@ TEST(RdbFormat, DoublesRoundTripExactly) {
     EXPECT_EQ(std::signbit(*got), std::signbit(v));
     EXPECT_EQ(*got, v);
   }
-  RdbCursor ascii(std::string("\x03" "2.5" "\xfe\xff\xfd", 7));
+  const std::string ascii_bytes("\x03" "2.5" "\xfe\xff\xfd", 7);  // outlives the cursor's view
+  RdbCursor ascii(ascii_bytes);
   EXPECT_EQ(ascii.ascii_double(), 2.5);
   EXPECT_EQ(ascii.ascii_double(), std::numeric_limits<double>::infinity());
   EXPECT_EQ(ascii.ascii_double(), -std::numeric_limits<double>::infinity());

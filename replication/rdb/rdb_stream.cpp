@@ -1,0 +1,242 @@
+// Node layout (t_stream.c): master entry = count, deleted, n, field_1..n, 0;
+// then per entry: flags (1 deleted, 2 same fields), ms - master ms, seq -
+// master seq, either the n values (same fields) or k then k field/value
+// pairs, then lp-count (the entry's element count minus itself). Redis's
+// deep check (sanitize-dump-payload, redis-check-rdb) verifies all of it, so
+// the writer follows it to the letter; arbor writes live entries only.
+#include "replication/rdb/rdb_stream.h"
+
+#include <string_view>
+
+#include "protocol/number_format.h"
+#include "replication/rdb/listpack.h"
+
+namespace arbor::replication {
+namespace {
+
+using keyspace::StreamId;
+
+constexpr size_t kNodeMaxEntries = 100;
+constexpr size_t kNodeMaxBytes = 4096;
+constexpr uint64_t kFlagDeleted = 1;
+constexpr uint64_t kFlagSameFields = 2;
+
+std::string node_key(StreamId id) {
+  std::string key(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    key[static_cast<size_t>(i)] = static_cast<char>(id.ms >> (56 - 8 * i));
+    key[static_cast<size_t>(8 + i)] = static_cast<char>(id.seq >> (56 - 8 * i));
+  }
+  return key;
+}
+
+// One node's listpack items for `entries` (all live, ascending).
+std::string encode_node(const std::vector<const RdbStream::Entry*>& entries) {
+  std::vector<std::string> items;
+  const StreamId master = entries.front()->id;
+  const auto& master_fv = entries.front()->fields_values;
+  const size_t n = master_fv.size() / 2;
+  items.push_back(std::to_string(entries.size()));
+  items.push_back("0");
+  items.push_back(std::to_string(n));
+  for (size_t i = 0; i < n; ++i) items.push_back(master_fv[2 * i]);
+  items.push_back("0");
+  for (const RdbStream::Entry* e : entries) {
+    const auto& fv = e->fields_values;
+    bool same = fv.size() == master_fv.size();
+    for (size_t i = 0; same && i < n; ++i) same = fv[2 * i] == master_fv[2 * i];
+    items.push_back(std::to_string(same ? kFlagSameFields : 0));
+    items.push_back(std::to_string(e->id.ms - master.ms));
+    // Redis stores the sequence difference as a signed 64-bit integer.
+    items.push_back(protocol::int64_to_string(static_cast<int64_t>(e->id.seq - master.seq)));
+    const size_t pairs = fv.size() / 2;
+    if (same) {
+      for (size_t i = 0; i < pairs; ++i) items.push_back(fv[2 * i + 1]);
+      items.push_back(std::to_string(pairs + 3));
+    } else {
+      items.push_back(std::to_string(pairs));
+      for (const auto& s : fv) items.push_back(s);
+      items.push_back(std::to_string(2 * pairs + 1 + 3));
+    }
+  }
+  std::vector<std::string_view> views(items.begin(), items.end());
+  return listpack_encode(views);
+}
+
+std::optional<uint64_t> as_u64(const std::string& s) {
+  const auto v = protocol::parse_int64(s);
+  if (!v || *v < 0) return std::nullopt;
+  return static_cast<uint64_t>(*v);
+}
+
+// Appends the live entries of one node's `items` to `out`.
+bool decode_node(RdbCursor& in, StreamId master, const std::vector<std::string>& items,
+                 std::vector<RdbStream::Entry>& out) {
+  size_t at = 0;
+  auto next = [&]() -> const std::string* { return at < items.size() ? &items[at++] : nullptr; };
+  auto next_u64 = [&]() -> std::optional<uint64_t> {
+    const std::string* s = next();
+    return s ? as_u64(*s) : std::nullopt;
+  };
+  const auto count = next_u64();
+  const auto deleted = next_u64();
+  const auto n = next_u64();
+  if (!count || !deleted || !n || *n > items.size()) return in.fail("invalid stream master entry"), false;
+  std::vector<const std::string*> master_fields;
+  for (uint64_t i = 0; i < *n; ++i) {
+    const std::string* f = next();
+    if (!f) return in.fail("invalid stream master entry"), false;
+    master_fields.push_back(f);
+  }
+  if (next_u64() != 0) return in.fail("invalid stream master entry"), false;
+  uint64_t seen = 0;
+  while (at < items.size()) {
+    const auto flags = next_u64();
+    const auto ms_diff = next_u64();
+    const std::string* seq_text = next();
+    const auto seq_diff = seq_text ? protocol::parse_int64(*seq_text) : std::nullopt;
+    if (!flags || !ms_diff || !seq_diff) return in.fail("invalid stream entry"), false;
+    RdbStream::Entry e;
+    e.id = {master.ms + *ms_diff, master.seq + static_cast<uint64_t>(*seq_diff)};
+    if (*flags & kFlagSameFields) {
+      for (const std::string* f : master_fields) {
+        const std::string* v = next();
+        if (!v) return in.fail("invalid stream entry"), false;
+        e.fields_values.push_back(*f);
+        e.fields_values.push_back(*v);
+      }
+    } else {
+      const auto pairs = next_u64();
+      if (!pairs || *pairs * 2 > items.size()) return in.fail("invalid stream entry"), false;
+      for (uint64_t i = 0; i < 2 * *pairs; ++i) {
+        const std::string* s = next();
+        if (!s) return in.fail("invalid stream entry"), false;
+        e.fields_values.push_back(*s);
+      }
+    }
+    if (!next_u64()) return in.fail("invalid stream entry"), false;  // lp-count
+    if (e.fields_values.empty()) return in.fail("invalid stream entry"), false;
+    if (!out.empty() && e.id <= out.back().id) return in.fail("stream ids out of order"), false;
+    ++seen;
+    if (!(*flags & kFlagDeleted)) out.push_back(std::move(e));
+  }
+  if (seen != *count + *deleted) return in.fail("stream node entry count mismatch"), false;
+  return true;
+}
+
+bool read_id(RdbCursor& in, StreamId& id) {
+  const auto ms = in.length();
+  const auto seq = in.length();
+  if (!ms || !seq) return false;
+  id = {*ms, *seq};
+  return true;
+}
+
+// Consumer groups: parsed to be skipped (arbor has no consumer groups yet).
+bool skip_groups(RdbCursor& in, bool v2, uint64_t& dropped) {
+  const auto groups = in.length();
+  if (!groups) return false;
+  for (uint64_t g = 0; g < *groups; ++g) {
+    StreamId last;
+    if (!in.string() || !read_id(in, last)) return false;
+    if (v2 && !in.length()) return false;  // entries_read
+    const auto pel = in.length();
+    if (!pel || *pel > in.remaining()) return in.fail("invalid consumer group"), false;
+    for (uint64_t i = 0; i < *pel; ++i)
+      if (!in.raw(16) || !in.u64_le() || !in.length()) return false;
+    const auto consumers = in.length();
+    if (!consumers || *consumers > in.remaining()) return in.fail("invalid consumer group"), false;
+    for (uint64_t c = 0; c < *consumers; ++c) {
+      if (!in.string() || !in.u64_le()) return false;
+      const auto owned = in.length();
+      if (!owned || *owned > in.remaining()) return in.fail("invalid consumer"), false;
+      for (uint64_t i = 0; i < *owned; ++i)
+        if (!in.raw(16)) return false;
+    }
+    ++dropped;
+  }
+  return true;
+}
+
+}  // namespace
+
+void write_stream(RdbEncoder& enc, const keyspace::StreamValue& stream) {
+  std::vector<RdbStream::Entry> entries;
+  entries.reserve(stream.length());
+  stream.range(keyspace::kMinStreamId, keyspace::kMaxStreamId, false, 0, [&](const keyspace::StreamEntryView& v) {
+    RdbStream::Entry e;
+    e.id = v.id;
+    v.for_each_pair([&](std::string_view f, std::string_view val) {
+      e.fields_values.emplace_back(f);
+      e.fields_values.emplace_back(val);
+    });
+    entries.push_back(std::move(e));
+    return true;
+  });
+  // Nodes as Redis cuts them: at most 100 entries or about 4 KB each.
+  std::vector<std::vector<const RdbStream::Entry*>> nodes;
+  size_t bytes = 0;
+  for (const auto& e : entries) {
+    size_t size = 8;
+    for (const auto& s : e.fields_values) size += s.size() + 2;
+    if (nodes.empty() || nodes.back().size() >= kNodeMaxEntries || bytes + size > kNodeMaxBytes) {
+      nodes.emplace_back();
+      bytes = 0;
+    }
+    nodes.back().push_back(&e);
+    bytes += size;
+  }
+  enc.length(nodes.size());
+  for (const auto& node : nodes) {
+    enc.string(node_key(node.front()->id));
+    enc.string(encode_node(node));
+  }
+  enc.length(stream.length());
+  enc.length(stream.last_id().ms);
+  enc.length(stream.last_id().seq);
+  const StreamId first = stream.first_id();
+  enc.length(first.ms);
+  enc.length(first.seq);
+  enc.length(stream.max_deleted_entry_id().ms);
+  enc.length(stream.max_deleted_entry_id().seq);
+  enc.length(stream.entries_added());
+  enc.length(0);  // consumer groups
+}
+
+bool read_stream(RdbCursor& in, uint8_t type, RdbStream& out) {
+  const bool v2 = type == rdb_type::kStreamListpacks2;
+  const auto nodes = in.length();
+  if (!nodes || *nodes > in.remaining()) return in.fail("invalid stream node count"), false;
+  for (uint64_t i = 0; i < *nodes; ++i) {
+    const auto key = in.string();
+    if (!key) return false;
+    if (key->size() != 16) return in.fail("invalid stream node key"), false;
+    StreamId master;
+    for (int b = 0; b < 8; ++b) {
+      master.ms = (master.ms << 8) | static_cast<uint8_t>((*key)[static_cast<size_t>(b)]);
+      master.seq = (master.seq << 8) | static_cast<uint8_t>((*key)[static_cast<size_t>(8 + b)]);
+    }
+    const auto blob = in.string();
+    if (!blob) return false;
+    const auto items = listpack_decode(*blob);
+    if (!items || items->empty()) return in.fail("invalid stream listpack"), false;
+    if (!decode_node(in, master, *items, out.entries)) return false;
+  }
+  const auto length = in.length();
+  if (!length || !read_id(in, out.last_id)) return false;
+  out.length = *length;
+  if (v2) {
+    StreamId first;
+    const auto ok = read_id(in, first) && read_id(in, out.max_deleted);
+    const auto added = in.length();
+    if (!ok || !added) return false;
+    out.entries_added = *added;
+  } else {
+    out.entries_added = *length;
+  }
+  if (out.entries.size() != out.length) return in.fail("stream length mismatch"), false;
+  if (!out.entries.empty() && out.entries.back().id > out.last_id) return in.fail("stream last id too small"), false;
+  return skip_groups(in, v2, out.groups_dropped);
+}
+
+}  // namespace arbor::replication
