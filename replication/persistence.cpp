@@ -19,6 +19,7 @@
 
 #include "replication/rdb/rdb_loader.h"
 #include "replication/rdb/rdb_writer.h"
+#include "replication/snapshot.h"
 #include "server/core/command_context.h"
 
 namespace arbor::replication {
@@ -78,31 +79,18 @@ void save(core::CommandContext& ctx) {
 }  // namespace
 
 bool write_snapshot(core::Instance& instance, std::string& out, std::string& error) {
-  RdbWriter w(out);
-  w.header();
-  w.aux("redis-ver", "7.0.15");
-  w.aux("redis-bits", int64_t{64});
-  w.aux("ctime", unix_seconds());
-  w.aux("used-mem", int64_t{0});
-  w.aux("aof-base", int64_t{0});
-  const int64_t now = unix_ms();
-  for (int i = 0; i < instance.db_count(); ++i) {
-    keyspace::Database& db = instance.db(i);
-    if (db.size() == 0) continue;
-    w.select_db(i, db.size(), db.expires_count());
-    bool ok = true;
-    db.table().for_each([&](keyspace::Entry* e) {
-      // Keys already past their expiry are left out, as Redis's rdbSaveKeyValuePair.
-      if (!ok || keyspace::Database::is_expired(e, now)) return;
-      if (!w.entry(*e)) {
-        ok = false;
-        error = "the value at '" + std::string(e->key()) + "' (" + std::string(keyspace::type_name(e->type())) +
-                ") cannot be saved in an RDB file yet";
-      }
-    });
-    if (!ok) return false;
+  if (instance.snapshot_running) {
+    error = "Background save already in progress";
+    return false;
   }
-  w.finish();
+  Snapshot snapshot(instance, SnapshotAux{});
+  while (!snapshot.step(SIZE_MAX)) {
+  }
+  if (!snapshot.error().empty()) {
+    error = snapshot.error();
+    return false;
+  }
+  out = std::move(snapshot.output());
   return true;
 }
 

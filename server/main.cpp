@@ -16,6 +16,7 @@
 #include "server/commands/server_identity.h"
 #include "server/core/command_table.h"
 #include "replication/persistence.h"
+#include "replication/replication_service.h"
 #include "server/core/config.h"
 #include "server/core/instance.h"
 #include "server/net/server.h"
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
   core::CommandTable commands;
   core::register_all_commands(commands);
   replication::register_persistence_commands(commands);
+  replication::register_replication_commands(commands);
   core::Instance instance(config, commands);
   instance.run_id = random_hex(40);
   std::error_code ec;
@@ -131,6 +133,12 @@ int main(int argc, char** argv) {
   }
   try {
     net::Server server(instance);
+    replication::ReplicationService replication(instance, server.io());
+    if (!config.settings().replicaof.empty()) {
+      const std::string& target = config.settings().replicaof;
+      const size_t space = target.find(' ');
+      replication.replicate_from(target.substr(0, space), std::stoi(target.substr(space + 1)));
+    }
     server.run();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

@@ -24,6 +24,8 @@ class RdbWriter {
   void aux(std::string_view name, int64_t value);
   // SELECTDB, then RESIZEDB with the database's key and TTL counts (hints).
   void select_db(int db, uint64_t keys, uint64_t expires);
+  // SELECTDB alone: an incremental snapshot returns to a database it left.
+  void select_db(int db);
   // The key with its expiry (if any), type and value, in the encodings Redis
   // 7.0 writes (listpack for small hashes and sorted sets, intset, packed
   // quicklist nodes, stream listpacks). Returns false, writing nothing, for a

@@ -34,6 +34,8 @@ std::string_view type_argument(std::string_view value) {
 // watched key changed; N when none.
 std::string flags_text(const ClientState& c) {
   std::string flags;
+  if (c.is_replica) flags += 'S';
+  if (c.is_master) flags += 'M';
   if (c.subscriptions.count() > 0) flags += 'P';
   if (c.multi.active) flags += 'x';
   if (c.blocked) flags += 'b';

@@ -63,12 +63,16 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
       ((flags & kLt) && current != keyspace::kNoExpire && when >= current))
     return ctx.reply.integer(0);
 
-  if (when <= ctx.now_ms()) {
-    ctx.db().erase(ctx.arg(1));  // already in the past: delete now, as Redis
+  // A time already past deletes the key now, as Redis, except on a replica,
+  // which keeps it (hidden) until its primary's DEL arrives.
+  if (when <= ctx.now_ms() && !ctx.instance.is_replica()) {
+    ctx.db().erase(ctx.arg(1));
     ctx.key_changed(ctx.arg(1), core::kEventGeneric, "del");
+    if (ctx.replicating()) ctx.propagate_as({"DEL", std::string(ctx.arg(1))});
   } else {
     ctx.db().set_expire(entry, when);
     ctx.key_changed(ctx.arg(1), core::kEventGeneric, "expire");
+    if (ctx.replicating()) ctx.propagate_as({"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(when)});
   }
   ctx.mark_dirty();
   ctx.reply.integer(1);

@@ -187,6 +187,7 @@ void hincrbyfloat(CommandContext& ctx) {
   hash.set(ctx.arg(2), text);
   ctx.key_changed(ctx.arg(1), core::kEventHash, "hincrbyfloat");
   ctx.mark_dirty();
+  if (ctx.replicating()) ctx.propagate_as({"HSET", std::string(ctx.arg(1)), std::string(ctx.arg(2)), text});
   ctx.reply.bulk(text);
 }
 

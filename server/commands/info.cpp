@@ -184,9 +184,9 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.fixed("instantaneous_input_kbps", ctx.instance.input_rate.per_second() / 1024);
   out.fixed("instantaneous_output_kbps", ctx.instance.output_rate.per_second() / 1024);
   out.field("rejected_connections", s.rejected_connections);
-  out.field("sync_full", 0);
-  out.field("sync_partial_ok", 0);
-  out.field("sync_partial_err", 0);
+  out.field("sync_full", s.sync_full);
+  out.field("sync_partial_ok", s.sync_partial_ok);
+  out.field("sync_partial_err", s.sync_partial_err);
   out.field("expired_keys", ctx.instance.expired_keys());
   out.field("expired_stale_perc", std::string("0.00"));
   out.field("expired_time_cap_reached_count", 0);
@@ -206,17 +206,12 @@ void stats_section(CommandContext& ctx, InfoText& out) {
 
 void replication_section(CommandContext& ctx, InfoText& out) {
   out.section("Replication");
-  out.field("role", std::string("master"));
+  // Lines ("name:value\r\n") from replication/, which owns the state.
+  if (ctx.instance.replication_info) return void(out.text() += ctx.instance.replication_info());
+  out.field("role", std::string("master"));  // no replication service (unit tests)
   out.field("connected_slaves", 0);
-  out.field("master_failover_state", std::string("no-failover"));
   out.field("master_replid", ctx.instance.run_id);
-  out.field("master_replid2", std::string(40, '0'));
   out.field("master_repl_offset", 0);
-  out.field("second_repl_offset", -1);
-  out.field("repl_backlog_active", 0);
-  out.field("repl_backlog_size", 1048576);
-  out.field("repl_backlog_first_byte_offset", 0);
-  out.field("repl_backlog_histlen", 0);
 }
 
 void cpu_section(CommandContext&, InfoText& out) {

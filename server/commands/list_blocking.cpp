@@ -42,6 +42,8 @@ void blocking_pop(CommandContext& ctx, ListValue::End end) {
     ctx.reply.bulk(key);
     ctx.reply.bulk(list.pop(end));
     ctx.mark_dirty();
+    // Replicas get the non-blocking form of what happened.
+    if (ctx.replicating()) ctx.propagate_as({end == ListValue::End::kHead ? "LPOP" : "RPOP", std::string(key)});
     ctx.key_changed(key, core::kEventList, end == ListValue::End::kHead ? "lpop" : "rpop");
     if (list.empty()) {
       ctx.db().erase(key);
@@ -62,7 +64,13 @@ void blocking_move(CommandContext& ctx, ListValue::End from, ListValue::End to, 
   if (!core::block_deadline_or_reply(ctx, timeout, TimeoutUnit::kSeconds, deadline)) return;
   Entry* source;
   if (!writable_list_or_reply(ctx, ctx.arg(1), source)) return;
-  if (source != nullptr) return list_move(ctx, ctx.arg(1), ctx.arg(2), from, to);
+  if (source != nullptr) {
+    if (ctx.replicating()) {
+      auto side = [](ListValue::End e) { return e == ListValue::End::kHead ? "LEFT" : "RIGHT"; };
+      ctx.propagate_as({"LMOVE", std::string(ctx.arg(1)), std::string(ctx.arg(2)), side(from), side(to)});
+    }
+    return list_move(ctx, ctx.arg(1), ctx.arg(2), from, to);
+  }
   ctx.block({std::string(ctx.arg(1))}, deadline, ValueType::kList, TimeoutReply::kNullBulk);
 }
 
@@ -84,6 +92,11 @@ void blmpop(CommandContext& ctx) {
   if (!core::block_deadline_or_reply(ctx, ctx.arg(1), TimeoutUnit::kSeconds, deadline)) return;
   MpopArgs args;
   if (!mpop_args_or_reply(ctx, 2, args)) return;
+  if (ctx.replicating()) {
+    std::vector<std::string> lmpop{"LMPOP"};
+    for (size_t i = 2; i < ctx.argc(); ++i) lmpop.emplace_back(ctx.arg(i));
+    ctx.propagate_as(std::move(lmpop));  // sent only if something was popped
+  }
   if (list_mpop(ctx, args) == MpopResult::kReplied) return;
   ctx.block(keys_between(ctx, args.first_key, args.end_of_keys), deadline, ValueType::kList,
             TimeoutReply::kNullArray);

@@ -43,6 +43,7 @@ void spop(CommandContext& ctx) {
     const std::string member = set.random_member(random_u64());
     set.erase(member);
     ctx.mark_dirty();
+    if (ctx.replicating()) ctx.propagate_as({"SREM", std::string(ctx.arg(1)), member});
     ctx.reply.bulk(member);
     return ctx.elements_removed(ctx.arg(1), core::kEventSet, "spop", set.empty());
   }
@@ -61,18 +62,28 @@ void spop(CommandContext& ctx) {
     ctx.reply.set(set.size());
     set.for_each([&](std::string_view m) { ctx.reply.bulk(m); });
     ctx.mark_dirty(set.size());
+    if (ctx.replicating()) ctx.propagate_as({"DEL", std::string(ctx.arg(1))});
     ctx.notify(core::kEventSet, "spop", ctx.arg(1));
     ctx.db().erase(ctx.arg(1));
     ctx.notify(core::kEventGeneric, "del", ctx.arg(1));
     return ctx.touch(ctx.arg(1));
   }
-  // Each pick is removed at once, so later picks cannot repeat it.
+  // Each pick is removed at once, so later picks cannot repeat it. Replicas
+  // get the picks as SREMs of at most 1024 members, as Redis sends them.
+  constexpr size_t kSremBatch = 1024;
+  const bool replicating = ctx.replicating();
+  std::vector<std::string> srem;
   ctx.reply.set(n);
   for (size_t i = 0; i < n; ++i) {
-    const std::string member = set.random_member(random_u64());
+    std::string member = set.random_member(random_u64());
     set.erase(member);
     ctx.reply.bulk(member);
+    if (!replicating) continue;
+    if (srem.empty()) srem = {"SREM", std::string(ctx.arg(1))};
+    srem.push_back(std::move(member));
+    if (srem.size() == kSremBatch + 2) ctx.propagate_as(std::exchange(srem, {}));
   }
+  if (!srem.empty()) ctx.propagate_as(std::move(srem));
   ctx.mark_dirty(n);
   ctx.elements_removed(ctx.arg(1), core::kEventSet, "spop", set.empty());
 }

@@ -238,7 +238,17 @@ void xadd(CommandContext& ctx) {
   ctx.reply.bulk(id.format(buf));
   ctx.mark_dirty();
   ctx.key_changed(key, core::kEventStream, "xadd");
-  if (args.has_trim && stream.trim(args.trim) > 0) ctx.notify(core::kEventStream, "xtrim", key);
+  const bool trimmed = args.has_trim && stream.trim(args.trim) > 0;
+  if (trimmed) ctx.notify(core::kEventStream, "xtrim", key);
+  if (ctx.replicating()) {
+    // Replicas get the id chosen here and, for a '~' trim or MINID, the
+    // exact length it left (Redis's streamRewriteTrimArgument).
+    std::vector<std::string> form{"XADD", std::string(key)};
+    if (trimmed) form.insert(form.end(), {"MAXLEN", "=", std::to_string(stream.length())});
+    form.emplace_back(id.format(buf));
+    for (size_t i = field_pos; i < ctx.argc(); ++i) form.emplace_back(ctx.arg(i));
+    ctx.propagate_as(std::move(form));
+  }
   // Clients blocked in XREAD on this key run again after this command.
   ctx.signal_ready(key);
 }
@@ -320,6 +330,9 @@ void xtrim(CommandContext& ctx) {
   if (removed > 0) {
     ctx.mark_dirty(removed);
     ctx.key_changed(ctx.arg(1), core::kEventStream, "xtrim");
+    if (ctx.replicating())
+      ctx.propagate_as({"XTRIM", std::string(ctx.arg(1)), "MAXLEN", "=",
+                        std::to_string(entry->as<StreamValue>().length())});
   }
   ctx.reply.integer(static_cast<int64_t>(removed));
 }

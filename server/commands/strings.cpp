@@ -134,6 +134,9 @@ void set_with_options(CommandContext& ctx, std::string_view key, std::string_vie
   if (opt.has_expire) {
     db.set_expire(entry, opt.expire_at_ms);
     ctx.notify(core::kEventGeneric, "expire", key);
+    // A relative TTL goes to replicas as the absolute time (Redis 7.0).
+    if (ctx.replicating())
+      ctx.propagate_as({"SET", std::string(key), std::string(value), "PXAT", std::to_string(opt.expire_at_ms)});
   }
   ctx.mark_dirty();
   if (!opt.get) ctx.reply.ok();
@@ -217,13 +220,17 @@ void getex(CommandContext& ctx) {
     ctx.db().erase(ctx.arg(1));  // an expiry in the past deletes, as Redis
     ctx.key_changed(ctx.arg(1), core::kEventGeneric, "del");
     ctx.mark_dirty();
+    if (ctx.replicating()) ctx.propagate_as({"DEL", std::string(ctx.arg(1))});
   } else if (opt.has_expire) {
     ctx.db().set_expire(entry, opt.expire_at_ms);
     ctx.key_changed(ctx.arg(1), core::kEventGeneric, "expire");
     ctx.mark_dirty();
+    if (ctx.replicating())
+      ctx.propagate_as({"PEXPIREAT", std::string(ctx.arg(1)), std::to_string(opt.expire_at_ms)});
   } else if (opt.persist && ctx.db().persist(entry)) {
     ctx.key_changed(ctx.arg(1), core::kEventGeneric, "persist");
     ctx.mark_dirty();
+    if (ctx.replicating()) ctx.propagate_as({"PERSIST", std::string(ctx.arg(1))});
   }
 }
 
@@ -445,6 +452,8 @@ void incrbyfloat(CommandContext& ctx) {
   ctx.db().set_string(ctx.arg(1), text, true)->set_stored_as_text(true);
   ctx.key_changed(ctx.arg(1), core::kEventString, "incrbyfloat");
   ctx.mark_dirty();
+  // The result as text, so a replica never redoes float arithmetic.
+  if (ctx.replicating()) ctx.propagate_as({"SET", std::string(ctx.arg(1)), text, "KEEPTTL"});
   ctx.reply.bulk(text);
 }
 

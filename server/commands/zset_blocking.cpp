@@ -28,7 +28,11 @@ void blocking_pop(CommandContext& ctx, bool max) {
   for (size_t k = 1; k + 1 < ctx.argc(); ++k) {
     Entry* entry;
     if (!zset_or_reply(ctx, ctx.arg(k), entry)) return;
-    if (entry != nullptr) return zset_pop_and_reply(ctx, ctx.arg(k), entry, max, 1, PopReply::kKeyMember);
+    if (entry != nullptr) {
+      // Replicas get the non-blocking form of what happened.
+      if (ctx.replicating()) ctx.propagate_as({max ? "ZPOPMAX" : "ZPOPMIN", std::string(ctx.arg(k))});
+      return zset_pop_and_reply(ctx, ctx.arg(k), entry, max, 1, PopReply::kKeyMember);
+    }
     keys.emplace_back(ctx.arg(k));
   }
   ctx.block(std::move(keys), deadline, ValueType::kZset, TimeoutReply::kNullArray);
@@ -65,8 +69,11 @@ void bzmpop(CommandContext& ctx) {
   for (size_t i = 3; i < where; ++i) {
     Entry* entry;
     if (!zset_or_reply(ctx, ctx.arg(i), entry)) return;
-    if (entry != nullptr)
+    if (entry != nullptr) {
+      if (ctx.replicating())
+        ctx.propagate_as({max ? "ZPOPMAX" : "ZPOPMIN", std::string(ctx.arg(i)), std::to_string(count)});
       return zset_pop_and_reply(ctx, ctx.arg(i), entry, max, static_cast<size_t>(count), PopReply::kKeyed);
+    }
     keys.emplace_back(ctx.arg(i));
   }
   ctx.block(std::move(keys), deadline, ValueType::kZset, TimeoutReply::kNullArray);

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -28,6 +30,8 @@ class ClientControl {
   virtual ~ClientControl() = default;
   // Closes the connection after pending replies are flushed (or at once).
   virtual void close_soon() = 0;
+  // Closes once everything delivered so far has been written.
+  virtual void close_after_output() { close_soon(); }
   // Bytes buffered in and out, for CLIENT LIST qbuf/omem and INFO.
   virtual size_t query_buffer_bytes() const = 0;
   virtual size_t output_buffer_bytes() const = 0;
@@ -87,6 +91,11 @@ struct BlockedState {
   // Set when the command, run again because a key got data, still found
   // nothing to serve (the client stays blocked where it was in the queue).
   bool still_waiting = false;
+  // WAIT: the offset to be acknowledged and by how many replicas.
+  std::optional<std::pair<uint64_t, int64_t>> wait_target;
+  // A wait on something other than keys (WAIT): writes the reply when the
+  // deadline passes or CLIENT UNBLOCK ends it, in place of the null.
+  std::function<void(protocol::ReplyWriter&)> timeout_writer;
   // Each distinct key (a view into `keys`) with the client's place in that
   // key's queue, for O(1) removal.
   std::vector<std::pair<std::string_view, std::list<ClientState*>::iterator>> positions;
@@ -101,6 +110,13 @@ struct ClientState {
   bool close_after_reply = false;
   bool no_evict = false;
   bool is_unix_socket = false;
+  // Replication roles (CLIENT LIST flags S and M): a replica attached to
+  // us after SYNC/PSYNC, or the stream from our own primary, which may
+  // write on a read-only replica.
+  bool is_replica = false;
+  bool is_master = false;
+  // The replication offset just after this client's last write (WAIT).
+  uint64_t repl_offset = 0;
   std::string name;
   std::string lib_name;
   std::string lib_ver;

@@ -41,6 +41,21 @@ class CommandContext {
   // call it once per modified key so the save schedule and INFO see it.
   void mark_dirty(uint64_t changes = 1) { instance.dirty += changes; }
 
+  // True when writes are replicated: only then do handlers build rewrites.
+  bool replicating() const { return instance.replicating(); }
+  // Replaces what this command sends to replicas (Redis's
+  // rewriteClientCommandVector / alsoPropagate): the first call drops the
+  // command's own form, each call adds one command to send in its place.
+  // Call only when replicating(); a command with no rewrite is sent as it
+  // came when it changed the dataset.
+  void propagate_as(std::vector<std::string> args) {
+    rewritten_ = true;
+    propagated_.push_back(std::move(args));
+  }
+  // The rewrite, for the dispatcher (empty when the command has none).
+  bool rewritten() const { return rewritten_; }
+  const std::vector<std::vector<std::string>>& propagated() const { return propagated_; }
+
   // A read of `key` found it or not: INFO keyspace_hits / keyspace_misses
   // and the "keymiss" event. As Redis's lookupKeyRead, lookups made by write
   // commands count neither.
@@ -95,6 +110,8 @@ class CommandContext {
 
  private:
   int64_t now_ms_;
+  bool rewritten_ = false;
+  std::vector<std::vector<std::string>> propagated_;
 };
 
 }  // namespace arbor::core

@@ -236,6 +236,43 @@ Config::Config() {
         s.notify_keyspace_events = *flags;
         return std::nullopt;
       });
+  add("replicaof", false, string_getter(&Settings::replicaof),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        std::vector<std::string> words;
+        if (!protocol::split_inline_args(v, words) || words.size() != 2) return "wrong number of arguments";
+        if (lower(words[0]) == "no" && lower(words[1]) == "one") {
+          s.replicaof.clear();
+          return std::nullopt;
+        }
+        auto port = protocol::parse_int64(words[1]);
+        if (!port || *port < 0 || *port > 65535) return "Invalid master port";
+        s.replicaof = words[0] + " " + words[1];
+        return std::nullopt;
+      },
+      "slaveof");
+  add("masterauth", true, string_getter(&Settings::masterauth), string_setter(&Settings::masterauth));
+  add("masteruser", true, string_getter(&Settings::masteruser), string_setter(&Settings::masteruser));
+  add("replica-announce-ip", true, string_getter(&Settings::replica_announce_ip),
+      string_setter(&Settings::replica_announce_ip), "slave-announce-ip");
+  add("replica-read-only", true, bool_getter(&Settings::replica_read_only),
+      bool_setter(&Settings::replica_read_only), "slave-read-only");
+  add("replica-serve-stale-data", true, bool_getter(&Settings::replica_serve_stale_data),
+      bool_setter(&Settings::replica_serve_stale_data), "slave-serve-stale-data");
+  add("repl-backlog-size", true, int_getter(&Settings::repl_backlog_size),
+      memory_setter(&Settings::repl_backlog_size, 16 * 1024));
+  add("repl-backlog-ttl", true, int_getter(&Settings::repl_backlog_ttl),
+      int_setter(&Settings::repl_backlog_ttl, 0, INT32_MAX));
+  add("repl-ping-replica-period", true, int_getter(&Settings::repl_ping_replica_period),
+      int_setter(&Settings::repl_ping_replica_period, 1, INT32_MAX), "repl-ping-slave-period");
+  add("repl-timeout", true, int_getter(&Settings::repl_timeout), int_setter(&Settings::repl_timeout, 1, INT32_MAX));
+  add("min-replicas-to-write", true, int_getter(&Settings::min_replicas_to_write),
+      int_setter(&Settings::min_replicas_to_write, 0, INT32_MAX), "min-slaves-to-write");
+  add("min-replicas-max-lag", true, int_getter(&Settings::min_replicas_max_lag),
+      int_setter(&Settings::min_replicas_max_lag, 0, INT32_MAX), "min-slaves-max-lag");
+  add("repl-diskless-sync", true, bool_getter(&Settings::repl_diskless_sync),
+      bool_setter(&Settings::repl_diskless_sync));
+  add("repl-diskless-sync-delay", true, int_getter(&Settings::repl_diskless_sync_delay),
+      int_setter(&Settings::repl_diskless_sync_delay, 0, INT32_MAX));
   for (Param& p : params_)
     if (p.name == "dir" || p.name == "dbfilename") p.protected_config = true;
 }
@@ -315,7 +352,7 @@ std::optional<std::string> Config::load_text(std::string_view text, std::string_
     if (name == "save") save_seen = true;
     if (!is_known(name)) return fatal("Bad directive or wrong number of arguments");
     if (words.size() < 2 && name != "save" && name != "requirepass" && name != "logfile" &&
-        name != "pidfile")
+        name != "pidfile" && name != "masterauth" && name != "masteruser" && name != "replica-announce-ip")
       return fatal("wrong number of arguments");
     if (auto error = set(name, value, true)) return fatal(*error);
     if (end == text.size()) break;

@@ -50,6 +50,25 @@ struct Settings {
   OutputLimit output_limit_replica{256LL << 20, 64LL << 20, 60};
   OutputLimit output_limit_pubsub{32LL << 20, 8LL << 20, 60};
   uint32_t notify_keyspace_events = 0;  // EventClass bits (keyspace_events.h)
+
+  // Replication (names as redis.conf; the slave-* spellings are aliases).
+  std::string replicaof;  // "<host> <port>" or empty
+  std::string masterauth;
+  std::string masteruser;
+  std::string replica_announce_ip;
+  bool replica_read_only = true;
+  bool replica_serve_stale_data = true;
+  int64_t repl_backlog_size = 1024 * 1024;
+  int64_t repl_backlog_ttl = 3600;
+  int64_t repl_ping_replica_period = 10;
+  int64_t repl_timeout = 60;
+  int64_t min_replicas_to_write = 0;
+  int64_t min_replicas_max_lag = 10;
+  // Accepted for redis.conf compatibility: arbor always streams the
+  // snapshot to each replica as it is produced, so there is no disk mode
+  // and no batching delay to wait for.
+  bool repl_diskless_sync = true;
+  int64_t repl_diskless_sync_delay = 5;
 };
 
 class Config {

@@ -55,6 +55,17 @@ bool controls_transaction(const Command& command) {
          name == "reset";
 }
 
+// Redis's is_write_command: a write, or an EXEC whose queue holds one.
+bool is_write_command(const Instance& instance, const Command& command, const ClientState& client) {
+  if (command.spec.flags & kWrite) return true;
+  if (command.fullname != "exec" || !client.multi.active) return false;
+  for (const auto& queued : client.multi.queued) {
+    const Command* c = instance.commands.find(queued[0]);
+    if (c != nullptr && (c->spec.flags & kWrite)) return true;
+  }
+  return false;
+}
+
 // A rejected command inside MULTI dooms the EXEC (Redis's flagTransaction).
 void flag_transaction(ClientState& client) {
   if (client.multi.active) client.multi.aborted = true;
@@ -68,6 +79,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   const size_t mark = reply.buffer().size();
   const ReplyMode mode_before = client.reply_mode;
   ++depth_;
+  ++instance_.command_depth;
 
   Command* command = instance_.commands.find(args[0]);
   // Gate order mirrors Redis 7.0's processCommand: existence, arity, then
@@ -99,6 +111,17 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     ++command->rejected_calls;
     flag_transaction(client);
     reply.error("ERR Command not allowed inside a transaction");
+  } else if (!client.is_master && instance_.config.settings().min_replicas_to_write > 0 &&
+             !instance_.is_replica() && instance_.good_replicas < instance_.config.settings().min_replicas_to_write &&
+             is_write_command(instance_, *command, client)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error("NOREPLICAS Not enough good replicas to write.");
+  } else if (!client.is_master && instance_.is_replica() && instance_.config.settings().replica_read_only &&
+             is_write_command(instance_, *command, client)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error("READONLY You can't write against a read only replica.");
   } else if (client.resp == 2 && client.subscriptions.count() > 0 &&
              !(command->spec.flags & kAllowedInSubscribe)) {
     // RESP2 cannot tell a reply from a message, so a subscribed client may
@@ -108,6 +131,11 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     message.append(command->fullname);
     message.append("': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
     reply.error(message);
+  } else if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
+             !instance_.config.settings().replica_serve_stale_data && !(command->spec.flags & kStale)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
   } else if (client.multi.active && !controls_transaction(*command)) {
     queue(client, args, reply);
   } else {
@@ -129,6 +157,9 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   if (suppress) reply.buffer().resize(mark);
 
   --depth_;
+  --instance_.command_depth;
+  // The end of an execution unit; WAIT waits for the stream up to here.
+  if (depth_ == 0 && instance_.propagation.flush()) client.repl_offset = instance_.propagation.feed()->offset();
   if (depth_ == 0 && !serving_ && instance_.blocking.has_ready()) serve_blocked_clients();
 }
 
@@ -138,8 +169,15 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   client.last_command = command.fullname;  // CLIENT LIST shows the running command
   const auto started = std::chrono::steady_clock::now();
   ++client.executing;
+  const uint64_t dirty_before = instance_.dirty;
   CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
   command.spec.handler(ctx);
+  // As Redis: a write is replicated when it changed data, in its rewritten
+  // deterministic form when the handler gave one.
+  if (instance_.dirty != dirty_before && (command.spec.flags & kWrite)) {
+    if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
+    for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
+  }
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // A command that left its client blocked is counted once, when it is
   // served or times out (Redis's updateStatsOnUnblock).
@@ -185,6 +223,7 @@ void Dispatcher::exec(ClientState& client, protocol::ReplyWriter& reply) {
   if (watch_failed) return reply.null(protocol::NullKind::kArray);
 
   reply.array(transaction.queued.size());
+  instance_.propagation.mark_transaction();
   client.in_exec = true;
   std::vector<std::string_view> views;
   for (const auto& args : transaction.queued) {

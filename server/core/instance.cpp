@@ -27,6 +27,9 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
     dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
       touch_key(db.index(), key);
       notify_keyspace_event(kEventExpired, "expired", key, db.index());
+      // Replicas never expire keys themselves: they wait for this DEL.
+      propagation.add(db.index(), {"DEL", key});
+      if (command_depth == 0) propagation.flush();  // the timer's expiry: a unit of its own
     });
     dbs_.back()->set_add_hook([this](keyspace::Database& db, const keyspace::Entry& entry) {
       notify_keyspace_event(kEventNew, "new", entry.key(), db.index());
@@ -116,12 +119,14 @@ void Instance::block_client(ClientState& client, protocol::ReplyWriter& reply, s
 void Instance::unblock_client(ClientState& client, std::string_view error) {
   if (!client.blocked) return;
   const TimeoutReply kind = client.blocked->timeout_reply;
+  const auto timeout_writer = std::move(client.blocked->timeout_writer);
   if (Command* command = commands.find(client.blocked->args.front())) ++command->calls;
   blocking.remove(client);
   if (client.control == nullptr) return;
   protocol::ReplyWriter& reply = client.control->reply_writer();
   reply.set_resp(client.resp);
   if (!error.empty()) reply.error(error);
+  else if (timeout_writer) timeout_writer(reply);
   else reply.null(kind == TimeoutReply::kNullArray ? protocol::NullKind::kArray : protocol::NullKind::kBulk);
   client.control->unblocked();
 }
@@ -130,6 +135,11 @@ void Instance::forget_client_state(ClientState& client) {
   pubsub.remove_client(client);
   watches.unwatch_all(client);
   blocking.remove(client);
+}
+
+void Instance::set_replica(bool replica) {
+  replica_ = replica;
+  for (auto& db : dbs_) db->set_delete_expired(!replica);
 }
 
 uint64_t Instance::expired_keys() const {
@@ -166,6 +176,7 @@ void Instance::active_expire_cycle(int64_t budget_us) {
 void Instance::add_client(ClientState* client) { clients_.push_back(client); }
 
 void Instance::remove_client(ClientState* client) {
+  if (on_client_removed) on_client_removed(*client);
   forget_client_state(*client);
   auto it = std::find(clients_.begin(), clients_.end(), client);
   if (it != clients_.end()) clients_.erase(it);

@@ -16,6 +16,7 @@
 #include "server/core/client_state.h"
 #include "server/core/command_table.h"
 #include "server/core/config.h"
+#include "server/core/propagation.h"
 #include "server/core/pubsub.h"
 #include "server/core/watch.h"
 #include "server/keyspace/database.h"
@@ -41,6 +42,9 @@ struct Stats {
   uint64_t expired_stale_perc = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  uint64_t sync_full = 0;         // full syncs this node served
+  uint64_t sync_partial_ok = 0;   // PSYNCs answered +CONTINUE
+  uint64_t sync_partial_err = 0;  // PSYNCs that had to become full syncs
   // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO
   // errorstats; at most kMaxErrorCodes distinct codes, as Redis.
   static constexpr size_t kMaxErrorCodes = 128;
@@ -86,9 +90,13 @@ class Instance {
   PubSub pubsub;
   Watches watches;
   Blocking blocking;
+  // Writes on their way to the replication stream (see propagation.h).
+  Propagation propagation;
   // The dispatcher running commands on this instance (EXEC and blocked
   // clients run commands through it); set by the Dispatcher itself.
   Dispatcher* dispatcher = nullptr;
+  // Commands running now (the dispatcher's nesting); 0 in timers.
+  int command_depth = 0;
 
   keyspace::Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
@@ -103,6 +111,13 @@ class Instance {
   void touch_key(int db, std::string_view key) {
     if (!watches.empty()) watches.touch(*dbs_[static_cast<size_t>(db)], key);
   }
+  // True when writes are being replicated: handlers build deterministic
+  // rewrites (PEXPIREAT for EXPIRE ...) only then.
+  bool replicating() const { return propagation.active(); }
+  // A replica keeps expired keys (hidden from reads) until its primary's
+  // DEL arrives, and applies past expiry times instead of deleting.
+  bool is_replica() const { return replica_; }
+  void set_replica(bool replica);
   // Publishes a keyspace event of class `event_class` if
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
   void notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key, int db);
@@ -132,9 +147,22 @@ class Instance {
   void active_expire_cycle(int64_t budget_us);
   bool active_expire_enabled = true;
 
+  // The forkless snapshot in progress (replication/snapshot.h), at most
+  // one, and the epoch it stamps entries with (1..255; see Database).
+  bool snapshot_running = false;
+  uint8_t snapshot_epoch = 0;
+
   // Writes since the last save (Redis's server.dirty) and the time of it.
   uint64_t dirty = 0;
   int64_t last_save_unix = 0;
+
+  // Set by replication/: told of every client that goes away.
+  std::function<void(ClientState&)> on_client_removed;
+  // INFO replication's lines, from replication/.
+  std::function<std::string()> replication_info;
+  // Replication state the dispatcher's gates read, kept by replication/.
+  bool master_link_up = false;   // a replica whose primary link is up
+  int good_replicas = 0;         // replicas with lag <= min-replicas-max-lag
 
   // Set by main.cpp: stops the loop gracefully (SHUTDOWN, SIGTERM).
   std::function<void()> request_shutdown;
@@ -146,6 +174,7 @@ class Instance {
 
  private:
   std::vector<std::unique_ptr<keyspace::Database>> dbs_;
+  bool replica_ = false;
   void forget_client_state(ClientState& client);
 
   std::vector<ClientState*> clients_;

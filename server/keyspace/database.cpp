@@ -12,7 +12,11 @@ Database::~Database() { ttl_entries_.clear(); }
 
 Entry* Database::find(std::string_view key, int64_t now_ms) {
   Entry* entry = table_.find(key);
-  if (entry == nullptr || !is_expired(entry, now_ms)) return entry;
+  if (entry == nullptr) return nullptr;
+  if (!is_expired(entry, now_ms)) {
+    before_change(entry);
+    return entry;
+  }
   if (!delete_expired_) return nullptr;  // hidden, kept until the primary's DEL
   delete_expired(entry);
   return nullptr;
@@ -55,6 +59,7 @@ void Database::free_entry(Entry* entry) {
 
 Entry* Database::set_string(std::string_view key, std::string_view value, bool keep_ttl) {
   Entry* old_entry = table_.find(key);
+  before_change(old_entry);
   if (old_entry != nullptr && old_entry->overwrite_string_in_place(value)) {
     if (!keep_ttl) persist(old_entry);
     return old_entry;
@@ -63,10 +68,13 @@ Entry* Database::set_string(std::string_view key, std::string_view value, bool k
 }
 
 Entry* Database::set_raw_string(std::string_view key, std::string value, bool keep_ttl) {
-  return store(table_.find(key), Entry::make_raw_string(key, std::move(value)), keep_ttl);
+  Entry* old_entry = table_.find(key);
+  before_change(old_entry);
+  return store(old_entry, Entry::make_raw_string(key, std::move(value)), keep_ttl);
 }
 
 Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
+  stamp(fresh);
   if (old_entry == nullptr) {
     table_.insert(fresh);
     added(*fresh);
@@ -95,12 +103,14 @@ Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
 
 Entry* Database::add_object(std::string_view key, std::unique_ptr<Object> object) {
   Entry* entry = Entry::make_object(key, std::move(object));
+  stamp(entry);
   table_.insert(entry);
   added(*entry);
   return entry;
 }
 
 bool Database::erase(std::string_view key) {
+  before_change(table_.find(key));
   Entry* entry = table_.detach(key);
   if (entry == nullptr) return false;
   if (entry->has_expire()) untrack_ttl(entry);
@@ -109,12 +119,14 @@ bool Database::erase(std::string_view key) {
 }
 
 Entry* Database::detach(std::string_view key) {
+  before_change(table_.find(key));
   Entry* entry = table_.detach(key);
   if (entry != nullptr && entry->has_expire()) untrack_ttl(entry);
   return entry;
 }
 
 void Database::attach(Entry* entry) {
+  stamp(entry);  // moved or renamed: written (if at all) under its old place
   table_.insert(entry);
   if (entry->has_expire()) track_ttl(entry);
   added(*entry);
@@ -169,6 +181,7 @@ bool Database::persist(Entry* entry) {
 }
 
 void Database::clear(LazyFreer* freer) {
+  before_clear();
   ttl_entries_.clear();
   expire_cursor_ = 0;
   if (freer != nullptr && table_.size() > LazyFreer::kEffortThreshold) {
@@ -183,9 +196,26 @@ void Database::clear(LazyFreer* freer) {
 }
 
 void Database::swap_contents(Database& other) {
+  before_clear();
+  other.before_clear();
   std::swap(table_, other.table_);
   std::swap(ttl_entries_, other.ttl_entries_);
   std::swap(expire_cursor_, other.expire_cursor_);
+}
+
+void Database::begin_snapshot(uint8_t epoch, SnapshotHooks hooks) {
+  epoch_ = epoch;
+  snapshot_hooks_ = std::move(hooks);
+  snapshot_running_ = true;
+}
+
+void Database::end_snapshot() {
+  snapshot_running_ = false;
+  snapshot_hooks_ = {};
+}
+
+void Database::restamp(uint8_t epoch) {
+  table_.for_each([epoch](Entry* entry) { entry->snapshot_epoch_ = epoch; });
 }
 
 size_t Database::expire_cycle(int64_t now_ms, size_t max_checks, size_t& checked) {

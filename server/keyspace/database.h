@@ -28,6 +28,15 @@ class Database {
   // keyspace "new" events and for clients blocked on a list, sorted set or
   // stream under that key.
   using AddHook = std::function<void(Database&, const Entry&)>;
+  // Forkless snapshots (replication/snapshot.h). While one runs, each entry
+  // is written once and stamped with the snapshot's epoch; before any
+  // operation can reach an entry not yet written, `before_change` writes it,
+  // and before the whole table goes (FLUSHDB, SWAPDB) `before_clear` writes
+  // the rest: so the snapshot holds every key as it was when it began.
+  struct SnapshotHooks {
+    std::function<void(Database&, Entry&)> before_change;
+    std::function<void(Database&)> before_clear;
+  };
 
   explicit Database(int index) : index_(index) {}
   ~Database();
@@ -84,6 +93,15 @@ class Database {
   void set_expire_hook(ExpireHook hook) { expire_hook_ = std::move(hook); }
   void set_add_hook(AddHook hook) { add_hook_ = std::move(hook); }
   void set_lazy_freer(LazyFreer* freer) { freer_ = freer; }
+
+  // Snapshot support: entries created from now on carry `epoch`; those
+  // stamped otherwise are "not yet written" while hooks are set.
+  void begin_snapshot(uint8_t epoch, SnapshotHooks hooks);
+  void end_snapshot();
+  bool snapshot_written(const Entry& entry) const { return entry.snapshot_epoch_ == epoch_; }
+  void mark_snapshot_written(Entry& entry) { entry.snapshot_epoch_ = epoch_; }
+  // Stamps every entry with `epoch` (when epochs wrap around).
+  void restamp(uint8_t epoch);
   // Replicas keep expired keys until the primary's DEL arrives.
   void set_delete_expired(bool enabled) { delete_expired_ = enabled; }
   uint64_t expired_keys() const { return expired_keys_; }
@@ -104,11 +122,24 @@ class Database {
   void added(const Entry& entry) {
     if (add_hook_) add_hook_(*this, entry);
   }
+  // Called wherever an existing entry is reached: gives a running
+  // snapshot its chance to write the entry's value first.
+  void before_change(Entry* entry) {
+    if (snapshot_running_ && entry != nullptr && entry->snapshot_epoch_ != epoch_)
+      snapshot_hooks_.before_change(*this, *entry);
+  }
+  void before_clear() {
+    if (snapshot_running_) snapshot_hooks_.before_clear(*this);
+  }
+  void stamp(Entry* entry) const { entry->snapshot_epoch_ = epoch_; }
 
   ExpireHook expire_hook_;
   AddHook add_hook_;
   LazyFreer* freer_ = nullptr;
   bool delete_expired_ = true;
+  bool snapshot_running_ = false;
+  uint8_t epoch_ = 0;
+  SnapshotHooks snapshot_hooks_;
   uint64_t expired_keys_ = 0;
 };
 

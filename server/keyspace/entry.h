@@ -66,6 +66,9 @@ class Entry {
   ValueType type_ = ValueType::kString;
   Storage storage_ = Storage::kEmbedded;
   bool stored_as_text_ = false;
+  // The forkless snapshot that last wrote this entry (Database's epoch);
+  // fits in the header's padding.
+  uint8_t snapshot_epoch_ = 0;
   union {
     std::string* raw_;
     Object* object_ = nullptr;

@@ -103,8 +103,9 @@ void Connection::output_ready() {
 // `soft_seconds` in a row, as Redis's checkClientOutputBufferLimits.
 bool Connection::over_output_limit() {
   const auto& settings = instance_.config.settings();
-  const core::OutputLimit& limit =
-      state_.subscriptions.count() > 0 ? settings.output_limit_pubsub : settings.output_limit_normal;
+  const core::OutputLimit& limit = state_.is_replica                 ? settings.output_limit_replica
+                                    : state_.subscriptions.count() > 0 ? settings.output_limit_pubsub
+                                                                       : settings.output_limit_normal;
   const auto used = static_cast<int64_t>(output_buffer_bytes());
   if (limit.hard > 0 && used >= limit.hard) return true;
   if (limit.soft > 0 && used >= limit.soft) {
@@ -136,6 +137,13 @@ void Connection::unblocked() {
   // Posted: the command that unblocked us finishes first, and the loop
   // serves others before our queued pipeline runs.
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume(); });
+}
+
+void Connection::close_after_output() {
+  if (closing_) return;
+  close_after_flush_ = true;
+  if (out_.empty() && sending_.empty() && !writing_) return close_soon();
+  if (!writing_ && !reader_busy_) wake_writer_.cancel();
 }
 
 void Connection::resume() {

@@ -81,7 +81,7 @@ void Server::cron() {
   if (timeout_s > 0) {
     for (core::ClientState* client : instance_.clients()) {
       // As Redis: blocked and subscribed clients are waiting, not idle.
-      if (client->blocked || client->subscriptions.count() > 0) continue;
+      if (client->blocked || client->subscriptions.count() > 0 || client->is_replica || client->is_master) continue;
       if (client->control && now - client->last_interaction_ms > timeout_s * 1000) {
         spdlog::debug("Closing idle client id={} addr={}", client->id, client->addr);
         client->control->close_soon();

@@ -22,6 +22,8 @@ class Server {
   // then runs the loop on the calling thread until shutdown.
   void run();
   void request_shutdown();
+  // The loop, for services that run beside the listeners (replication).
+  asio::io_context& io() { return io_; }
 
  private:
   void bind_all();

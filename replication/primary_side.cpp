@@ -1,0 +1,272 @@
+// The primary side of replication: PSYNC's answer (+CONTINUE from the
+// backlog, or +FULLRESYNC and a snapshot), the snapshot pump that streams a
+// forkless snapshot to the replicas waiting for one, ACK bookkeeping and
+// WAIT. Redis 7.0's replication.c is the reference for the wire behaviour.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "protocol/number_format.h"
+#include "replication/replication_service.h"
+#include "server/core/command_context.h"
+
+namespace arbor::replication {
+namespace {
+
+constexpr size_t kSnapshotSlice = 256 * 1024;          // bytes per step
+constexpr size_t kSnapshotMaxUnsent = 4 * 1024 * 1024;  // pause while a replica has this much unsent
+constexpr auto kSnapshotSliceTime = std::chrono::microseconds(2000);
+
+}  // namespace
+
+std::string AttachedReplica::ip() const {
+  if (!announced_ip.empty()) return announced_ip;
+  const std::string& addr = client->addr;
+  const size_t colon = addr.rfind(':');
+  return colon == std::string::npos ? addr : addr.substr(0, colon);
+}
+
+const char* AttachedReplica::state_name() const {
+  switch (state) {
+    case State::kHandshake:
+    case State::kWaitSnapshot: return "wait_bgsave";
+    case State::kSendSnapshot: return "send_bulk";
+    case State::kWaitFirstAck: return "send_bulk";
+    case State::kOnline: return "online";
+  }
+  return "online";
+}
+
+AttachedReplica& ReplicationService::replica_for(core::ClientState& client) {
+  auto& slot = replicas_[&client];
+  if (!slot) {
+    slot = std::make_unique<AttachedReplica>();
+    slot->client = &client;
+  }
+  return *slot;
+}
+
+void ReplicationService::forget(core::ClientState& client) {
+  auto it = replicas_.find(&client);
+  if (it != replicas_.end()) {
+    AttachedReplica* replica = it->second.get();
+    if (replica->state != AttachedReplica::State::kHandshake)
+      spdlog::info("Connection with replica {}:{} lost.", replica->ip(), replica->listening_port);
+    std::erase(snapshot_targets_, replica);
+    replicas_.erase(it);
+    if (snapshot_ && snapshot_targets_.empty()) {
+      spdlog::info("Snapshot for replication abandoned: no replica waits for it any more");
+      snapshot_.reset();
+      schedule_pump(0);  // replicas queued behind it get theirs
+    }
+  }
+  std::erase(waiters_, &client);
+  update_good_replicas();
+}
+
+void ReplicationService::drop(AttachedReplica& replica, const std::string& why) {
+  spdlog::warn("Disconnecting replica {}:{}: {}", replica.ip(), replica.listening_port, why);
+  core::ClientState* client = replica.client;
+  if (client->control != nullptr) client->control->close_soon();
+  forget(*client);
+}
+
+void ReplicationService::psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text,
+                               bool old_sync) {
+  core::ClientState& client = ctx.client;
+  if (client.is_replica) return;  // a second SYNC on the same link: ignored, as Redis
+  AttachedReplica& replica = replica_for(client);
+  replica.old_sync = old_sync;
+  client.is_replica = true;
+  const std::string who = replica.ip() + ":" + std::to_string(replica.listening_port);
+
+  if (!old_sync && replid != "?") {
+    const auto wanted = protocol::parse_int64(offset_text);
+    const bool known_history =
+        replid == replid_ ||
+        (replid == replid2_ && wanted && second_offset_ >= 0 && *wanted <= second_offset_);
+    if (known_history && wanted && *wanted > 0 && backlog_ &&
+        backlog_->holds_from(static_cast<uint64_t>(*wanted))) {
+      const auto from = static_cast<uint64_t>(*wanted);
+      std::string head = replica.capa_psync2 ? "+CONTINUE " + replid_ + "\r\n" : std::string("+CONTINUE\r\n");
+      ctx.reply.raw(head);
+      ctx.reply.raw(backlog_->copy_from(from));
+      replica.state = AttachedReplica::State::kOnline;
+      replica.last_ack_ms = core::unix_time_ms();
+      ++instance_.stats.sync_partial_ok;
+      spdlog::info("Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting from "
+                   "offset {}.",
+                   who, offset_ - from + 1, from);
+      update_good_replicas();
+      return;
+    }
+    ++instance_.stats.sync_partial_err;
+    if (!known_history)
+      spdlog::info("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my "
+                   "replication IDs are '{}' and '{}')",
+                   replid, replid_, replid2_);
+    else
+      spdlog::info("Unable to partial resync with replica {} for lack of backlog (Replica request was: {}).", who,
+                   offset_text);
+  }
+  spdlog::info("Replica {} asks for synchronization; full resync requested", who);
+  ++instance_.stats.sync_full;
+  ensure_backlog();
+  replica.state = AttachedReplica::State::kWaitSnapshot;
+  schedule_pump(0);
+}
+
+void ReplicationService::schedule_pump(int delay_ms) {
+  if (pump_scheduled_) return;
+  pump_scheduled_ = true;
+  pump_timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  pump_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    pump_scheduled_ = false;
+    pump();
+  });
+}
+
+void ReplicationService::start_snapshot() {
+  if (instance_.snapshot_running) return schedule_pump(10);  // a save is running: wait for it
+  for (auto& [client, replica] : replicas_)
+    if (replica->state == AttachedReplica::State::kWaitSnapshot) snapshot_targets_.push_back(replica.get());
+  if (snapshot_targets_.empty()) return;
+  // The stream after the snapshot begins with a SELECT, whatever came before.
+  selected_db_ = -1;
+  for (AttachedReplica* replica : snapshot_targets_) {
+    replica->state = AttachedReplica::State::kSendSnapshot;
+    replica->pending.clear();
+    std::string head;
+    if (!replica->old_sync) head = "+FULLRESYNC " + replid_ + " " + std::to_string(offset_) + "\r\n";
+    if (replica->capa_eof) {
+      replica->eof_mark = random_replid();
+      head += "$EOF:" + replica->eof_mark + "\r\n";
+    }
+    replica->client->control->deliver(head);
+  }
+  snapshot_ = std::make_unique<Snapshot>(instance_, SnapshotAux{replid_, offset_, true});
+  spdlog::info("Starting a forkless snapshot for {} replica(s) at offset {}", snapshot_targets_.size(), offset_);
+}
+
+void ReplicationService::pump() {
+  if (!snapshot_) {
+    start_snapshot();
+    if (!snapshot_) return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  while (true) {
+    size_t unsent = 0;
+    for (AttachedReplica* replica : snapshot_targets_)
+      if (replica->capa_eof && replica->client->control != nullptr)
+        unsent = std::max(unsent, replica->client->control->output_buffer_bytes());
+    if (unsent > kSnapshotMaxUnsent) return schedule_pump(1);  // let the socket drain
+    const bool complete = snapshot_->step(kSnapshotSlice);
+    if (!snapshot_->error().empty()) {
+      const std::string why = "cannot send a snapshot: " + snapshot_->error();
+      const auto targets = snapshot_targets_;
+      snapshot_.reset();
+      snapshot_targets_.clear();
+      for (AttachedReplica* replica : targets) drop(*replica, why);
+      return;
+    }
+    std::string& chunk = snapshot_->output();
+    for (AttachedReplica* replica : snapshot_targets_) {
+      if (replica->capa_eof) replica->client->control->deliver(chunk);
+      else replica->bulk.append(chunk);
+    }
+    chunk.clear();
+    if (complete) return snapshot_done();
+    if (std::chrono::steady_clock::now() - started > kSnapshotSliceTime) return schedule_pump(0);
+  }
+}
+
+void ReplicationService::snapshot_done() {
+  spdlog::info("Snapshot for replication complete: {} keys", snapshot_->keys_written());
+  const auto targets = std::move(snapshot_targets_);
+  snapshot_targets_.clear();
+  snapshot_.reset();
+  for (AttachedReplica* replica : targets) {
+    auto* control = replica->client->control;
+    if (replica->capa_eof) {
+      control->deliver(replica->eof_mark);
+    } else {
+      control->deliver("$" + std::to_string(replica->bulk.size()) + "\r\n");
+      control->deliver(replica->bulk);
+      std::string().swap(replica->bulk);
+    }
+    if (replica->rdb_only) {
+      control->close_after_output();
+      continue;
+    }
+    // A replica loading from an EOF-marked stream cannot tell the stream
+    // from the snapshot's tail: it gets the stream after its first ACK.
+    if (replica->capa_eof) replica->state = AttachedReplica::State::kWaitFirstAck;
+    else go_online(*replica);
+  }
+  schedule_pump(0);  // replicas that arrived meanwhile
+}
+
+void ReplicationService::go_online(AttachedReplica& replica) {
+  replica.state = AttachedReplica::State::kOnline;
+  replica.last_ack_ms = core::unix_time_ms();
+  if (!replica.pending.empty()) replica.client->control->deliver(replica.pending);
+  std::string().swap(replica.pending);
+  spdlog::info("Synchronization with replica {}:{} succeeded", replica.ip(), replica.listening_port);
+  update_good_replicas();
+}
+
+void ReplicationService::ack(core::ClientState& client, uint64_t offset) {
+  auto it = replicas_.find(&client);
+  if (it == replicas_.end()) return;
+  AttachedReplica& replica = *it->second;
+  replica.ack_offset = std::max(replica.ack_offset, offset);
+  replica.last_ack_ms = core::unix_time_ms();
+  if (replica.state == AttachedReplica::State::kWaitFirstAck) go_online(replica);
+  check_waiters();
+}
+
+int ReplicationService::online_replicas() const {
+  int n = 0;
+  for (const auto& [client, replica] : replicas_) n += replica->state == AttachedReplica::State::kOnline;
+  return n;
+}
+
+int ReplicationService::replicas_acked(uint64_t offset) const {
+  int n = 0;
+  for (const auto& [client, replica] : replicas_)
+    n += replica->state == AttachedReplica::State::kOnline && replica->ack_offset >= offset;
+  return n;
+}
+
+void ReplicationService::wait(core::CommandContext& ctx, int64_t count, int64_t timeout_ms) {
+  const uint64_t target = ctx.client.repl_offset;
+  const int acked = replicas_acked(target);
+  if (acked >= count || ctx.client.in_exec) return ctx.reply.integer(acked);
+  const int64_t deadline = timeout_ms == 0 ? 0 : ctx.now_ms() + timeout_ms;
+  ctx.block({}, deadline, keyspace::ValueType::kString, core::TimeoutReply::kNullArray, {"wait"});
+  if (!ctx.client.blocked) return;
+  ctx.client.blocked->timeout_writer = [this, target](protocol::ReplyWriter& reply) {
+    reply.integer(replicas_acked(target));
+  };
+  ctx.client.blocked->wait_target = {target, count};
+  waiters_.push_back(&ctx.client);
+  // Ask every replica where it is now (Redis does it once per loop pass).
+  const std::string_view getack[] = {"REPLCONF", "GETACK", "*"};
+  feed(selected_db_ < 0 ? 0 : selected_db_, getack);
+}
+
+void ReplicationService::check_waiters() {
+  std::vector<core::ClientState*> done;
+  std::erase_if(waiters_, [&](core::ClientState* client) {
+    if (!client->blocked || !client->blocked->wait_target) return true;  // timed out meanwhile
+    const auto [target, count] = *client->blocked->wait_target;
+    if (replicas_acked(target) < count) return false;
+    done.push_back(client);
+    return true;
+  });
+  for (core::ClientState* client : done) instance_.unblock_client(*client);
+}
+
+}  // namespace arbor::replication

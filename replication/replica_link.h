@@ -1,0 +1,81 @@
+// The replica side: one coroutine that speaks to our primary as Redis 7.0's
+// replica does (PING, AUTH, REPLCONF listening-port / capa, PSYNC), loads a
+// full snapshot into fresh databases and swaps it in only when whole, then
+// applies the command stream through the dispatcher with replies dropped,
+// keeping the bytes verbatim in our own backlog so our sub-replicas and a
+// later promotion share the primary's offsets. On any failure it closes,
+// waits a second and starts again. Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/core/client_state.h"
+#include "server/net/asio.h"
+
+namespace arbor::replication {
+
+namespace asio = net::asio;
+using net::tcp;
+
+class ReplicationService;
+
+class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
+ public:
+  enum class State : uint8_t { kConnect, kConnecting, kHandshake, kTransfer, kConnected };
+
+  ReplicaLink(ReplicationService& service, std::string host, int port);
+  ~ReplicaLink();
+  void start();
+  // Ends the link for good (REPLICAOF NO ONE, another primary, shutdown).
+  void stop();
+  void cron(int64_t now_ms);
+  // REPLCONF ACK <offset>, now (every second, and on GETACK).
+  void send_ack();
+
+  const std::string& host() const { return host_; }
+  int port() const { return port_; }
+  State state() const { return state_; }
+  // ROLE's words: connect, connecting, handshake, sync, connected.
+  const char* state_name() const;
+  bool ever_synced() const { return ever_synced_; }
+  int64_t last_io_ms() const { return last_io_ms_; }
+  int64_t down_since_ms() const { return down_since_ms_; }
+  int64_t transfer_size() const { return transfer_size_; }  // -1: EOF-marked, unknown
+  uint64_t transfer_read() const { return transfer_read_; }
+  int64_t transfer_last_io_ms() const { return last_io_ms_; }
+
+ private:
+  asio::awaitable<void> run();
+  // One connection's whole life; returns when it fails.
+  asio::awaitable<void> session();
+  asio::awaitable<bool> read_more();
+  asio::awaitable<bool> read_line(std::string& line);
+  asio::awaitable<bool> write(std::string bytes);
+  asio::awaitable<bool> full_sync(std::string replid, uint64_t offset);
+  asio::awaitable<void> follow_stream();
+  void queue_write(std::string bytes);
+  void close_socket();
+
+  ReplicationService& service_;
+  std::string host_;
+  int port_;
+  tcp::socket socket_;
+  asio::steady_timer retry_timer_;
+  core::ClientState master_client_;
+  std::string in_;
+  size_t pos_ = 0;
+  std::string out_queue_;
+  bool writing_ = false;
+  bool stopped_ = false;
+  bool ever_synced_ = false;
+  State state_ = State::kConnect;
+  int64_t last_io_ms_ = 0;
+  int64_t down_since_ms_ = 0;
+  int64_t last_ack_ms_ = 0;
+  int64_t transfer_size_ = -1;
+  uint64_t transfer_read_ = 0;
+};
+
+}  // namespace arbor::replication

@@ -1,0 +1,86 @@
+// The replica side's service parts: becoming a replica of a primary (or a
+// primary again), and replacing the dataset with a primary's snapshot.
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <vector>
+
+#include "replication/rdb/rdb_loader.h"
+#include "replication/rdb/rdb_parser.h"
+#include "replication/replica_link.h"
+#include "replication/replication_service.h"
+
+namespace arbor::replication {
+
+void ReplicationService::replicate_from(std::string host, int port) {
+  if (link_) {
+    link_->stop();
+    link_.reset();
+  }
+  if (!is_replica()) {
+    // Our own history is what we ask to continue (Redis's
+    // replicationCacheMasterUsingMyself): a demoted primary can then
+    // resync partially with the replica promoted in its place.
+    spdlog::info("Before turning into a replica, using my own master parameters to synthesize a cached master: I "
+                 "may be able to synchronize with the new master with just a partial transfer.");
+  }
+  proxying_ = true;
+  instance_.set_replica(true);
+  instance_.master_link_up = false;
+  // Clients blocked in BLPOP & co. can no longer be served here.
+  std::vector<core::ClientState*> blocked;
+  for (core::ClientState* client : instance_.clients())
+    if (client->blocked && !client->blocked->wait_target) blocked.push_back(client);
+  for (core::ClientState* client : blocked)
+    instance_.unblock_client(*client, "UNBLOCKED force unblock from blocking operation, instance state changed "
+                                      "(master -> replica?)");
+  link_ = std::make_shared<ReplicaLink>(*this, std::move(host), port);
+  link_->start();
+}
+
+void ReplicationService::become_primary() {
+  if (!link_) return;
+  link_->stop();
+  link_.reset();
+  proxying_ = false;
+  instance_.set_replica(false);
+  instance_.master_link_up = false;
+  // A new history that remembers the old one, so the other replicas of our
+  // old primary can continue with us (Redis's shiftReplicationId).
+  replid2_ = replid_;
+  second_offset_ = static_cast<int64_t>(offset_) + 1;
+  replid_ = random_replid();
+  selected_db_ = -1;
+  if (!backlog_) ensure_backlog();
+  spdlog::info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}", replid2_,
+               second_offset_, replid_);
+  spdlog::info("MASTER MODE enabled");
+}
+
+bool ReplicationService::load_from_primary(std::string_view rdb, std::string& error) {
+  std::vector<std::unique_ptr<keyspace::Database>> fresh;
+  std::vector<keyspace::Database*> targets;
+  for (int i = 0; i < instance_.db_count(); ++i) {
+    fresh.push_back(std::make_unique<keyspace::Database>(i));
+    targets.push_back(fresh.back().get());
+  }
+  // A replica keeps keys that expired on the way: its primary's DEL follows.
+  KeyspaceLoader loader(targets, core::unix_time_ms(), false);
+  const RdbParseResult result = parse_rdb(rdb, loader);
+  if (!result.ok) {
+    error = result.error + " at offset " + std::to_string(result.offset) + " of " + std::to_string(rdb.size());
+    return false;
+  }
+  // Our sub-replicas hold the old dataset: they must sync again.
+  disconnect_replicas();
+  snapshot_.reset();
+  snapshot_targets_.clear();
+  for (int i = 0; i < instance_.db_count(); ++i) {
+    instance_.flush_db(i, true);
+    instance_.db(i).swap_contents(*fresh[static_cast<size_t>(i)]);
+  }
+  spdlog::info("MASTER <-> REPLICA sync: {} keys loaded", loader.loaded());
+  return true;
+}
+
+}  // namespace arbor::replication

@@ -1,0 +1,193 @@
+// ReplicationService: the history, the backlog, the stream's encoding and
+// its fan-out to attached replicas, and the once-a-tick housekeeping.
+#include "replication/replication_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "replication/replica_link.h"
+#include "server/core/random.h"
+
+namespace arbor::replication {
+namespace {
+
+void append_bulk(std::string& out, std::string_view arg) {
+  out += '$';
+  out += std::to_string(arg.size());
+  out += "\r\n";
+  out.append(arg);
+  out += "\r\n";
+}
+
+}  // namespace
+
+std::string random_replid() {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string id(40, '0');
+  uint64_t bits = 0;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i % 16 == 0) bits = core::random_u64();
+    id[i] = kDigits[bits & 15];
+    bits >>= 4;
+  }
+  return id;
+}
+
+ReplicationService& service_of(core::Instance& instance) {
+  auto* service = dynamic_cast<ReplicationService*>(instance.propagation.feed());
+  if (service == nullptr) throw std::logic_error("no replication service installed");
+  return *service;
+}
+
+ReplicationService::ReplicationService(core::Instance& instance, asio::io_context& io)
+    : instance_(instance),
+      io_(io),
+      replid_(random_replid()),
+      replid2_(40, '0'),
+      pump_timer_(io),
+      cron_timer_(io) {
+  instance_.propagation.set_feed(this);
+  instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
+  instance_.replication_info = [this] { return info_section(); };
+  schedule_cron();
+}
+
+ReplicationService::~ReplicationService() {
+  if (link_) link_->stop();  // the coroutine may outlive us: it must not call back
+  link_.reset();
+  snapshot_.reset();
+  instance_.propagation.set_feed(nullptr);
+  instance_.on_client_removed = nullptr;
+  instance_.replication_info = nullptr;
+}
+
+void ReplicationService::feed(int db, std::span<const std::string_view> args) {
+  std::string bytes;
+  if (db != selected_db_) {
+    const std::string index = std::to_string(db);
+    bytes += "*2\r\n";
+    append_bulk(bytes, "SELECT");
+    append_bulk(bytes, index);
+    selected_db_ = db;
+  }
+  bytes += '*';
+  bytes += std::to_string(args.size());
+  bytes += "\r\n";
+  for (std::string_view arg : args) append_bulk(bytes, arg);
+  append(bytes);
+}
+
+void ReplicationService::append(std::string_view bytes) {
+  if (!backlog_) return;
+  backlog_->append(bytes);
+  offset_ += bytes.size();
+  std::vector<AttachedReplica*> over_limit;
+  const auto& limit = instance_.config.settings().output_limit_replica;
+  for (auto& [client, replica] : replicas_) {
+    switch (replica->state) {
+      case AttachedReplica::State::kOnline:
+        if (client->control != nullptr) client->control->deliver(bytes);
+        break;
+      case AttachedReplica::State::kSendSnapshot:
+      case AttachedReplica::State::kWaitFirstAck:
+        // Held until the snapshot is through; bounded like an output buffer.
+        replica->pending.append(bytes);
+        if (limit.hard > 0 && static_cast<int64_t>(replica->pending.size()) >= limit.hard)
+          over_limit.push_back(replica.get());
+        break;
+      default:
+        break;
+    }
+  }
+  for (AttachedReplica* replica : over_limit) {
+    ++instance_.stats.client_output_buffer_limit_disconnections;
+    drop(*replica, "its stream buffer passed client-output-buffer-limit replica during the sync");
+  }
+}
+
+void ReplicationService::ensure_backlog() {
+  if (backlog_) return;
+  // As Redis's createReplicationBacklog: a primary's first replica starts a
+  // new history, so no one can mistake old offsets for this one's.
+  if (!is_replica()) {
+    replid_ = random_replid();
+    replid2_.assign(40, '0');
+    second_offset_ = -1;
+  }
+  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
+}
+
+void ReplicationService::adopt_history(std::string replid, uint64_t offset) {
+  replid_ = std::move(replid);
+  replid2_.assign(40, '0');
+  second_offset_ = -1;
+  offset_ = offset;
+  selected_db_ = -1;
+  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
+}
+
+void ReplicationService::switch_replid(std::string replid) {
+  replid2_ = std::move(replid_);
+  second_offset_ = static_cast<int64_t>(offset_) + 1;
+  replid_ = std::move(replid);
+  // Sub-replicas reconnect and continue under the new id (replid2 matches).
+  disconnect_replicas();
+}
+
+void ReplicationService::disconnect_replicas() {
+  std::vector<AttachedReplica*> all;
+  for (auto& [client, replica] : replicas_)
+    if (client->is_replica) all.push_back(replica.get());
+  for (AttachedReplica* replica : all) drop(*replica, "the replication history changed");
+}
+
+void ReplicationService::schedule_cron() {
+  cron_timer_.expires_after(std::chrono::milliseconds(100));
+  cron_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    cron();
+    schedule_cron();
+  });
+}
+
+void ReplicationService::cron() {
+  const int64_t now = core::unix_time_ms();
+  const auto& settings = instance_.config.settings();
+  // backlog_->resize when repl-backlog-size changed at run time.
+  if (backlog_ && backlog_->capacity() != static_cast<size_t>(settings.repl_backlog_size))
+    backlog_->resize(static_cast<size_t>(settings.repl_backlog_size));
+  // A primary pings its replicas through the stream (counted in offsets);
+  // a replica forwards its own primary's pings instead.
+  if (!is_replica() && !replicas_.empty() && now - last_ping_ms_ >= settings.repl_ping_replica_period * 1000) {
+    last_ping_ms_ = now;
+    bool any_online = false;
+    for (auto& [client, replica] : replicas_) any_online |= replica->state == AttachedReplica::State::kOnline;
+    if (any_online) {
+      const std::string_view ping[] = {"PING"};
+      // PING carries no database: no SELECT for it.
+      feed(selected_db_ < 0 ? 0 : selected_db_, ping);
+    }
+  }
+  // A replica that stopped acknowledging is gone (Redis's repl-timeout).
+  std::vector<AttachedReplica*> silent;
+  for (auto& [client, replica] : replicas_) {
+    if (replica->state == AttachedReplica::State::kOnline && !replica->old_sync &&
+        now - replica->last_ack_ms > settings.repl_timeout * 1000)
+      silent.push_back(replica.get());
+  }
+  for (AttachedReplica* replica : silent) drop(*replica, "timeout: no ACK within repl-timeout");
+  update_good_replicas();
+  if (link_) link_->cron(now);
+}
+
+void ReplicationService::update_good_replicas() {
+  const int64_t now = core::unix_time_ms();
+  const int64_t max_lag = instance_.config.settings().min_replicas_max_lag;
+  int good = 0;
+  for (auto& [client, replica] : replicas_)
+    if (replica->state == AttachedReplica::State::kOnline && (now - replica->last_ack_ms) / 1000 <= max_lag) ++good;
+  instance_.good_replicas = good;
+}
+
+}  // namespace arbor::replication

@@ -1,0 +1,149 @@
+// Replication on one node: the history (replid, replid2, offset), the
+// backlog, the replicas attached to this node (primary side) and the link
+// to this node's own primary (replica side). It is the core::ReplicationFeed
+// the dispatcher hands writes to; every node keeps a backlog once it has a
+// replica or a primary, so any node can serve PSYNC (chains, promotion,
+// seeding). Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "replication/backlog.h"
+#include "replication/snapshot.h"
+#include "server/core/instance.h"
+#include "server/core/propagation.h"
+#include "server/net/asio.h"
+
+namespace arbor::replication {
+
+namespace asio = net::asio;
+using net::tcp;
+
+class ReplicaLink;
+
+// A connection that sent SYNC/PSYNC to us, or is about to (REPLCONF first).
+struct AttachedReplica {
+  enum class State : uint8_t { kHandshake, kWaitSnapshot, kSendSnapshot, kWaitFirstAck, kOnline };
+  core::ClientState* client = nullptr;
+  State state = State::kHandshake;
+  bool capa_eof = false;
+  bool capa_psync2 = false;
+  bool is_arbor = false;   // REPLCONF capa arbor: can load note trees
+  bool rdb_only = false;   // redis-cli --rdb: the snapshot, then goodbye
+  bool old_sync = false;   // SYNC: no +FULLRESYNC line
+  int listening_port = 0;
+  std::string announced_ip;
+  uint64_t ack_offset = 0;
+  int64_t last_ack_ms = 0;
+  std::string pending;  // stream bytes that follow the snapshot
+  std::string bulk;     // the whole snapshot, for a replica without capa eof
+  std::string eof_mark;
+
+  std::string ip() const;
+  const char* state_name() const;
+};
+
+class ReplicationService : public core::ReplicationFeed {
+ public:
+  ReplicationService(core::Instance& instance, asio::io_context& io);
+  ~ReplicationService() override;
+
+  // core::ReplicationFeed: commands this node executes, in the stream's form.
+  bool active() const override { return backlog_.has_value() && !proxying_; }
+  void feed(int db, std::span<const std::string_view> args) override;
+
+  // The history.
+  const std::string& replid() const { return replid_; }
+  const std::string& replid2() const { return replid2_; }
+  int64_t second_offset() const { return second_offset_; }
+  uint64_t offset() const { return offset_; }
+  const std::optional<Backlog>& backlog() const { return backlog_; }
+
+  // Primary side (primary_side.cpp).
+  AttachedReplica& replica_for(core::ClientState& client);
+  void psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text, bool old_sync);
+  void ack(core::ClientState& client, uint64_t offset);
+  const std::map<core::ClientState*, std::unique_ptr<AttachedReplica>>& replicas() const { return replicas_; }
+  int online_replicas() const;
+  int replicas_acked(uint64_t offset) const;
+  // WAIT: blocks the client until `count` replicas acknowledged `offset`.
+  void wait(core::CommandContext& ctx, int64_t count, int64_t timeout_ms);
+  uint64_t last_write_offset(const core::ClientState& client) const;
+
+  // Replica side (replica_link.cpp).
+  void replicate_from(std::string host, int port);
+  void become_primary();  // REPLICAOF NO ONE
+  bool is_replica() const { return link_ != nullptr; }
+  ReplicaLink* link() const { return link_.get(); }
+  // The stream from our primary: applied by the link, then kept verbatim.
+  void append_from_primary(std::string_view bytes) { append(bytes); }
+  // After a full sync from our primary: its history becomes ours.
+  void adopt_history(std::string replid, uint64_t offset);
+  // +CONTINUE with a new id: our primary was promoted.
+  void switch_replid(std::string replid);
+  void disconnect_replicas();
+  // A full sync's snapshot: parsed into fresh databases and swapped in only
+  // when whole; false with `error` leaves the old data serving.
+  bool load_from_primary(std::string_view rdb, std::string& error);
+
+  // INFO replication / ROLE (replication_commands.cpp).
+  std::string info_section() const;
+
+  core::Instance& instance() { return instance_; }
+  asio::io_context& io() { return io_; }
+
+ private:
+  friend class ReplicaLink;
+  void append(std::string_view bytes);
+  void ensure_backlog();
+  void forget(core::ClientState& client);
+  void cron();
+  void schedule_cron();
+  // The snapshot pump: starts a snapshot for waiting replicas and feeds it
+  // to them a slice at a time, yielding to the loop between slices.
+  void pump();
+  void schedule_pump(int delay_ms);
+  void start_snapshot();
+  void snapshot_done();
+  void go_online(AttachedReplica& replica);
+  void drop(AttachedReplica& replica, const std::string& why);
+  void check_waiters();
+  void update_good_replicas();
+
+  core::Instance& instance_;
+  asio::io_context& io_;
+  std::string replid_;
+  std::string replid2_;
+  int64_t second_offset_ = -1;
+  uint64_t offset_ = 0;
+  std::optional<Backlog> backlog_;
+  int selected_db_ = -1;  // database of the last command in the stream
+  bool proxying_ = false;  // a replica: the stream is our primary's bytes
+
+  std::map<core::ClientState*, std::unique_ptr<AttachedReplica>> replicas_;
+  std::unique_ptr<Snapshot> snapshot_;
+  std::vector<AttachedReplica*> snapshot_targets_;
+  bool pump_scheduled_ = false;
+  asio::steady_timer pump_timer_;
+  asio::steady_timer cron_timer_;
+  int64_t last_ping_ms_ = 0;
+  std::vector<core::ClientState*> waiters_;  // WAIT
+
+  std::shared_ptr<ReplicaLink> link_;
+};
+
+// The service installed on `instance` (main.cpp installs one).
+ReplicationService& service_of(core::Instance& instance);
+
+std::string random_replid();
+
+void register_replication_commands(core::CommandTable& table);
+
+}  // namespace arbor::replication
