@@ -155,22 +155,24 @@ void ReplicationService::pump() {
     start_snapshot();
     if (!snapshot_) return;
   }
+  // The snapshot passes through the replica's output buffer: keep well
+  // under client-output-buffer-limit replica, which is meant for the stream.
+  const auto& limit = instance_.config.settings().output_limit_replica;
+  size_t max_unsent = kSnapshotMaxUnsent;
+  if (limit.hard > 0) max_unsent = std::min(max_unsent, static_cast<size_t>(limit.hard) / 4);
+  if (limit.soft > 0) max_unsent = std::min(max_unsent, static_cast<size_t>(limit.soft) / 4);
+  max_unsent = std::max<size_t>(max_unsent, 16 * 1024);
+  const size_t slice = std::min(kSnapshotSlice, max_unsent);
   const auto started = std::chrono::steady_clock::now();
   while (true) {
     size_t unsent = 0;
     for (AttachedReplica* replica : snapshot_targets_)
       if (replica->capa_eof && replica->client->control != nullptr)
         unsent = std::max(unsent, replica->client->control->output_buffer_bytes());
-    if (unsent > kSnapshotMaxUnsent) return schedule_pump(1);  // let the socket drain
-    const bool complete = snapshot_->step(kSnapshotSlice);
-    if (!snapshot_->error().empty()) {
-      const std::string why = "cannot send a snapshot: " + snapshot_->error();
-      const auto targets = snapshot_targets_;
-      snapshot_.reset();
-      snapshot_targets_.clear();
-      for (AttachedReplica* replica : targets) drop(*replica, why);
-      return;
-    }
+    if (unsent > max_unsent) return schedule_pump(1);  // let the socket drain
+    const bool complete = snapshot_->step(slice);
+    if (snapshot_->note_trees_written() > 0) refuse_redis_replicas();
+    if (!snapshot_) return;  // every target was refused
     std::string& chunk = snapshot_->output();
     for (AttachedReplica* replica : snapshot_targets_) {
       if (replica->capa_eof) replica->client->control->deliver(chunk);
@@ -180,6 +182,21 @@ void ReplicationService::pump() {
     if (complete) return snapshot_done();
     if (std::chrono::steady_clock::now() - started > kSnapshotSliceTime) return schedule_pump(0);
   }
+}
+
+// Our decision for a replica that is not arbor (a real Redis) while note
+// trees exist: it cannot load them, and half a dataset would be silent
+// divergence, so it is disconnected with a log line that says why; it keeps
+// retrying, and syncs once no note tree is left.
+void ReplicationService::refuse_redis_replicas() {
+  std::vector<AttachedReplica*> refused;
+  for (AttachedReplica* replica : snapshot_targets_)
+    if (!replica->is_arbor) refused.push_back(replica);
+  for (const auto& [client, replica] : replicas_)
+    if (!replica->is_arbor && replica->state == AttachedReplica::State::kOnline) refused.push_back(replica.get());
+  for (AttachedReplica* replica : refused)
+    drop(*replica, "it is not arbor (no REPLCONF capa arbor) and the dataset holds note trees, which Redis cannot "
+                   "load; it can replicate once no note tree is left");
 }
 
 void ReplicationService::snapshot_done() {

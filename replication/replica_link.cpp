@@ -370,7 +370,9 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       const std::string_view raw = std::string_view(in_).substr(pos_, result.consumed);
       if (result.status == Status::kCommand) {
         master_client_.last_interaction_ms = last_io_ms_;
+        instance.applying_primary_stream = true;
         instance.dispatcher->execute(master_client_, args, replies);
+        instance.applying_primary_stream = false;
         discarded.clear();
       }
       // Counted once applied: an ACK for GETACK excludes the GETACK itself.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "replication/replica_link.h"
+#include "server/core/arguments.h"
 #include "server/core/random.h"
 
 namespace arbor::replication {
@@ -63,6 +64,9 @@ ReplicationService::~ReplicationService() {
 }
 
 void ReplicationService::feed(int db, std::span<const std::string_view> args) {
+  // A note tree command cannot run on a Redis replica.
+  if (args[0].size() > 5 && (args[0][0] == 'N' || args[0][0] == 'n') && core::equals_ci(args[0].substr(0, 5), "note."))
+    refuse_redis_replicas();
   std::string bytes;
   if (db != selected_db_) {
     const std::string index = std::to_string(db);

@@ -112,6 +112,7 @@ class ReplicationService : public core::ReplicationFeed {
   void schedule_pump(int delay_ms);
   void start_snapshot();
   void snapshot_done();
+  void refuse_redis_replicas();
   void go_online(AttachedReplica& replica);
   void drop(AttachedReplica& replica, const std::string& why);
   void check_waiters();

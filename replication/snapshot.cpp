@@ -53,10 +53,8 @@ void Snapshot::write(keyspace::Database& db, keyspace::Entry& entry) {
     selected_db_ = db.index();
     writer_.select_db(selected_db_);
   }
-  if (!writer_.entry(entry) && error_.empty()) {
-    error_ = "the value at '" + std::string(entry.key()) + "' (" + std::string(keyspace::type_name(entry.type())) +
-             ") cannot be saved in an RDB file yet";
-  }
+  writer_.entry(entry);
+  if (entry.type() == keyspace::ValueType::kNoteTree) ++note_trees_;
   ++keys_;
 }
 

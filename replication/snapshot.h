@@ -35,9 +35,9 @@ class Snapshot {
   bool complete() const { return complete_; }
   // Output not yet taken by the caller.
   std::string& output() { return out_; }
-  // Set when a value could not be written (the snapshot is then useless).
-  const std::string& error() const { return error_; }
   uint64_t keys_written() const { return keys_; }
+  // Note trees written so far: a Redis replica cannot load those.
+  uint64_t note_trees_written() const { return note_trees_; }
 
  private:
   void write(keyspace::Database& db, keyspace::Entry& entry);
@@ -52,9 +52,9 @@ class Snapshot {
   uint64_t cursor_ = 0;
   int selected_db_ = -1;
   uint64_t keys_ = 0;
+  uint64_t note_trees_ = 0;
   bool complete_ = false;
   bool running_ = false;
-  std::string error_;
 };
 
 }  // namespace arbor::replication

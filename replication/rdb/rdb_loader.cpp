@@ -3,6 +3,8 @@
 // from the same commands.
 #include "replication/rdb/rdb_loader.h"
 
+#include "replication/rdb/rdb_note_tree.h"
+
 #include <memory>
 
 #include "server/keyspace/hash_value.h"
@@ -66,6 +68,7 @@ std::unique_ptr<keyspace::Object> build(RdbValue& v, std::string& error) {
       stream->set_max_deleted_entry_id(v.stream.max_deleted);
       return stream;
     }
+    case ValueType::kNoteTree: return build_note_tree(v.elements, error);
     default:
       error = "unexpected value type";
       return nullptr;
@@ -78,6 +81,7 @@ bool empty_collection(const RdbValue& v) {
     case ValueType::kStream:  // an emptied stream stays, as in Redis
       return false;
     case ValueType::kZset: return v.scored.empty();
+    case ValueType::kNoteTree: return v.elements.size() <= 1;  // the root alone
     default: return v.elements.empty();
   }
 }

@@ -1,8 +1,8 @@
 // The load loop of rdbLoadRioWithLoadingCtx: opcodes until EOF, then the
 // checksum. Value types handled: the plain ones (string, list, set, hash,
 // zset, zset_2) and what Redis 7.0 writes (intset, hash and zset listpacks,
-// quicklist 2, streams). Ziplist-era types and module values are refused by
-// name for now rather than misread.
+// quicklist 2, streams) and arbor's note trees (module type 2). Ziplist-era
+// types and other modules' values are refused by name rather than misread.
 #include "replication/rdb/rdb_parser.h"
 
 #include <cmath>
@@ -10,6 +10,7 @@
 #include "protocol/number_format.h"
 #include "replication/rdb/crc64.h"
 #include "replication/rdb/listpack.h"
+#include "replication/rdb/rdb_note_tree.h"
 #include "replication/rdb/rdb_format.h"
 
 namespace arbor::replication {
@@ -125,6 +126,9 @@ bool read_value(RdbCursor& in, uint8_t type, RdbValue& v) {
     case rdb_type::kStreamListpacks2:
       v.type = ValueType::kStream;
       return read_stream(in, type, v.stream);
+    case rdb_type::kModule2:
+      v.type = ValueType::kNoteTree;
+      return read_note_tree(in, v.elements);
     default:
       in.fail("unsupported RDB object type " + std::to_string(type));
       return false;

@@ -12,6 +12,7 @@
 #include "replication/rdb/crc64.h"
 #include "replication/rdb/listpack.h"
 #include "replication/rdb/rdb_format.h"
+#include "replication/rdb/rdb_note_tree.h"
 #include "replication/rdb/rdb_stream.h"
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
@@ -122,10 +123,9 @@ uint8_t type_byte(const keyspace::Entry& entry) {
     case ValueType::kZset:
       return entry.as<keyspace::ZsetValue>().compact() ? rdb_type::kZsetListpack : rdb_type::kZset2;
     case ValueType::kStream: return rdb_type::kStreamListpacks2;
-    case ValueType::kNoteTree:
-      break;
+    case ValueType::kNoteTree: return rdb_type::kModule2;
   }
-  return rdb_type::kString;  // not reached: entry() refuses note trees
+  return rdb_type::kString;
 }
 
 }  // namespace
@@ -170,18 +170,7 @@ void RdbWriter::select_db(int db, uint64_t keys, uint64_t expires) {
   checksum_from(from);
 }
 
-bool RdbWriter::entry(const keyspace::Entry& entry) {
-  switch (entry.type()) {
-    case ValueType::kString:
-    case ValueType::kList:
-    case ValueType::kSet:
-    case ValueType::kHash:
-    case ValueType::kZset:
-    case ValueType::kStream:
-      break;
-    case ValueType::kNoteTree:
-      return false;
-  }
+void RdbWriter::entry(const keyspace::Entry& entry) {
   const size_t from = out_.size();
   RdbEncoder enc(out_);
   if (entry.has_expire()) {
@@ -190,7 +179,6 @@ bool RdbWriter::entry(const keyspace::Entry& entry) {
   }
   write_value(entry);
   checksum_from(from);
-  return true;
 }
 
 void RdbWriter::write_value(const keyspace::Entry& entry) {
@@ -204,8 +192,7 @@ void RdbWriter::write_value(const keyspace::Entry& entry) {
     case ValueType::kHash: return write_hash(enc, entry.as<keyspace::HashValue>());
     case ValueType::kZset: return write_zset(enc, entry.as<keyspace::ZsetValue>());
     case ValueType::kStream: return write_stream(enc, entry.as<keyspace::StreamValue>());
-    case ValueType::kNoteTree:
-      break;
+    case ValueType::kNoteTree: return write_note_tree(enc, entry.as<keyspace::NoteTree>());
   }
 }
 

@@ -28,9 +28,8 @@ class RdbWriter {
   void select_db(int db);
   // The key with its expiry (if any), type and value, in the encodings Redis
   // 7.0 writes (listpack for small hashes and sorted sets, intset, packed
-  // quicklist nodes, stream listpacks). Returns false, writing nothing, for a
-  // type that has no RDB form here yet (note trees arrive later in issue 4).
-  bool entry(const keyspace::Entry& entry);
+  // quicklist nodes, stream listpacks); note trees as arbor's module value.
+  void entry(const keyspace::Entry& entry);
   // EOF and the checksum of everything written since header().
   void finish();
 

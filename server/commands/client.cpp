@@ -18,9 +18,12 @@ using core::CommandContext;
 using core::equals_ci;
 namespace errors = protocol::errors;
 
-// Client classes as CLIENT LIST/KILL TYPE name them; replication adds
-// master and replica.
-std::string_view client_type(const ClientState& c) { return c.subscriptions.count() > 0 ? "pubsub" : "normal"; }
+// Client classes as CLIENT LIST/KILL TYPE name them.
+std::string_view client_type(const ClientState& c) {
+  if (c.is_master) return "master";
+  if (c.is_replica) return "replica";
+  return c.subscriptions.count() > 0 ? "pubsub" : "normal";
+}
 
 // Returns the lower-case class for a TYPE argument, or empty when unknown.
 std::string_view type_argument(std::string_view value) {

@@ -9,6 +9,7 @@
 #include "protocol/number_format.h"
 #include "server/commands/families.h"
 #include "server/core/arguments.h"
+#include "server/keyspace/digest.h"
 
 namespace arbor::commands {
 namespace {
@@ -101,9 +102,29 @@ void debug(CommandContext& ctx) {
     ctx.instance.active_expire_enabled = enabled != 0;
     return ctx.reply.ok();
   }
+  if (equals_ci(sub, "DIGEST") && ctx.argc() == 2) {
+    keyspace::Digest all{0, 0, 0};
+    for (int i = 0; i < ctx.instance.db_count(); ++i) {
+      const keyspace::Digest d = keyspace::digest_database(ctx.instance.db(i), ctx.now_ms());
+      for (size_t j = 0; j < all.size(); ++j) all[j] ^= d[j];
+    }
+    return ctx.reply.simple(keyspace::digest_hex(all));
+  }
+  if (equals_ci(sub, "DIGEST-VALUE")) {
+    ctx.reply.array(ctx.argc() - 2);
+    for (size_t i = 2; i < ctx.argc(); ++i) {
+      const keyspace::Entry* entry = ctx.db().find(ctx.arg(i), ctx.now_ms());
+      ctx.reply.simple(entry != nullptr ? keyspace::digest_hex(keyspace::digest_entry(*entry)) : std::string(40, '0'));
+    }
+    return;
+  }
   if (equals_ci(sub, "HELP")) {
     static const char* const kLines[] = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SLEEP <seconds>",

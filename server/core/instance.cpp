@@ -24,6 +24,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
   for (int i = 0; i < count; ++i) {
     dbs_.push_back(std::make_unique<keyspace::Database>(i));
     dbs_.back()->set_lazy_freer(&freer);
+    dbs_.back()->set_expired_visible_flag(&applying_primary_stream);
     dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
       touch_key(db.index(), key);
       notify_keyspace_event(kEventExpired, "expired", key, db.index());

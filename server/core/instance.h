@@ -117,6 +117,10 @@ class Instance {
   // A replica keeps expired keys (hidden from reads) until its primary's
   // DEL arrives, and applies past expiry times instead of deleting.
   bool is_replica() const { return replica_; }
+  // Set while a replica applies its primary's stream: the primary decides
+  // what has expired, so its commands see hidden expired keys as present
+  // (a DEL must delete them), as Redis treats its master client.
+  bool applying_primary_stream = false;
   void set_replica(bool replica);
   // Publishes a keyspace event of class `event_class` if
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).

@@ -17,7 +17,11 @@ Entry* Database::find(std::string_view key, int64_t now_ms) {
     before_change(entry);
     return entry;
   }
-  if (!delete_expired_) return nullptr;  // hidden, kept until the primary's DEL
+  if (!delete_expired_) {  // hidden, kept until the primary's DEL
+    if (expired_visible_ == nullptr || !*expired_visible_) return nullptr;
+    before_change(entry);
+    return entry;
+  }
   delete_expired(entry);
   return nullptr;
 }

@@ -104,6 +104,8 @@ class Database {
   void restamp(uint8_t epoch);
   // Replicas keep expired keys until the primary's DEL arrives.
   void set_delete_expired(bool enabled) { delete_expired_ = enabled; }
+  // While *flag is true, find() returns expired keys that it would hide.
+  void set_expired_visible_flag(const bool* flag) { expired_visible_ = flag; }
   uint64_t expired_keys() const { return expired_keys_; }
 
  private:
@@ -137,6 +139,7 @@ class Database {
   AddHook add_hook_;
   LazyFreer* freer_ = nullptr;
   bool delete_expired_ = true;
+  const bool* expired_visible_ = nullptr;
   bool snapshot_running_ = false;
   uint8_t epoch_ = 0;
   SnapshotHooks snapshot_hooks_;

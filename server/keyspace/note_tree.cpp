@@ -333,4 +333,10 @@ bool NoteTree::check_invariants() const {
   }
 }
 
+const Note* NoteTree::next_in_preorder(const Note* note) const {
+  if (note->first_child() != nullptr) return note->first_child();
+  while (note != root_ && note->next_sibling() == nullptr) note = note->parent();
+  return note == root_ ? nullptr : note->next_sibling();
+}
+
 }  // namespace arbor::keyspace

@@ -182,6 +182,11 @@ class NoteTree final : public Object {
   // O(1); false when `id` is absent.
   [[nodiscard]] bool set_text(std::string_view id, std::string_view text);
 
+  // Pre-order without recursion (trees may be deep): the first note under
+  // the root, then each note's successor; nullptr after the last.
+  const Note* first_in_preorder() const { return root_->first_child(); }
+  const Note* next_in_preorder(const Note* note) const;
+
   // True when `node` is `ancestor` or lies in its subtree. O(log n) expected.
   bool contains(const Note& ancestor, const Note& node) const;
   // Checks every structural invariant (links, counts, tour order, treap

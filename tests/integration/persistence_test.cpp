@@ -102,18 +102,26 @@ TEST(Persistence, CorruptDumpIsRefusedAtStartAndLeftAsItIs) {
   EXPECT_EQ(read_file(dir.file("dump.rdb")), truncated);
 }
 
-TEST(Persistence, ValuesWithoutAnRdbFormYetMakeSaveFailAndKeepTheOldDump) {
+TEST(Persistence, NoteTreesComeBackAfterRestartWithTheirShape) {
   ServerProcess server;
   Client c(server.port());
-  c.cmd({"SET", "k", "v"});
+  c.cmd({"NOTE.ADD", "notes", "root", "a", "first"});
+  c.cmd({"NOTE.ADD", "notes", "root", "b", "second"});
+  c.cmd({"NOTE.ADD", "notes", "a", "a1", "under a"});
+  c.cmd({"NOTE.ADD", "notes", "a", "a0", "before a1", "BEFORE", "a1"});
+  c.cmd({"NOTE.ADD", "notes", "a0", "deep", ""});
+  c.cmd({"NOTE.SET", "notes", "root", "the root's own text"});
+  c.cmd({"PEXPIRE", "notes", "1000000"});
+  const std::string tree = describe(c.cmd({"NOTE.TREE", "notes"}));
+  const int64_t expires = c.cmd({"PEXPIRETIME", "notes"}).integer;
   ASSERT_TRUE(is_status(c.cmd({"SAVE"}), "OK"));
-  const std::string first = read_file(server.dir() + "/dump.rdb");
-  c.cmd({"NOTE.ADD", "notes", "root", "n1", "text"});
-  const Reply r = c.cmd({"SAVE"});
-  EXPECT_EQ(r.type, ReplyType::kError);
-  EXPECT_NE(r.str.find("cannot be saved in an RDB file yet"), std::string::npos) << r.str;
-  EXPECT_EQ(read_file(server.dir() + "/dump.rdb"), first);
-  EXPECT_FALSE(std::filesystem::exists(server.dir() + "/temp-" + std::to_string(server.pid()) + ".rdb"));
+
+  server.stop();
+  ASSERT_TRUE(server.start());
+  Client again(server.port());
+  EXPECT_EQ(describe(again.cmd({"NOTE.TREE", "notes"})), tree);
+  EXPECT_EQ(again.cmd({"PEXPIRETIME", "notes"}).integer, expires);
+  EXPECT_TRUE(is_int(again.cmd({"NOTE.LEN", "notes"}), 5));
 }
 
 }  // namespace

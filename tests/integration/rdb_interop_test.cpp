@@ -115,7 +115,7 @@ std::string write_rdb(Database& db) {
   w.aux("used-mem", 1000000);
   w.aux("aof-base", 0);
   w.select_db(0, db.size(), db.expires_count());
-  db.table().for_each([&](Entry* e) { EXPECT_TRUE(w.entry(*e)); });
+  db.table().for_each([&](Entry* e) { w.entry(*e); });
   w.finish();
   return out;
 }

@@ -13,9 +13,11 @@
 #include "replication/rdb/crc64.h"
 #include "replication/rdb/rdb_format.h"
 #include "replication/rdb/rdb_loader.h"
+#include "replication/rdb/rdb_note_tree.h"
 #include "replication/rdb/rdb_writer.h"
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
+#include "server/keyspace/note_tree.h"
 #include "server/keyspace/set_value.h"
 #include "server/keyspace/stream_value.h"
 #include "server/keyspace/zset_value.h"
@@ -75,8 +77,19 @@ std::string describe(const Database& db) {
         });
         break;
       }
-      default:
-        line += "other";
+      case keyspace::ValueType::kNoteTree: {
+        // Pre-order with depth: the shape and the order of children.
+        const auto& tree = e->as<keyspace::NoteTree>();
+        line += "notes(" + std::string(tree.root().text()) + "):";
+        auto walk = [&](auto&& self, const keyspace::Note& note, int depth) -> void {
+          for (const keyspace::Note* c = note.first_child(); c != nullptr; c = c->next_sibling()) {
+            line += std::to_string(depth) + ":" + std::string(c->id()) + "=" + std::string(c->text()) + ",";
+            self(self, *c, depth + 1);
+          }
+        };
+        walk(walk, tree.root(), 0);
+        break;
+      }
     }
     std::sort(parts.begin(), parts.end());
     for (const auto& p : parts) line += p + ",";
@@ -123,6 +136,14 @@ void fill(Database& db) {
   auto big_zset = std::make_unique<keyspace::ZsetValue>();
   for (int i = 0; i < 300; ++i) big_zset->set("m" + std::to_string(i), i / 3.0);
   db.add_object("z:big", std::move(big_zset));
+  auto notes = std::make_unique<keyspace::NoteTree>();
+  EXPECT_EQ(notes->add("root", "b", "second"), keyspace::NoteTree::Status::kOk);
+  EXPECT_EQ(notes->add("root", "a", "first", {keyspace::NotePlace::kFirst, {}}), keyspace::NoteTree::Status::kOk);
+  EXPECT_EQ(notes->add("a", "a1", ""), keyspace::NoteTree::Status::kOk);
+  EXPECT_EQ(notes->add("a1", "a11", std::string(5000, 'n')), keyspace::NoteTree::Status::kOk);
+  EXPECT_EQ(notes->add("b", "b1", "12345"), keyspace::NoteTree::Status::kOk);
+  EXPECT_TRUE(notes->set_text("root", "top"));
+  db.set_expire(db.add_object("notes", std::move(notes)), kNow + 5000);
 }
 
 std::string write_all(std::vector<Database*> dbs) {
@@ -134,7 +155,7 @@ std::string write_all(std::vector<Database*> dbs) {
   for (Database* db : dbs) {
     if (db->size() == 0) continue;
     w.select_db(db->index(), db->size(), db->expires_count());
-    db->table().for_each([&](Entry* e) { EXPECT_TRUE(w.entry(*e)); });
+    db->table().for_each([&](Entry* e) { w.entry(*e); });
   }
   w.finish();
   return out;
@@ -238,9 +259,12 @@ TEST(RdbRoundTrip, RefusesOtherFilesAndNewerVersions) {
   EXPECT_EQ(load("HELLO0010").result.error, "wrong signature, not an RDB file");
   EXPECT_EQ(load("REDIS0011\xff").result.error, "unsupported RDB version 0011");
   EXPECT_EQ(load("").result.error, "wrong signature, not an RDB file");
-  const Loaded modules = load(std::string("REDIS0010\x07\x01k", 12));
-  EXPECT_EQ(modules.result.error, "unsupported RDB object type 7");
-  EXPECT_EQ(modules.result.offset, 12u);
+  // Another module's value is refused by its name.
+  std::string foreign("REDIS0010\x07\x01k", 12);
+  RdbEncoder(foreign).length(module_type_id("ReJSON-RL", 3));
+  const Loaded modules = load(foreign);
+  EXPECT_EQ(modules.result.error, "module value of module 'ReJSON-RL' (encoding version 3), which arbor does not have");
+  EXPECT_EQ(modules.result.offset, foreign.size());
 }
 
 TEST(RdbLoader, DuplicateKeysFailEmptyCollectionsAreSkippedExpiredDroppedOnAPrimary) {

@@ -1,0 +1,288 @@
+// Replication between real processes on loopback: a primary with two
+// replicas and a chained one converge on every type (note trees and TTLs
+// included) while writes continue; a dropped link within the backlog
+// continues with +CONTINUE, a replica stopped past it syncs fully; a
+// promoted replica lets the others continue partially; WAIT counts; a
+// broken full sync leaves the old data serving. Equality is DEBUG DIGEST,
+// which hashes contents independently of layout.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+namespace {
+
+std::string info(Client& c) { return c.cmd({"INFO", "replication"}).str; }
+
+int64_t info_number(Client& c, std::string_view section, std::string_view field) {
+  const auto value = info_field(c.cmd({"INFO", std::string(section)}).str, field);
+  return value ? std::stoll(*value) : -1;
+}
+
+std::string digest(Client& c) { return c.cmd({"DEBUG", "DIGEST"}).str; }
+
+// Every replica has applied everything the primary had when this was
+// called, and all hold the same data.
+bool converged(Client& primary, const std::vector<Client*>& replicas, milliseconds timeout = milliseconds(30000)) {
+  const int64_t target = info_number(primary, "replication", "master_repl_offset");
+  const bool caught_up = eventually(
+      [&] {
+        for (Client* r : replicas) {
+          const std::string text = info(*r);
+          if (info_field(text, "master_link_status") != std::optional<std::string>("up")) return false;
+          const auto offset = info_field(text, "slave_repl_offset");
+          if (!offset || std::stoll(*offset) < target) return false;
+        }
+        return true;
+      },
+      timeout, milliseconds(20));
+  if (!caught_up) return false;
+  const std::string expected = digest(primary);
+  for (Client* r : replicas)
+    if (digest(*r) != expected) return false;
+  return true;
+}
+
+// `count` keys of every type, pipelined: strings (a fifth with a TTL),
+// lists, hashes, sets, sorted sets, streams and note trees.
+void write_mixed(Client& c, int first, int count) {
+  int pending = 0;
+  auto send = [&](std::vector<std::string> args) {
+    c.append(args);
+    if (++pending == 1000) {
+      for (; pending > 0; --pending) c.read_reply();
+    }
+  };
+  for (int i = first; i < first + count; ++i) {
+    const std::string n = std::to_string(i);
+    switch (i % 8) {
+      case 0: send({"SET", "s:" + n, "value-" + n}); break;
+      case 1: send({"SET", "t:" + n, n, "EX", "100000"}); break;
+      case 2: send({"RPUSH", "l:" + n, "a", n, "c"}); break;
+      case 3: send({"HSET", "h:" + n, "f", n, "g", "x"}); break;
+      case 4: send({"SADD", "set:" + n, n, "7", "other"}); break;
+      case 5: send({"ZADD", "z:" + n, "1.5", "a", n, "b"}); break;
+      case 6: send({"XADD", "x:" + n, "*", "f", n}); break;
+      case 7:
+        send({"NOTE.ADD", "n:" + n, "root", "a", "first " + n});
+        send({"NOTE.ADD", "n:" + n, "a", "b", "child"});
+        break;
+    }
+  }
+  for (; pending > 0; --pending) c.read_reply();
+}
+
+// Changes that exercise the deterministic rewrites: relative TTLs,
+// SPOP, INCRBYFLOAT, blocking pops, trimming with '~', MULTI/EXEC.
+void write_rewritten(Client& c) {
+  c.cmd({"SET", "rel", "v", "PX", "500000"});
+  c.cmd({"EXPIRE", "s:0", "1000"});
+  c.cmd({"SADD", "pool", "a", "b", "c", "d", "e"});
+  c.cmd({"SPOP", "pool"});
+  c.cmd({"SPOP", "pool", "2"});
+  c.cmd({"INCRBYFLOAT", "float", "0.1"});
+  c.cmd({"INCRBYFLOAT", "float", "1e-3"});
+  c.cmd({"HINCRBYFLOAT", "hf", "f", "2.5"});
+  c.cmd({"RPUSH", "q", "1", "2", "3"});
+  c.cmd({"BLPOP", "q", "0"});
+  c.cmd({"BLMOVE", "q", "q2", "LEFT", "RIGHT", "0"});
+  for (int i = 0; i < 300; ++i) c.cmd({"XADD", "trimmed", "MAXLEN", "~", "50", "*", "i", std::to_string(i)});
+  c.cmd({"MULTI"});
+  c.cmd({"INCR", "counter"});
+  c.cmd({"LPUSH", "l:2", "front"});
+  c.cmd({"EXEC"});
+  c.cmd({"SET", "gone", "x", "PX", "1"});
+}
+
+TEST(Replication, ChainOfReplicasHoldsThePrimarysDataOfEveryType) {
+  ServerProcess primary;
+  Client p(primary.port());
+  write_mixed(p, 0, 50000);
+  ServerProcess r1, r2, r3;
+  Client c1(r1.port()), c2(r2.port()), c3(r3.port());
+  ASSERT_TRUE(is_status(c1.cmd({"REPLICAOF", "127.0.0.1", std::to_string(primary.port())}), "OK"));
+  ASSERT_TRUE(is_status(c2.cmd({"REPLICAOF", "127.0.0.1", std::to_string(primary.port())}), "OK"));
+  ASSERT_TRUE(is_status(c3.cmd({"REPLICAOF", "127.0.0.1", std::to_string(r1.port())}), "OK"));
+  // Writes while the snapshots are being produced and after.
+  write_mixed(p, 50000, 50000);
+  write_rewritten(p);
+  ASSERT_TRUE(converged(p, {&c1, &c2, &c3})) << info(p) << info(c1) << info(c3);
+  // The key that expired on the primary is gone on every replica too.
+  EXPECT_TRUE(eventually([&] { return c3.cmd({"EXISTS", "gone"}).integer == 0; }));
+  ASSERT_TRUE(converged(p, {&c1, &c2, &c3}));
+  // Visible keys: DBSIZE may differ by keys that expired and await their
+  // DEL (a snapshot leaves those out, as Redis's does).
+  const size_t keys = p.cmd({"KEYS", "*"}).elements.size();
+  EXPECT_EQ(c3.cmd({"KEYS", "*"}).elements.size(), keys);
+  EXPECT_GT(keys, 100000u - 1000u);
+  EXPECT_EQ(describe(c3.cmd({"NOTE.TREE", "n:7"})), describe(p.cmd({"NOTE.TREE", "n:7"})));
+  EXPECT_TRUE(is_bulk(c2.cmd({"GET", "float"}), "0.101"));
+  EXPECT_GT(c1.cmd({"PTTL", "t:1"}).integer, 0);
+  EXPECT_EQ(info_field(info(p), "connected_slaves"), std::optional<std::string>("2"));
+  EXPECT_EQ(info_field(info(c1), "connected_slaves"), std::optional<std::string>("1"));
+  const Reply role = c3.cmd({"ROLE"});
+  ASSERT_EQ(role.elements.size(), 5u);
+  EXPECT_EQ(role.elements[0].str, "slave");
+  EXPECT_EQ(role.elements[2].integer, r1.port());
+  EXPECT_EQ(role.elements[3].str, "connected");
+}
+
+TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
+  ServerProcess primary;
+  ServerProcess r1({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  ServerProcess r2({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), c1(r1.port()), c2(r2.port());
+  ASSERT_TRUE(converged(p, {&c1, &c2}));
+  EXPECT_TRUE(is_error(c1.cmd({"SET", "k", "v"}), "READONLY You can't write against a read only replica."));
+  EXPECT_TRUE(is_error(c1.cmd({"WAIT", "1", "0"}),
+                       "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                       "replica is configured to be writable (which is not the default) writes to replicas are just "
+                       "local and are not propagated."));
+  p.cmd({"SET", "k", "v"});
+  EXPECT_TRUE(is_int(p.cmd({"WAIT", "2", "5000"}), 2));
+  p.cmd({"SET", "k", "w"});
+  EXPECT_TRUE(is_int(p.cmd({"WAIT", "3", "200"}), 2));  // times out with the count reached
+  EXPECT_TRUE(is_bulk(c2.cmd({"GET", "k"}), "w"));
+  EXPECT_TRUE(is_int(p.cmd({"WAIT", "0", "0"}), 2));
+}
+
+TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), r(replica.port());
+  write_mixed(p, 0, 2000);
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
+  EXPECT_TRUE(is_int(p.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 1));
+  write_mixed(p, 2000, 500);
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
+  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+}
+
+TEST(Replication, AReplicaStoppedPastTheBacklogIsDroppedAndSyncsFullyAgain) {
+  ServerProcess primary({"--repl-backlog-size", "16kb", "--client-output-buffer-limit", "replica 1mb 0 0"});
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), r(replica.port());
+  ASSERT_TRUE(converged(p, {&r}));
+  ASSERT_EQ(kill(replica.pid(), SIGSTOP), 0);
+  // Far more than the backlog, the output limit and the socket buffers
+  // together: the primary must let the stopped replica go.
+  const std::string big(64 * 1024, 'v');
+  const bool dropped = eventually(
+      [&] {
+        for (int i = 0; i < 16; ++i) p.cmd({"SET", "big" + std::to_string(i), big});
+        return info_field(info(p), "connected_slaves") == "0";
+      },
+      milliseconds(20000), milliseconds(1));
+  ASSERT_EQ(kill(replica.pid(), SIGCONT), 0);
+  ASSERT_TRUE(dropped);
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 2);
+  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 0);
+}
+
+TEST(Replication, APromotedReplicaLetsTheOthersContinuePartially) {
+  ServerProcess primary;
+  ServerProcess r1({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  ServerProcess r2({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), c1(r1.port()), c2(r2.port());
+  write_mixed(p, 0, 1000);
+  ASSERT_TRUE(converged(p, {&c1, &c2}));
+  const std::string old_id = *info_field(info(p), "master_replid");
+  primary.stop();
+  ASSERT_TRUE(is_status(c1.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  EXPECT_EQ(info_field(info(c1), "master_replid2"), old_id);
+  EXPECT_TRUE(is_status(c1.cmd({"SET", "after", "promotion"}), "OK"));
+  ASSERT_TRUE(is_status(c2.cmd({"REPLICAOF", "127.0.0.1", std::to_string(r1.port())}), "OK"));
+  ASSERT_TRUE(converged(c1, {&c2}));
+  EXPECT_EQ(info_number(c1, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_number(c1, "stats", "sync_full"), 0);
+  EXPECT_TRUE(is_bulk(c2.cmd({"GET", "after"}), "promotion"));
+}
+
+// A listening socket the test drives by hand, to play a primary that dies
+// in the middle of a full sync.
+class FakePrimary {
+ public:
+  FakePrimary() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 4);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~FakePrimary() { close(fd_); }
+  uint16_t port() const { return port_; }
+  // The next replica connection, or -1 after `timeout`.
+  int accept_one(milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(timeout.count())) != 1) return -1;
+    return accept(fd_, nullptr, nullptr);
+  }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+std::string read_some(int fd, milliseconds timeout) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, static_cast<int>(timeout.count())) != 1) return {};
+  char buf[4096];
+  const ssize_t n = read(fd, buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+TEST(Replication, APrimaryThatDiesMidTransferLeavesTheOldDataServing) {
+  ServerProcess first;
+  Client f(first.port());
+  f.cmd({"SET", "kept", "old data"});
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(first.port())});
+  Client r(replica.port());
+  ASSERT_TRUE(converged(f, {&r}));
+
+  FakePrimary fake;
+  ASSERT_TRUE(is_status(r.cmd({"REPLICAOF", "127.0.0.1", std::to_string(fake.port())}), "OK"));
+  const int link = fake.accept_one(milliseconds(5000));
+  ASSERT_GE(link, 0);
+  std::string handshake;
+  ASSERT_TRUE(eventually([&] {
+    handshake += read_some(link, milliseconds(50));
+    auto answer_once = [&](std::string_view asked, std::string_view answer, std::string_view mark) {
+      if (handshake.find(asked) == std::string::npos || handshake.find(mark) != std::string::npos) return;
+      (void)!write(link, answer.data(), answer.size());
+      handshake += mark;
+    };
+    answer_once("PING", "+PONG\r\n", "<pong sent>");
+    answer_once("capa", "+OK\r\n+OK\r\n", "<oks sent>");
+    return handshake.find("PSYNC") != std::string::npos;
+  }));
+  EXPECT_NE(handshake.find("listening-port"), std::string::npos);
+  EXPECT_NE(handshake.find("psync2"), std::string::npos);
+  // A full sync that stops half-way.
+  const std::string reply = "+FULLRESYNC " + std::string(40, 'a') +
+                            " 100\r\n\n$EOF:" + std::string(40, 'm') + "\r\nREDIS0010\xfa\x09redis-ver";
+  (void)!write(link, reply.data(), reply.size());
+  close(link);
+  // The replica goes on serving what it had.
+  EXPECT_TRUE(eventually([&] { return info_field(info(r), "master_link_status") == "down"; }));
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "kept"}), "old data"));
+  EXPECT_TRUE(is_int(r.cmd({"DBSIZE"}), 1));
+}
+
+}  // namespace
+}  // namespace arbor::test
