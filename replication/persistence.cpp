@@ -19,7 +19,9 @@
 
 #include "replication/rdb/rdb_loader.h"
 #include "replication/rdb/rdb_writer.h"
+#include "replication/replication_service.h"
 #include "replication/snapshot.h"
+#include "protocol/number_format.h"
 #include "server/core/command_context.h"
 
 namespace arbor::replication {
@@ -83,7 +85,15 @@ bool write_snapshot(core::Instance& instance, std::string& out, std::string& err
     error = "Background save already in progress";
     return false;
   }
-  Snapshot snapshot(instance, SnapshotAux{});
+  // The replication position goes into the file, so a restarted replica
+  // can ask its primary to continue from it (Redis's rdbSaveInfo).
+  SnapshotAux aux;
+  if (auto* service = dynamic_cast<ReplicationService*>(instance.propagation.feed()); service && service->backlog()) {
+    aux.with_repl_fields = true;
+    aux.replid = service->replid();
+    aux.repl_offset = service->offset();
+  }
+  Snapshot snapshot(instance, aux);
   while (!snapshot.step(SIZE_MAX)) {
   }
   out = std::move(snapshot.output());
@@ -112,7 +122,7 @@ bool save_to_disk(core::Instance& instance, std::string& error) {
   return true;
 }
 
-bool load_at_start(core::Instance& instance, std::string& error) {
+bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& history) {
   const std::string path = path_of(instance);
   std::ifstream in(path, std::ios::binary);
   if (!in) return true;  // nothing saved yet
@@ -136,6 +146,13 @@ bool load_at_start(core::Instance& instance, std::string& error) {
   }
   for (int i = 0; i < instance.db_count(); ++i) instance.db(i).swap_contents(*fresh[static_cast<size_t>(i)]);
   instance.last_save_unix = unix_seconds();
+  const auto& aux = loader.aux_fields();
+  const auto id = aux.find("repl-id");
+  const auto offset = aux.find("repl-offset");
+  if (id != aux.end() && offset != aux.end() && id->second.size() == 40) {
+    history.replid = id->second;
+    history.offset = protocol::parse_int64(offset->second).value_or(-1);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, loader.loaded(),
                loader.expired_skipped());

@@ -23,7 +23,13 @@ bool save_to_disk(core::Instance& instance, std::string& error);
 // At start: loads `<dir>/<dbfilename>` when it exists. A file that cannot be
 // parsed is left untouched and the error names its offset; then the server
 // must not start (as Redis, which refuses to run over a corrupt dump).
-bool load_at_start(core::Instance& instance, std::string& error);
+// `history` gets the dump's repl-id / repl-offset aux fields (offset -1
+// when absent), with which a restarted replica asks to continue.
+struct SavedHistory {
+  std::string replid;
+  int64_t offset = -1;
+};
+bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& history);
 
 void register_persistence_commands(core::CommandTable& table);
 

@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
   replication::register_persistence_commands(commands);
   replication::register_replication_commands(commands);
   core::Instance instance(config, commands);
+  instance.save_to_disk = [&instance](std::string& error) { return replication::save_to_disk(instance, error); };
   instance.run_id = random_hex(40);
   std::error_code ec;
   instance.executable = std::filesystem::canonical("/proc/self/exe", ec).string();
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
   spdlog::info("arbor version={}, Redis {} compatible, pid={}", commands::kArborVersion,
                commands::kCompatibleRedisVersion, static_cast<int>(getpid()));
   std::string load_error;
-  if (!replication::load_at_start(instance, load_error)) {
+  replication::SavedHistory history;
+  if (!replication::load_at_start(instance, load_error, history)) {
     spdlog::critical("{}", load_error);
     return 1;
   }
@@ -137,6 +139,8 @@ int main(int argc, char** argv) {
     if (!config.settings().replicaof.empty()) {
       const std::string& target = config.settings().replicaof;
       const size_t space = target.find(' ');
+      // A replica restarted from its own dump continues where it stopped.
+      if (history.offset >= 0) replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset));
       replication.replicate_from(target.substr(0, space), std::stoi(target.substr(space + 1)));
     }
     server.run();

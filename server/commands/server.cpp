@@ -70,18 +70,22 @@ void lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.instance.last_save_un
 // Snapshots arrive with replication (issue 4); until then SAVE and NOSAVE
 // both stop without writing. Like Redis, a successful SHUTDOWN sends no reply.
 void shutdown(CommandContext& ctx) {
-  bool abort = false;
+  bool abort = false, save = false, nosave = false, force = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     const std::string_view opt = ctx.arg(i);
     if (equals_ci(opt, "ABORT")) abort = true;
-    else if (!equals_ci(opt, "NOSAVE") && !equals_ci(opt, "SAVE") && !equals_ci(opt, "NOW") &&
-             !equals_ci(opt, "FORCE"))
-      return ctx.reply.error(errors::kSyntax);
+    else if (equals_ci(opt, "SAVE")) save = true;
+    else if (equals_ci(opt, "NOSAVE")) nosave = true;
+    else if (equals_ci(opt, "FORCE")) force = true;
+    else if (!equals_ci(opt, "NOW")) return ctx.reply.error(errors::kSyntax);
   }
   if (abort) {
     if (ctx.argc() > 2) return ctx.reply.error(errors::kSyntax);
     return ctx.reply.error("ERR No shutdown in progress.");
   }
+  if (save && nosave) return ctx.reply.error(errors::kSyntax);
+  if (!nosave && !ctx.instance.save_before_exit(save) && !force)
+    return ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
   if (ctx.instance.request_shutdown) ctx.instance.request_shutdown();
   ctx.client.close_after_reply = true;
 }

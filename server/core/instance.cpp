@@ -1,6 +1,8 @@
 // Instance: databases, client registry and clocks.
 #include "server/core/instance.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -136,6 +138,15 @@ void Instance::forget_client_state(ClientState& client) {
   pubsub.remove_client(client);
   watches.unwatch_all(client);
   blocking.remove(client);
+}
+
+bool Instance::save_before_exit(bool forced) {
+  if (!save_to_disk || (!forced && config.settings().save.empty())) return true;
+  spdlog::info("Saving the final RDB snapshot before exiting.");
+  std::string error;
+  if (save_to_disk(error)) return true;
+  spdlog::warn("Error trying to save the DB, can't exit: {}", error);
+  return false;
 }
 
 void Instance::set_replica(bool replica) {

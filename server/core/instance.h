@@ -168,6 +168,13 @@ class Instance {
   bool master_link_up = false;   // a replica whose primary link is up
   int good_replicas = 0;         // replicas with lag <= min-replicas-max-lag
 
+  // Set by main.cpp: writes the dump file (SHUTDOWN and SIGTERM save with
+  // it when save points are configured, as Redis does).
+  std::function<bool(std::string& error)> save_to_disk;
+  // The save SHUTDOWN/SIGTERM make: `forced` (SHUTDOWN SAVE) or with save
+  // points configured. False when the save failed (logged).
+  bool save_before_exit(bool forced);
+
   // Set by main.cpp: stops the loop gracefully (SHUTDOWN, SIGTERM).
   std::function<void()> request_shutdown;
   // Set by main.cpp: how many clients the listener holds (INFO clients).

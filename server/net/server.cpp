@@ -111,6 +111,7 @@ void Server::run() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::warn("Received {} scheduling shutdown...", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    instance_.save_before_exit(false);  // a failed save is logged; we still stop (Redis keeps running)
     request_shutdown();
   });
   schedule_cron();

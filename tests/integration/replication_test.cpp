@@ -169,6 +169,27 @@ TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
   EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
 }
 
+TEST(Replication, AReplicaRestartedWithinTheBacklogContinuesFromItsDump) {
+  ServerProcess primary;
+  const std::vector<std::string> follow = {"--replicaof", "127.0.0.1 " + std::to_string(primary.port())};
+  ServerProcess replica(follow);
+  Client p(primary.port());
+  write_mixed(p, 0, 2000);
+  {
+    Client r(replica.port());
+    ASSERT_TRUE(converged(p, {&r}));
+  }
+  // SIGTERM saves the dump (save points are on by default) with the
+  // replication id and offset in it.
+  replica.stop();
+  write_mixed(p, 2000, 500);
+  ASSERT_TRUE(replica.start(follow));
+  Client r(replica.port());
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
+  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+}
+
 TEST(Replication, AReplicaStoppedPastTheBacklogIsDroppedAndSyncsFullyAgain) {
   ServerProcess primary({"--repl-backlog-size", "16kb", "--client-output-buffer-limit", "replica 1mb 0 0"});
   ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});

@@ -1,0 +1,152 @@
+// Replication across arbor and Redis 7.0 (Debian's redis-server): a Redis
+// replica follows an arbor primary, an arbor replica follows a Redis
+// primary, both through a full sync and the command stream afterwards; and
+// a Redis replica is turned away while note trees exist (it could not load
+// them), then syncs once they are gone. Datasets are compared through
+// commands, key by key, since the two servers' digests differ.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+namespace {
+
+// One line per visible key: name, type, TTL set or not, and its value in a
+// canonical form (sets and hashes sorted).
+std::string dataset(Client& c) {
+  std::vector<std::string> keys;
+  for (const auto& e : c.cmd({"KEYS", "*"}).elements) keys.push_back(e.str);
+  std::sort(keys.begin(), keys.end());
+  for (const auto& k : keys) c.append({"TYPE", k});
+  std::vector<std::string> types;
+  for (size_t i = 0; i < keys.size(); ++i) types.push_back(c.read_reply().str);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string& k = keys[i];
+    const std::string& t = types[i];
+    if (t == "string") c.append({"GET", k});
+    else if (t == "list") c.append({"LRANGE", k, "0", "-1"});
+    else if (t == "set") c.append({"SMEMBERS", k});
+    else if (t == "hash") c.append({"HGETALL", k});
+    else if (t == "zset") c.append({"ZRANGE", k, "0", "-1", "WITHSCORES"});
+    else c.append({"XRANGE", k, "-", "+"});
+    c.append({"PEXPIRETIME", k});
+  }
+  std::string out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Reply value = c.read_reply();
+    const Reply expire = c.read_reply();
+    if (types[i] == "set") {
+      std::sort(value.elements.begin(), value.elements.end(), [](const Reply& a, const Reply& b) { return a.str < b.str; });
+    } else if (types[i] == "hash") {
+      std::vector<std::pair<std::string, std::string>> pairs;
+      for (size_t j = 0; j + 1 < value.elements.size(); j += 2)
+        pairs.emplace_back(value.elements[j].str, value.elements[j + 1].str);
+      std::sort(pairs.begin(), pairs.end());
+      for (size_t j = 0; j < pairs.size(); ++j) {
+        value.elements[2 * j].str = pairs[j].first;
+        value.elements[2 * j + 1].str = pairs[j].second;
+      }
+    }
+    out += keys[i] + " " + types[i] + " exp=" + std::to_string(expire.integer) + " " + describe(value) + "\n";
+  }
+  return out;
+}
+
+// Every type in the encodings both servers pick for small and large values.
+void fill(Client& c, const std::string& prefix) {
+  for (int i = 0; i < 300; ++i) {
+    const std::string n = prefix + std::to_string(i);
+    c.append({"SET", "s:" + n, "value " + n});
+    c.append({"SET", "t:" + n, n, "PX", "100000000"});
+    c.append({"RPUSH", "l:" + n, "a", n, "c"});
+    c.append({"HSET", "h:" + n, "f", n, "g", "x"});
+    c.append({"SADD", "i:" + n, "1", "2", std::to_string(i)});
+    c.append({"SADD", "w:" + n, "a", "b", n});
+    c.append({"ZADD", "z:" + n, "1.5", "a", "-2", n});
+    c.append({"XADD", "x:" + n, "1-" + std::to_string(i + 1), "f", n});
+  }
+  for (int i = 0; i < 300 * 8; ++i) c.read_reply();
+  for (int i = 0; i < 1000; ++i) {
+    c.append({"RPUSH", prefix + "biglist", std::to_string(i)});
+    c.append({"HSET", prefix + "bighash", "f" + std::to_string(i), std::string(100, 'v')});
+    c.append({"ZADD", prefix + "bigzset", std::to_string(i), "m" + std::to_string(i)});
+    c.append({"SADD", prefix + "bigset", "m" + std::to_string(i)});
+  }
+  for (int i = 0; i < 4000; ++i) c.read_reply();
+}
+
+// The replica's offset has reached the primary's: Redis and arbor both
+// report master_repl_offset and slave_repl_offset in INFO replication.
+bool caught_up(Client& primary, Client& replica) {
+  const auto target = info_field(primary.cmd({"INFO", "replication"}).str, "master_repl_offset");
+  if (!target) return false;
+  return eventually(
+      [&] {
+        const std::string text = replica.cmd({"INFO", "replication"}).str;
+        const auto offset = info_field(text, "slave_repl_offset");
+        return info_field(text, "master_link_status") == "up" && offset && std::stoll(*offset) >= std::stoll(*target);
+      },
+      milliseconds(30000), milliseconds(20));
+}
+
+TEST(ReplicationInterop, RedisReplicaFollowsAnArborPrimary) {
+  ServerProcess primary;
+  Client p(primary.port());
+  fill(p, "a");
+  RedisProcess redis({"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(redis.ok());
+  Client r(redis.port());
+  fill(p, "b");  // during and after the full sync
+  p.cmd({"INCRBYFLOAT", "float", "2.5"});
+  p.cmd({"SPOP", "w:a1"});
+  p.cmd({"EXPIRE", "s:a2", "1000"});
+  ASSERT_TRUE(caught_up(p, r)) << redis.log();
+  const std::string ours = dataset(p);
+  EXPECT_EQ(dataset(r), ours);
+  EXPECT_GT(ours.size(), 10000u);
+}
+
+TEST(ReplicationInterop, ArborReplicaFollowsARedisPrimary) {
+  RedisProcess redis({"--repl-diskless-sync-delay", "0"});
+  ASSERT_TRUE(redis.ok());
+  Client p(redis.port());
+  fill(p, "a");
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(redis.port())});
+  Client r(replica.port());
+  fill(p, "b");
+  p.cmd({"INCRBYFLOAT", "float", "2.5"});
+  p.cmd({"SPOP", "w:a1"});
+  p.cmd({"MULTI"});
+  p.cmd({"LPUSH", "l:a1", "front"});
+  p.cmd({"EXPIRE", "s:a2", "1000"});
+  p.cmd({"EXEC"});
+  ASSERT_TRUE(caught_up(p, r)) << replica.log();
+  const std::string theirs = dataset(p);
+  EXPECT_EQ(dataset(r), theirs);
+  EXPECT_TRUE(is_int(p.cmd({"WAIT", "1", "5000"}), 1));  // arbor's ACKs count for Redis's WAIT
+}
+
+TEST(ReplicationInterop, ARedisReplicaIsTurnedAwayWhileNoteTreesExist) {
+  ServerProcess primary;
+  Client p(primary.port());
+  p.cmd({"SET", "plain", "value"});
+  p.cmd({"NOTE.ADD", "notes", "root", "a", "text"});
+  RedisProcess redis({"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(redis.ok());
+  Client r(redis.port());
+  EXPECT_TRUE(eventually([&] { return primary.log().find("the dataset holds note trees") != std::string::npos; },
+                         milliseconds(10000)));
+  EXPECT_NE(info_field(r.cmd({"INFO", "replication"}).str, "master_link_status"), "up");
+  EXPECT_TRUE(is_int(r.cmd({"DBSIZE"}), 0));
+  // Once the note trees are gone, the retrying replica syncs.
+  p.cmd({"DEL", "notes"});
+  ASSERT_TRUE(caught_up(p, r)) << redis.log();
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "plain"}), "value"));
+}
+
+}  // namespace
+}  // namespace arbor::test
