@@ -92,6 +92,7 @@ bool write_snapshot(core::Instance& instance, std::string& out, std::string& err
     aux.with_repl_fields = true;
     aux.replid = service->replid();
     aux.repl_offset = service->offset();
+    aux.stream_db = service->stream_db();
   }
   Snapshot snapshot(instance, aux);
   while (!snapshot.step(SIZE_MAX)) {
@@ -152,6 +153,8 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
   if (id != aux.end() && offset != aux.end() && id->second.size() == 40) {
     history.replid = id->second;
     history.offset = protocol::parse_int64(offset->second).value_or(-1);
+    const auto db = aux.find("repl-stream-db");
+    if (db != aux.end()) history.stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, loader.loaded(),

@@ -28,6 +28,7 @@ bool save_to_disk(core::Instance& instance, std::string& error);
 struct SavedHistory {
   std::string replid;
   int64_t offset = -1;
+  int stream_db = 0;
 };
 bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& history);
 

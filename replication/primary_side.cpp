@@ -55,7 +55,7 @@ void ReplicationService::forget(core::ClientState& client) {
       spdlog::info("Connection with replica {}:{} lost.", replica->ip(), replica->listening_port);
     std::erase(snapshot_targets_, replica);
     replicas_.erase(it);
-    if (snapshot_ && snapshot_targets_.empty()) {
+    if (snapshot_ && snapshot_targets_.empty() && disk_fd_ < 0) {
       spdlog::info("Snapshot for replication abandoned: no replica waits for it any more");
       snapshot_.reset();
       schedule_pump(0);  // replicas queued behind it get theirs
@@ -132,7 +132,8 @@ void ReplicationService::start_snapshot() {
   if (instance_.snapshot_running) return schedule_pump(10);  // a save is running: wait for it
   for (auto& [client, replica] : replicas_)
     if (replica->state == AttachedReplica::State::kWaitSnapshot) snapshot_targets_.push_back(replica.get());
-  if (snapshot_targets_.empty()) return;
+  const bool to_disk = disk_wanted_ && disk_begin();
+  if (snapshot_targets_.empty() && !to_disk) return;
   // The stream after the snapshot begins with a SELECT, whatever came before.
   selected_db_ = -1;
   for (AttachedReplica* replica : snapshot_targets_) {
@@ -147,7 +148,8 @@ void ReplicationService::start_snapshot() {
     replica->client->control->deliver(head);
   }
   snapshot_ = std::make_unique<Snapshot>(instance_, SnapshotAux{replid_, offset_, true});
-  spdlog::info("Starting a forkless snapshot for {} replica(s) at offset {}", snapshot_targets_.size(), offset_);
+  spdlog::info("Starting a forkless snapshot for {} replica(s){} at offset {}", snapshot_targets_.size(),
+               to_disk ? " and the dump file" : "", offset_);
 }
 
 void ReplicationService::pump() {
@@ -174,6 +176,7 @@ void ReplicationService::pump() {
     if (snapshot_->note_trees_written() > 0) refuse_redis_replicas();
     if (!snapshot_) return;  // every target was refused
     std::string& chunk = snapshot_->output();
+    disk_write(chunk);
     for (AttachedReplica* replica : snapshot_targets_) {
       if (replica->capa_eof) replica->client->control->deliver(chunk);
       else replica->bulk.append(chunk);
@@ -200,10 +203,11 @@ void ReplicationService::refuse_redis_replicas() {
 }
 
 void ReplicationService::snapshot_done() {
-  spdlog::info("Snapshot for replication complete: {} keys", snapshot_->keys_written());
+  spdlog::info("Snapshot complete: {} keys", snapshot_->keys_written());
   const auto targets = std::move(snapshot_targets_);
   snapshot_targets_.clear();
   snapshot_.reset();
+  disk_finish(true);
   for (AttachedReplica* replica : targets) {
     auto* control = replica->client->control;
     if (replica->capa_eof) {

@@ -34,6 +34,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   // REPLCONF ACK <offset>, now (every second, and on GETACK).
   void send_ack();
 
+  int stream_db() const { return master_client_.db; }
   const std::string& host() const { return host_; }
   int port() const { return port_; }
   State state() const { return state_; }

@@ -75,6 +75,7 @@ bool ReplicationService::load_from_primary(std::string_view rdb, std::string& er
   disconnect_replicas();
   snapshot_.reset();
   snapshot_targets_.clear();
+  disk_finish(false);
   for (int i = 0; i < instance_.db_count(); ++i) {
     instance_.flush_db(i, true);
     instance_.db(i).swap_contents(*fresh[static_cast<size_t>(i)]);

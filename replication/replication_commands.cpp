@@ -136,6 +136,16 @@ void wait(CommandContext& ctx) {
   service.wait(ctx, count, timeout);
 }
 
+// BGSAVE [SCHEDULE]
+void bgsave(CommandContext& ctx) {
+  bool schedule = false;
+  if (ctx.argc() == 2) {
+    if (!equals_ci(ctx.arg(1), "schedule")) return ctx.reply.error(protocol::errors::kSyntax);
+    schedule = true;
+  }
+  ctx.reply.raw(service_of(ctx.instance).bgsave(schedule));
+}
+
 }  // namespace
 
 std::string ReplicationService::info_section() const {
@@ -212,6 +222,8 @@ void register_replication_commands(core::CommandTable& t) {
   t.add({"slaveof", 3, kAdmin | kNoscript | kStale, {}, replicaof, "server",
          "Make the server a replica of another instance, or promote it as master.", "1.0.0", "O(1)",
          "host port"});
+  t.add({"bgsave", -1, kAdmin | kNoscript | kNoMulti, {}, bgsave, "server",
+         "Asynchronously save the dataset to disk", "1.0.0", "O(1)", "[SCHEDULE]"});
   t.add({"role", 1, kNoscript | kLoading | kStale | kFast, {}, role, "server",
          "Return the role of the instance in the context of replication", "2.8.12", "O(1)", ""});
   t.add({"wait", 3, kNoscript, {}, wait, "generic",

@@ -122,7 +122,13 @@ void ReplicationService::ensure_backlog() {
   backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
 }
 
-void ReplicationService::adopt_history(std::string replid, uint64_t offset) {
+int ReplicationService::stream_db() const {
+  if (link_) return link_->stream_db();
+  return selected_db_ < 0 ? 0 : selected_db_;
+}
+
+void ReplicationService::adopt_history(std::string replid, uint64_t offset, int stream_db) {
+  restored_stream_db_ = stream_db;
   replid_ = std::move(replid);
   replid2_.assign(40, '0');
   second_offset_ = -1;
@@ -182,6 +188,7 @@ void ReplicationService::cron() {
   }
   for (AttachedReplica* replica : silent) drop(*replica, "timeout: no ACK within repl-timeout");
   update_good_replicas();
+  check_save_schedule(now);
   if (link_) link_->cron(now);
 }
 

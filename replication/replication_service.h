@@ -85,13 +85,20 @@ class ReplicationService : public core::ReplicationFeed {
   // The stream from our primary: applied by the link, then kept verbatim.
   void append_from_primary(std::string_view bytes) { append(bytes); }
   // After a full sync from our primary: its history becomes ours.
-  void adopt_history(std::string replid, uint64_t offset);
+  // `stream_db` is the database our primary's stream continues in (a
+  // replica restarted from its dump resumes mid-stream).
+  void adopt_history(std::string replid, uint64_t offset, int stream_db = 0);
+  // The database the stream's next command applies to (repl-stream-db).
+  int stream_db() const;
   // +CONTINUE with a new id: our primary was promoted.
   void switch_replid(std::string replid);
   void disconnect_replicas();
   // A full sync's snapshot: parsed into fresh databases and swapped in only
   // when whole; false with `error` leaves the old data serving.
   bool load_from_primary(std::string_view rdb, std::string& error);
+
+  // BGSAVE (background_save.cpp): the reply, as RESP text.
+  std::string bgsave(bool schedule);
 
   // INFO replication / ROLE (replication_commands.cpp).
   std::string info_section() const;
@@ -116,6 +123,11 @@ class ReplicationService : public core::ReplicationFeed {
   void go_online(AttachedReplica& replica);
   void drop(AttachedReplica& replica, const std::string& why);
   void check_waiters();
+  // The dump file as a target of the snapshot pump.
+  bool disk_begin();
+  void disk_write(std::string_view bytes);
+  void disk_finish(bool complete);
+  void check_save_schedule(int64_t now_ms);
   void update_good_replicas();
 
   core::Instance& instance_;
@@ -127,6 +139,7 @@ class ReplicationService : public core::ReplicationFeed {
   std::optional<Backlog> backlog_;
   int selected_db_ = -1;  // database of the last command in the stream
   bool proxying_ = false;  // a replica: the stream is our primary's bytes
+  int restored_stream_db_ = 0;
 
   std::map<core::ClientState*, std::unique_ptr<AttachedReplica>> replicas_;
   std::unique_ptr<Snapshot> snapshot_;
@@ -136,6 +149,12 @@ class ReplicationService : public core::ReplicationFeed {
   asio::steady_timer cron_timer_;
   int64_t last_ping_ms_ = 0;
   std::vector<core::ClientState*> waiters_;  // WAIT
+  bool disk_wanted_ = false;  // a BGSAVE waits for the next snapshot
+  int disk_fd_ = -1;          // the BGSAVE being written
+  bool disk_failed_ = false;
+  std::string disk_temp_;
+  uint64_t dirty_at_bgsave_ = 0;
+  int64_t last_bgsave_try_ms_ = 0;
 
   std::shared_ptr<ReplicaLink> link_;
 };

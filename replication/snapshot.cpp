@@ -32,7 +32,7 @@ Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
   writer_.aux("ctime", started_ms_ / 1000);
   writer_.aux("used-mem", int64_t{0});
   if (aux.with_repl_fields) {
-    writer_.aux("repl-stream-db", int64_t{0});
+    writer_.aux("repl-stream-db", int64_t{aux.stream_db});
     writer_.aux("repl-id", aux.replid);
     writer_.aux("repl-offset", static_cast<int64_t>(aux.repl_offset));
   }

@@ -19,6 +19,7 @@ namespace arbor::replication {
 struct SnapshotAux {
   std::string replid;
   uint64_t repl_offset = 0;
+  int stream_db = 0;  // the database the stream's next command applies to
   bool with_repl_fields = false;
 };
 

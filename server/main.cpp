@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
       const std::string& target = config.settings().replicaof;
       const size_t space = target.find(' ');
       // A replica restarted from its own dump continues where it stopped.
-      if (history.offset >= 0) replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset));
+      if (history.offset >= 0) replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset), history.stream_db);
       replication.replicate_from(target.substr(0, space), std::stoi(target.substr(space + 1)));
     }
     server.run();

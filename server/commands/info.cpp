@@ -159,9 +159,9 @@ void persistence_section(CommandContext& ctx, InfoText& out) {
   out.field("current_save_keys_processed", 0);
   out.field("current_save_keys_total", 0);
   out.field("rdb_changes_since_last_save", ctx.instance.dirty);
-  out.field("rdb_bgsave_in_progress", 0);
+  out.field("rdb_bgsave_in_progress", ctx.instance.bgsave_in_progress ? 1 : 0);
   out.field("rdb_last_save_time", ctx.instance.last_save_unix);
-  out.field("rdb_last_bgsave_status", std::string("ok"));
+  out.field("rdb_last_bgsave_status", std::string(ctx.instance.last_bgsave_ok ? "ok" : "err"));
   out.field("rdb_last_bgsave_time_sec", -1);
   out.field("rdb_current_bgsave_time_sec", -1);
   out.field("aof_enabled", 0);

@@ -67,8 +67,9 @@ void time(CommandContext& ctx) {
 void lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.instance.last_save_unix); }
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
-// Snapshots arrive with replication (issue 4); until then SAVE and NOSAVE
-// both stop without writing. Like Redis, a successful SHUTDOWN sends no reply.
+// SAVE forces a dump first, NOSAVE skips it, neither saves when save points
+// are configured (Instance::save_before_exit); a failed save stops the
+// shutdown unless FORCE. Like Redis, a successful SHUTDOWN sends no reply.
 void shutdown(CommandContext& ctx) {
   bool abort = false, save = false, nosave = false, force = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {

@@ -155,6 +155,9 @@ class Instance {
   // one, and the epoch it stamps entries with (1..255; see Database).
   bool snapshot_running = false;
   uint8_t snapshot_epoch = 0;
+  // BGSAVE state for INFO persistence, kept by replication/.
+  bool bgsave_in_progress = false;
+  bool last_bgsave_ok = true;
 
   // Writes since the last save (Redis's server.dirty) and the time of it.
   uint64_t dirty = 0;

@@ -114,7 +114,7 @@ Entry* Database::add_object(std::string_view key, std::unique_ptr<Object> object
 }
 
 bool Database::erase(std::string_view key) {
-  before_change(table_.find(key));
+  if (snapshot_running_) before_change(table_.find(key));  // no second lookup otherwise
   Entry* entry = table_.detach(key);
   if (entry == nullptr) return false;
   if (entry->has_expire()) untrack_ttl(entry);
@@ -123,7 +123,7 @@ bool Database::erase(std::string_view key) {
 }
 
 Entry* Database::detach(std::string_view key) {
-  before_change(table_.find(key));
+  if (snapshot_running_) before_change(table_.find(key));
   Entry* entry = table_.detach(key);
   if (entry != nullptr && entry->has_expire()) untrack_ttl(entry);
   return entry;

@@ -124,5 +124,61 @@ TEST(Persistence, NoteTreesComeBackAfterRestartWithTheirShape) {
   EXPECT_TRUE(is_int(again.cmd({"NOTE.LEN", "notes"}), 5));
 }
 
+// A dump written in the background holds every key as it was when BGSAVE
+// began, however the writes that follow race the walk through the keyspace.
+TEST(Persistence, BgsaveWritesTheDatasetOfItsStartWhileWritesContinue) {
+  ServerProcess server({"--save", ""});
+  Client c(server.port());
+  constexpr int kKeys = 200000;
+  for (int i = 0; i < kKeys; ++i) c.append({"SET", "k" + std::to_string(i), "old"});
+  for (int i = 0; i < kKeys; ++i) c.read_reply();
+  ASSERT_TRUE(is_status(c.cmd({"BGSAVE"}), "Background saving started"));
+  // Pipelined: these run while the snapshot is being written.
+  for (int i = 0; i < kKeys; i += 7) c.append({"SET", "k" + std::to_string(i), "new"});
+  for (int i = 1; i < kKeys; i += 7) c.append({"DEL", "k" + std::to_string(i)});
+  c.append({"SET", "created-after", "x"});
+  for (int i = 0; i < 2 * ((kKeys + 6) / 7) + 1; ++i) c.read_reply();
+  ASSERT_TRUE(eventually([&] { return info_int(c, "persistence", "rdb_bgsave_in_progress") == 0; },
+                         milliseconds(30000)));
+  EXPECT_EQ(info_field(c.cmd({"INFO", "persistence"}).str, "rdb_last_bgsave_status"), "ok");
+
+  server.stop();  // --save "": SIGTERM does not save, the file is BGSAVE's
+  ASSERT_TRUE(server.start({"--save", ""}));
+  Client again(server.port());
+  EXPECT_TRUE(is_int(again.cmd({"DBSIZE"}), kKeys));
+  for (int i = 0; i < kKeys; i += 997) EXPECT_TRUE(is_bulk(again.cmd({"GET", "k" + std::to_string(i)}), "old")) << i;
+  EXPECT_TRUE(is_int(again.cmd({"EXISTS", "created-after"}), 0));
+}
+
+TEST(Persistence, TheSaveScheduleWritesADumpAfterEnoughChanges) {
+  ServerProcess server({"--save", "1 2"});
+  Client c(server.port());
+  const int64_t before = c.cmd({"LASTSAVE"}).integer;
+  c.cmd({"SET", "a", "1"});
+  c.cmd({"SET", "b", "2"});
+  ASSERT_TRUE(eventually([&] { return c.cmd({"LASTSAVE"}).integer > before; }, milliseconds(10000)));
+  EXPECT_TRUE(std::filesystem::exists(server.dir() + "/dump.rdb"));
+  EXPECT_EQ(info_int(c, "persistence", "rdb_changes_since_last_save"), 0);
+}
+
+TEST(Persistence, ShutdownNosaveLeavesNoDumpAndShutdownSaveWritesOne) {
+  ServerProcess server;
+  {
+    Client c(server.port());
+    c.cmd({"SET", "k", "v"});
+    c.cmd({"SHUTDOWN", "NOSAVE"});  // no reply: the connection closes
+  }
+  EXPECT_TRUE(server.child().wait_exit(milliseconds(10000)).has_value());
+  EXPECT_FALSE(std::filesystem::exists(server.dir() + "/dump.rdb"));
+  ASSERT_TRUE(server.start({"--save", ""}));
+  {
+    Client c(server.port());
+    c.cmd({"SET", "k", "v"});
+    c.cmd({"SHUTDOWN", "SAVE"});
+  }
+  EXPECT_TRUE(server.child().wait_exit(milliseconds(10000)).has_value());
+  EXPECT_TRUE(std::filesystem::exists(server.dir() + "/dump.rdb"));
+}
+
 }  // namespace
 }  // namespace arbor::test

@@ -175,19 +175,25 @@ TEST(Replication, AReplicaRestartedWithinTheBacklogContinuesFromItsDump) {
   ServerProcess replica(follow);
   Client p(primary.port());
   write_mixed(p, 0, 2000);
+  p.cmd({"SELECT", "3"});
+  p.cmd({"SET", "in-db-3", "before"});
   {
     Client r(replica.port());
     ASSERT_TRUE(converged(p, {&r}));
   }
   // SIGTERM saves the dump (save points are on by default) with the
-  // replication id and offset in it.
+  // replication id, offset and the stream's current database in it.
   replica.stop();
+  p.cmd({"SET", "in-db-3", "after"});  // no SELECT precedes it in the stream
+  p.cmd({"SELECT", "0"});
   write_mixed(p, 2000, 500);
   ASSERT_TRUE(replica.start(follow));
   Client r(replica.port());
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
   EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  r.cmd({"SELECT", "3"});
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "in-db-3"}), "after"));
 }
 
 TEST(Replication, AReplicaStoppedPastTheBacklogIsDroppedAndSyncsFullyAgain) {
