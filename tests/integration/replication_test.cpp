@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -136,6 +138,70 @@ TEST(Replication, ChainOfReplicasHoldsThePrimarysDataOfEveryType) {
   EXPECT_EQ(role.elements[3].str, "connected");
 }
 
+// Each write command, once, with what it needs in place: the replica must
+// end with the primary's data. A write command the script does not cover
+// fails the test, so a new command cannot miss its propagation unnoticed.
+TEST(Replication, EveryWriteCommandReachesTheReplica) {
+  const std::vector<std::vector<std::string>> script = {
+      {"SELECT", "5"}, {"SET", "a", "1"}, {"SWAPDB", "5", "6"}, {"SET", "b", "2"}, {"FLUSHDB"}, {"SELECT", "0"},
+      {"SET", "s", "v"}, {"SETNX", "s2", "v"}, {"SETEX", "s3", "100", "v"}, {"PSETEX", "s4", "100000", "v"},
+      {"GETSET", "s", "w"}, {"SET", "g", "x"}, {"GETDEL", "g"}, {"GETEX", "s", "EX", "500"},
+      {"MSET", "m1", "1", "m2", "2"}, {"MSETNX", "m3", "3"}, {"APPEND", "s2", "more"}, {"SETRANGE", "s2", "1", "XY"},
+      {"INCR", "n"}, {"DECR", "n"}, {"INCRBY", "n", "10"}, {"DECRBY", "n", "3"}, {"INCRBYFLOAT", "f", "1.1"},
+      {"DEL", "m1"}, {"UNLINK", "m2"}, {"RENAME", "m3", "m4"}, {"RENAMENX", "m4", "m5"}, {"COPY", "m5", "m6"},
+      {"MOVE", "m6", "2"}, {"EXPIRE", "m5", "1000"}, {"PEXPIRE", "s2", "1000000"},
+      {"EXPIREAT", "n", "4000000000"}, {"PEXPIREAT", "f", "4000000000000"}, {"PERSIST", "n"},
+      {"NOTE.ADD", "notes", "root", "a", "A"}, {"NOTE.ADD", "notes", "root", "b", "B"},
+      {"NOTE.SET", "notes", "a", "AA"}, {"NOTE.MOVE", "notes", "b", "a"}, {"NOTE.ADD", "notes", "root", "c", "C"},
+      {"NOTE.DEL", "notes", "c"},
+      {"LPUSH", "l", "a", "b", "c", "d", "e"}, {"RPUSH", "l", "f"}, {"LPUSHX", "l", "g"}, {"RPUSHX", "l", "h"},
+      {"LPOP", "l"}, {"RPOP", "l"}, {"LTRIM", "l", "0", "4"}, {"LSET", "l", "0", "z"},
+      {"LINSERT", "l", "BEFORE", "z", "y"}, {"LREM", "l", "1", "y"}, {"LMOVE", "l", "l2", "LEFT", "RIGHT"},
+      {"RPOPLPUSH", "l", "l2"}, {"LMPOP", "1", "l", "LEFT", "COUNT", "1"}, {"BLPOP", "l2", "0"},
+      {"BRPOP", "l2", "0"}, {"RPUSH", "l3", "1", "2", "3"}, {"BLMOVE", "l3", "l4", "LEFT", "LEFT", "0"},
+      {"BRPOPLPUSH", "l3", "l4", "0"}, {"BLMPOP", "0", "1", "l4", "RIGHT"},
+      {"HSET", "h", "a", "1", "b", "2"}, {"HSETNX", "h", "c", "3"}, {"HMSET", "h", "d", "4"}, {"HDEL", "h", "a"},
+      {"HINCRBY", "h", "b", "5"}, {"HINCRBYFLOAT", "h", "b", "0.5"},
+      {"SADD", "x", "1", "2", "3", "4", "5"}, {"SADD", "y", "4", "5", "6"}, {"SREM", "x", "1"},
+      {"SMOVE", "x", "y", "2"}, {"SPOP", "x"}, {"SINTERSTORE", "si", "x", "y"}, {"SUNIONSTORE", "su", "x", "y"},
+      {"SDIFFSTORE", "sd", "y", "x"},
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"}, {"ZINCRBY", "z", "0.25", "a"},
+      {"ZREM", "z", "e"}, {"ZPOPMIN", "z"}, {"ZPOPMAX", "z"}, {"ZADD", "z", "7", "p", "8", "q", "9", "r"},
+      {"ZMPOP", "1", "z", "MIN"}, {"ZRANGESTORE", "zr", "z", "0", "1"}, {"ZREMRANGEBYRANK", "zr", "0", "0"},
+      {"ZREMRANGEBYSCORE", "z", "8", "8"}, {"ZADD", "zl", "0", "a", "0", "b", "0", "c"},
+      {"ZREMRANGEBYLEX", "zl", "[a", "[a"}, {"ZUNIONSTORE", "zu", "2", "z", "zl"},
+      {"ZINTERSTORE", "zi", "2", "z", "zu"}, {"ZDIFFSTORE", "zd", "2", "zu", "zl"}, {"BZPOPMIN", "zu", "0"},
+      {"BZPOPMAX", "zu", "0"}, {"BZMPOP", "0", "1", "zl", "MAX"},
+      {"XADD", "st", "5-1", "f", "2"}, {"XADD", "st", "*", "f", "1"}, {"XADD", "st", "MAXLEN", "1", "*", "f", "3"},
+      {"XADD", "st2", "1-1", "a", "b"}, {"XADD", "st2", "1-2", "a", "b"}, {"XDEL", "st2", "1-1"},
+      {"XTRIM", "st", "MAXLEN", "0"}, {"XSETID", "st2", "99-0"},
+      {"SELECT", "9"}, {"SET", "gone-with-flushall", "x"}, {"FLUSHALL"}, {"SET", "after-flushall", "y"},
+      {"SELECT", "0"}, {"SET", "last", "z"}};
+
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), r(replica.port());
+  ASSERT_TRUE(converged(p, {&r}));
+  std::set<std::string> covered;
+  for (const auto& command : script) {
+    const Reply reply = p.cmd(command);
+    EXPECT_NE(reply.type, ReplyType::kError) << command[0] << ": " << reply.str;
+    std::string name = command[0];
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    covered.insert(name);
+  }
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "last"}), "z"));
+  // Every command flagged "write" appears in the script.
+  for (const Reply& entry : p.cmd({"COMMAND"}).elements) {
+    bool write = false;
+    for (const Reply& flag : entry.elements[2].elements) write |= flag.str == "write";
+    if (write) {
+      EXPECT_TRUE(covered.count(entry.elements[0].str)) << entry.elements[0].str << " is not in the script";
+    }
+  }
+}
+
 TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
   ServerProcess primary;
   ServerProcess r1({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
@@ -153,6 +219,37 @@ TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
   EXPECT_TRUE(is_int(p.cmd({"WAIT", "3", "200"}), 2));  // times out with the count reached
   EXPECT_TRUE(is_bulk(c2.cmd({"GET", "k"}), "w"));
   EXPECT_TRUE(is_int(p.cmd({"WAIT", "0", "0"}), 2));
+}
+
+TEST(Replication, AReplicaAuthenticatesWithMasterauth) {
+  ServerProcess primary({"--requirepass", "secret"});
+  ServerProcess wrong({"--replicaof", "127.0.0.1 " + std::to_string(primary.port()), "--masterauth", "nope"});
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port()), "--masterauth", "secret"});
+  Client p(primary.port()), r(replica.port()), w(wrong.port());
+  ASSERT_TRUE(is_status(p.cmd({"AUTH", "secret"}), "OK"));
+  p.cmd({"SET", "k", "v"});
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(eventually([&] { return wrong.log().find("Unable to AUTH to MASTER") != std::string::npos; }));
+  EXPECT_EQ(info_field(info(w), "master_link_status"), "down");
+}
+
+TEST(Replication, StaleDataAndTooFewReplicasAreRefusedWhenConfigured) {
+  ServerProcess primary({"--min-replicas-to-write", "1"});
+  Client p(primary.port());
+  EXPECT_TRUE(is_error(p.cmd({"SET", "k", "v"}), "NOREPLICAS Not enough good replicas to write."));
+  EXPECT_TRUE(p.cmd({"GET", "k"}).is_null());
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port()),
+                         "--replica-serve-stale-data", "no"});
+  Client r(replica.port());
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(eventually([&] { return is_status(p.cmd({"SET", "k", "v"}), "OK"); }));
+  primary.stop();
+  EXPECT_TRUE(eventually([&] {
+    return is_error(r.cmd({"GET", "k"}),
+                    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  }));
+  EXPECT_TRUE(is_status(r.cmd({"PING"}), "PONG"));
+  EXPECT_EQ(info_field(info(r), "master_link_status"), "down");
 }
 
 TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
