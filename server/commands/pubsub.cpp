@@ -66,6 +66,8 @@ void punsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, true); }
 // PUBLISH channel message
 void publish(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.publish(ctx.arg(1), ctx.arg(2))));
+  // As Redis: subscribers on replicas hear what is published on the primary.
+  ctx.force_propagation();
 }
 
 // PUBSUB CHANNELS [pattern]

@@ -52,6 +52,9 @@ class CommandContext {
     rewritten_ = true;
     propagated_.push_back(std::move(args));
   }
+  // Replicates this command even though it changed no data (PUBLISH).
+  void force_propagation() { forced_ = true; }
+  bool propagation_forced() const { return forced_; }
   // The rewrite, for the dispatcher (empty when the command has none).
   bool rewritten() const { return rewritten_; }
   const std::vector<std::vector<std::string>>& propagated() const { return propagated_; }
@@ -111,6 +114,7 @@ class CommandContext {
  private:
   int64_t now_ms_;
   bool rewritten_ = false;
+  bool forced_ = false;
   std::vector<std::vector<std::string>> propagated_;
 };
 

@@ -174,7 +174,7 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   command.spec.handler(ctx);
   // As Redis: a write is replicated when it changed data, in its rewritten
   // deterministic form when the handler gave one.
-  if (instance_.dirty != dirty_before && (command.spec.flags & kWrite)) {
+  if ((instance_.dirty != dirty_before && (command.spec.flags & kWrite)) || ctx.propagation_forced()) {
     if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
     for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
   }

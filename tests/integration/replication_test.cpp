@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/differential_types.h"
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
@@ -202,6 +203,19 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
   }
 }
 
+// The differential test's random command stream (every type, errors
+// included) run on a primary: the replica ends with the same data.
+TEST(Replication, ARandomCommandStreamLeavesTheReplicaEqual) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), r(replica.port());
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    TypesGenerator generator(seed);
+    for (int step = 0; step < 3000; ++step) p.cmd(generator.next());
+    ASSERT_TRUE(converged(p, {&r})) << "seed " << seed;
+  }
+}
+
 TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
   ServerProcess primary;
   ServerProcess r1({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
@@ -219,6 +233,13 @@ TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
   EXPECT_TRUE(is_int(p.cmd({"WAIT", "3", "200"}), 2));  // times out with the count reached
   EXPECT_TRUE(is_bulk(c2.cmd({"GET", "k"}), "w"));
   EXPECT_TRUE(is_int(p.cmd({"WAIT", "0", "0"}), 2));
+  // Messages published on the primary reach subscribers of a replica.
+  Client subscriber(r2.port());
+  subscriber.cmd({"SUBSCRIBE", "news"});
+  p.cmd({"PUBLISH", "news", "hello"});
+  const Reply message = subscriber.read_reply();
+  ASSERT_EQ(message.elements.size(), 3u);
+  EXPECT_EQ(message.elements[2].str, "hello");
 }
 
 TEST(Replication, AReplicaAuthenticatesWithMasterauth) {
