@@ -1,6 +1,8 @@
 // Snapshot: the SCAN-ordered walk plus the write-before-change hooks.
 #include "replication/snapshot.h"
 
+#include "server/core/memory.h"
+
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -30,7 +32,7 @@ Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
   writer_.aux("redis-ver", "7.0.15");
   writer_.aux("redis-bits", int64_t{64});
   writer_.aux("ctime", started_ms_ / 1000);
-  writer_.aux("used-mem", int64_t{0});
+  writer_.aux("used-mem", static_cast<int64_t>(core::used_memory()));
   if (aux.with_repl_fields) {
     writer_.aux("repl-stream-db", int64_t{aux.stream_db});
     writer_.aux("repl-id", aux.replid);

@@ -1,7 +1,6 @@
 // INFO [section ...]: Redis's sections and field names, so tools and client
 // libraries (ioredis waits for loading:0; redis-cli reads redis_version) read
 // arbor as they read Redis.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -15,11 +14,7 @@
 #include "server/commands/families.h"
 #include "server/commands/server_identity.h"
 #include "server/core/arguments.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-// Exported by the ASan runtime; GCC ships no header declaring it.
-extern "C" size_t __sanitizer_get_current_allocated_bytes();
-#endif
+#include "server/core/memory.h"
 
 namespace arbor::commands {
 namespace {
@@ -61,18 +56,6 @@ std::string human_bytes(uint64_t n) {
   else if (n < 1024ULL * 1024 * 1024) std::snprintf(buffer, sizeof(buffer), "%.2fM", d / (1024 * 1024));
   else std::snprintf(buffer, sizeof(buffer), "%.2fG", d / (1024.0 * 1024 * 1024));
   return buffer;
-}
-
-// Heap bytes in use. Under AddressSanitizer malloc is ASan's, which
-// mallinfo2() does not see; ask the sanitizer instead so INFO stays useful
-// (tests compare used_memory before and after) in sanitizer builds.
-uint64_t used_memory() {
-#if defined(__SANITIZE_ADDRESS__)
-  return __sanitizer_get_current_allocated_bytes();
-#else
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-#endif
 }
 
 uint64_t resident_memory() {
@@ -133,7 +116,7 @@ void clients_section(CommandContext& ctx, InfoText& out) {
 }
 
 void memory_section(CommandContext& ctx, InfoText& out) {
-  const uint64_t used = used_memory(), rss = resident_memory();
+  const uint64_t used = core::used_memory(), rss = resident_memory();
   out.section("Memory");
   out.field("used_memory", used);
   out.field("used_memory_human", human_bytes(used));

@@ -1,0 +1,11 @@
+// The heap bytes in use, as INFO's used_memory and the RDB's used-mem aux
+// field report them: malloc's own count (the sanitizer's under ASan).
+#pragma once
+
+#include <cstdint>
+
+namespace arbor::core {
+
+uint64_t used_memory();
+
+}  // namespace arbor::core
