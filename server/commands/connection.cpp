@@ -106,7 +106,7 @@ void hello(CommandContext& ctx) {
   ctx.reply.bulk("mode");
   ctx.reply.bulk("standalone");
   ctx.reply.bulk("role");
-  ctx.reply.bulk("master");
+  ctx.reply.bulk(ctx.instance.is_replica() ? "replica" : "master");  // HELLO's word, not ROLE's "slave"
   ctx.reply.bulk("modules");
   ctx.reply.array(0);
 }

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -146,6 +149,23 @@ TEST(ReplicationInterop, ARedisReplicaIsTurnedAwayWhileNoteTreesExist) {
   p.cmd({"DEL", "notes"});
   ASSERT_TRUE(caught_up(p, r)) << redis.log();
   EXPECT_TRUE(is_bulk(r.cmd({"GET", "plain"}), "value"));
+}
+
+// redis-cli --rdb asks for the snapshot alone (REPLCONF rdb-only 1, SYNC):
+// the file it writes passes redis-check-rdb.
+TEST(ReplicationInterop, RedisCliRdbFetchesASnapshotRedisCheckRdbAccepts) {
+  ServerProcess primary;
+  Client p(primary.port());
+  fill(p, "a");
+  const std::string path = primary.dir() + "/fetched.rdb";
+  const std::string fetch = "redis-cli -p " + std::to_string(primary.port()) + " --rdb " + path + " 2>&1";
+  ASSERT_EQ(std::system(fetch.c_str()), 0);
+  const std::string check = "redis-check-rdb " + path + " > " + primary.dir() + "/check.txt 2>&1";
+  EXPECT_EQ(std::system(check.c_str()), 0);
+  std::ifstream in(primary.dir() + "/check.txt");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find("RDB looks OK"), std::string::npos) << report;
+  EXPECT_NE(report.find(std::to_string(p.cmd({"DBSIZE"}).integer) + " keys read"), std::string::npos) << report;
 }
 
 }  // namespace

@@ -223,6 +223,12 @@ TEST(Replication, ReplicasRefuseWritesAndWaitCountsAcknowledgements) {
   Client p(primary.port()), c1(r1.port()), c2(r2.port());
   ASSERT_TRUE(converged(p, {&c1, &c2}));
   EXPECT_TRUE(is_error(c1.cmd({"SET", "k", "v"}), "READONLY You can't write against a read only replica."));
+  const Reply hello = c1.cmd({"HELLO", "2"});
+  for (size_t i = 0; i + 1 < hello.elements.size(); i += 2) {
+    if (hello.elements[i].str == "role") {
+      EXPECT_EQ(hello.elements[i + 1].str, "replica");
+    }
+  }
   EXPECT_TRUE(is_error(c1.cmd({"WAIT", "1", "0"}),
                        "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
                        "replica is configured to be writable (which is not the default) writes to replicas are just "
