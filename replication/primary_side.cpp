@@ -235,6 +235,7 @@ void ReplicationService::go_online(AttachedReplica& replica) {
   if (!replica.pending.empty()) replica.client->control->deliver(replica.pending);
   std::string().swap(replica.pending);
   spdlog::info("Synchronization with replica {}:{} succeeded", replica.ip(), replica.listening_port);
+  if (replica.listening_port > 0) known_replicas_.add(replica.ip() + ":" + std::to_string(replica.listening_port));
   update_good_replicas();
 }
 

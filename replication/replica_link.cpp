@@ -264,8 +264,9 @@ asio::awaitable<void> ReplicaLink::session() {
       spdlog::warn("Master replied with wrong +FULLRESYNC syntax: {}", line);
       co_return;
     }
-    spdlog::info("Full resync from master: {}:{}", rest.substr(0, 40), *offset);
     std::string replid = rest.substr(0, 40);
+    if (!may_replace_data(replid, static_cast<uint64_t>(*offset))) co_return;
+    spdlog::info("Full resync from master: {}:{}", replid, *offset);
     if (!co_await full_sync(std::move(replid), static_cast<uint64_t>(*offset))) co_return;
   } else if (starts_with(line, "+CONTINUE")) {
     const std::string id = line.size() > 10 ? line.substr(10) : std::string();
@@ -285,7 +286,32 @@ asio::awaitable<void> ReplicaLink::session() {
   co_await follow_stream();
 }
 
+// replica-protect-data: a replica holding data does not let a primary that
+// came up on a history we never followed, behind our own offset, wipe it
+// (the empty-restart failure Redis's replication documentation warns of).
+// The operator can insist with REPLICAOF host port again.
+bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
+  core::Instance& instance = service_.instance();
+  bool holds_data = false;
+  for (int i = 0; i < instance.db_count() && !holds_data; ++i) holds_data = instance.db(i).size() > 0;
+  const bool known_history = replid == service_.replid() || replid == service_.replid2();
+  if (!holds_data || known_history || offset >= service_.offset() || allow_replacing_data_ ||
+      !instance.config.settings().replica_protect_data) {
+    protecting_data_ = false;
+    return true;
+  }
+  if (!protecting_data_)
+    spdlog::error("Refusing the full sync offered by MASTER {}:{}: it is on a new history ({} at offset {}) behind "
+                  "ours ({} at offset {}), as a primary that restarted empty without seeding would be. Keeping "
+                  "our data, read-only, and retrying. REPLICAOF {} {} again (or replica-protect-data no) accepts "
+                  "it.",
+                  host_, port_, replid, offset, service_.replid(), service_.offset(), host_, port_);
+  protecting_data_ = true;
+  return false;
+}
+
 asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset) {
+  allow_replacing_data_ = false;  // the insistence covers one sync
   state_ = State::kTransfer;
   transfer_size_ = -1;
   transfer_read_ = 0;

@@ -33,6 +33,11 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   void cron(int64_t now_ms);
   // REPLCONF ACK <offset>, now (every second, and on GETACK).
   void send_ack();
+  // The operator insists (REPLICAOF again): the next full sync may replace
+  // our data even if replica-protect-data would refuse it.
+  void allow_replacing_data() { allow_replacing_data_ = true; }
+  // True while we refuse our primary's snapshot to protect our data.
+  bool protecting_data() const { return protecting_data_; }
 
   int stream_db() const { return master_client_.db; }
   const std::string& host() const { return host_; }
@@ -55,6 +60,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   asio::awaitable<bool> read_line(std::string& line);
   asio::awaitable<bool> write(std::string bytes);
   asio::awaitable<bool> full_sync(std::string replid, uint64_t offset);
+  bool may_replace_data(const std::string& replid, uint64_t offset);
   asio::awaitable<void> follow_stream();
   void queue_write(std::string bytes);
   void close_socket();
@@ -71,6 +77,8 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool writing_ = false;
   bool stopped_ = false;
   bool ever_synced_ = false;
+  bool allow_replacing_data_ = false;
+  bool protecting_data_ = false;
   State state_ = State::kConnect;
   int64_t last_io_ms_ = 0;
   int64_t down_since_ms_ = 0;

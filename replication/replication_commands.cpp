@@ -83,7 +83,14 @@ void replicaof(CommandContext& ctx) {
   if (!core::int_or_reply(ctx, ctx.arg(2), port)) return;
   if (port < 0 || port > 65535) return ctx.reply.error("ERR Invalid master port");
   const std::string host(ctx.arg(1));
-  if (const ReplicaLink* link = service.link(); link != nullptr && link->host() == host && link->port() == port) {
+  if (ReplicaLink* link = service.link(); link != nullptr && link->host() == host && link->port() == port) {
+    if (link->protecting_data()) {
+      link->allow_replacing_data();
+      spdlog::warn("REPLICAOF {}:{} again: the next full sync from it may replace our data (user request from "
+                   "'id={} addr={}')",
+                   host, port, ctx.client.id, ctx.client.addr);
+      return ctx.reply.ok();
+    }
     spdlog::info("REPLICAOF would result into synchronization with the master we are already connected with. No "
                  "operation performed.");
     return ctx.reply.simple("OK Already connected to specified master");

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "replication/replica_link.h"
 #include "server/core/arguments.h"
@@ -47,7 +48,9 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
       replid_(random_replid()),
       replid2_(40, '0'),
       pump_timer_(io),
-      cron_timer_(io) {
+      cron_timer_(io),
+      known_replicas_(instance.config.settings().dir + "/arbor-replicas") {
+  known_replicas_.load();
   instance_.propagation.set_feed(this);
   instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
   instance_.replication_info = [this] { return info_section(); };

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "replication/backlog.h"
+#include "replication/known_replicas.h"
 #include "replication/snapshot.h"
 #include "server/core/instance.h"
 #include "server/core/propagation.h"
@@ -103,6 +104,9 @@ class ReplicationService : public core::ReplicationFeed {
   // INFO replication / ROLE (replication_commands.cpp).
   std::string info_section() const;
 
+  // Every replica that completed a sync with this node (seeding's list).
+  const KnownReplicas& known_replicas() const { return known_replicas_; }
+
   core::Instance& instance() { return instance_; }
   asio::io_context& io() { return io_; }
 
@@ -157,6 +161,7 @@ class ReplicationService : public core::ReplicationFeed {
   int64_t last_bgsave_try_ms_ = 0;
 
   std::shared_ptr<ReplicaLink> link_;
+  KnownReplicas known_replicas_;
 };
 
 // The service installed on `instance` (main.cpp installs one).

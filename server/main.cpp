@@ -136,11 +136,13 @@ int main(int argc, char** argv) {
   try {
     net::Server server(instance);
     replication::ReplicationService replication(instance, server.io());
+    // A node restarted from its own dump keeps its place in the history:
+    // a replica asks to continue from it, a primary's replicas continue.
+    if (history.offset >= 0)
+      replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset), history.stream_db);
     if (!config.settings().replicaof.empty()) {
       const std::string& target = config.settings().replicaof;
       const size_t space = target.find(' ');
-      // A replica restarted from its own dump continues where it stopped.
-      if (history.offset >= 0) replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset), history.stream_db);
       replication.replicate_from(target.substr(0, space), std::stoi(target.substr(space + 1)));
     }
     server.run();

@@ -269,6 +269,27 @@ Config::Config() {
       int_setter(&Settings::min_replicas_to_write, 0, INT32_MAX), "min-slaves-to-write");
   add("min-replicas-max-lag", true, int_getter(&Settings::min_replicas_max_lag),
       int_setter(&Settings::min_replicas_max_lag, 0, INT32_MAX), "min-slaves-max-lag");
+  add("seed-from", false,
+      [](const Settings& s) {
+        std::string out;
+        for (const auto& a : s.seed_from) out += (out.empty() ? "" : " ") + a;
+        return out;
+      },
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        std::vector<std::string> addresses;
+        if (!protocol::split_inline_args(v, addresses)) return "Invalid seed-from address list";
+        for (const auto& a : addresses) {
+          const size_t colon = a.rfind(':');
+          const auto port = colon == std::string::npos ? std::nullopt : protocol::parse_int64(a.substr(colon + 1));
+          if (colon == 0 || !port || *port <= 0 || *port > 65535) return "seed-from takes host:port entries";
+        }
+        s.seed_from = std::move(addresses);
+        return std::nullopt;
+      });
+  add("seed-timeout", true, int_getter(&Settings::seed_timeout), int_setter(&Settings::seed_timeout, 1, INT32_MAX));
+  add("seed-require", true, bool_getter(&Settings::seed_require), bool_setter(&Settings::seed_require));
+  add("replica-protect-data", true, bool_getter(&Settings::replica_protect_data),
+      bool_setter(&Settings::replica_protect_data));
   add("repl-diskless-sync", true, bool_getter(&Settings::repl_diskless_sync),
       bool_setter(&Settings::repl_diskless_sync));
   add("repl-diskless-sync-delay", true, int_getter(&Settings::repl_diskless_sync_delay),

@@ -69,6 +69,14 @@ struct Settings {
   // and no batching delay to wait for.
   bool repl_diskless_sync = true;
   int64_t repl_diskless_sync_delay = 5;
+
+  // Seeding (arbor-only): where a primary that starts without data looks
+  // for its dataset, how long it waits, and whether it may start empty; and
+  // whether a replica refuses to be wiped by an empty new primary.
+  std::vector<std::string> seed_from;  // "host:port" entries
+  int64_t seed_timeout = 10;
+  bool seed_require = false;
+  bool replica_protect_data = true;
 };
 
 class Config {

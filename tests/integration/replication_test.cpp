@@ -361,6 +361,50 @@ TEST(Replication, APromotedReplicaLetsTheOthersContinuePartially) {
   EXPECT_TRUE(is_bulk(c2.cmd({"GET", "after"}), "promotion"));
 }
 
+TEST(Replication, APrimaryRestartedFromItsDumpLetsItsReplicaContinue) {
+  ServerProcess primary;  // save points on: SIGTERM writes the dump with repl-id / repl-offset
+  const std::string port = std::to_string(primary.port());
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + port});
+  {
+    Client p(primary.port()), r(replica.port());
+    write_mixed(p, 0, 1000);
+    ASSERT_TRUE(converged(p, {&r}));
+  }
+  primary.stop();
+  ASSERT_TRUE(primary.start({"--port", port}));
+  Client p(primary.port()), r(replica.port());
+  p.cmd({"SET", "after", "restart"});
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+}
+
+// replica-protect-data: a primary that comes back empty, on a new history
+// behind the replica's, does not wipe it; REPLICAOF again lets it.
+TEST(Replication, AReplicaKeepsItsDataFromAPrimaryThatRestartedEmpty) {
+  ServerProcess primary({"--save", ""});  // no dump: it restarts empty
+  const std::string port = std::to_string(primary.port());
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + port});
+  Client r(replica.port());
+  {
+    Client p(primary.port());
+    write_mixed(p, 0, 1000);
+    ASSERT_TRUE(converged(p, {&r}));
+  }
+  const int64_t keys = r.cmd({"DBSIZE"}).integer;
+  primary.stop();
+  ASSERT_TRUE(primary.start({"--save", "", "--port", port}));
+  EXPECT_TRUE(eventually([&] { return replica.log().find("Refusing the full sync") != std::string::npos; },
+                         milliseconds(10000)));
+  EXPECT_TRUE(is_int(r.cmd({"DBSIZE"}), keys));
+  EXPECT_EQ(info_field(info(r), "master_link_status"), "down");
+  EXPECT_TRUE(is_error(r.cmd({"SET", "k", "v"}), "READONLY You can't write against a read only replica."));
+  // The operator insists.
+  ASSERT_TRUE(is_status(r.cmd({"REPLICAOF", "127.0.0.1", port}), "OK"));
+  EXPECT_TRUE(eventually([&] { return info_field(info(r), "master_link_status") == "up"; }, milliseconds(10000)));
+  EXPECT_TRUE(is_int(r.cmd({"DBSIZE"}), 0));
+}
+
 // A listening socket the test drives by hand, to play a primary that dies
 // in the middle of a full sync.
 class FakePrimary {
