@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -286,6 +288,10 @@ TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
   write_mixed(p, 0, 2000);
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
+  // The primary remembers the replica as it announced itself.
+  std::ifstream known(primary.dir() + "/arbor-replicas");
+  const std::string remembered((std::istreambuf_iterator<char>(known)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(remembered, "127.0.0.1:" + std::to_string(replica.port()) + "\n");
   EXPECT_TRUE(is_int(p.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 1));
   write_mixed(p, 2000, 500);
   ASSERT_TRUE(converged(p, {&r}));
