@@ -287,7 +287,7 @@ asio::awaitable<void> ReplicaLink::session() {
 }
 
 // replica-protect-data: a replica holding data does not let a primary that
-// came up on a history we never followed, behind our own offset, wipe it
+// came up on a history we never followed, not ahead of our offset, wipe it
 // (the empty-restart failure Redis's replication documentation warns of).
 // The operator can insist with REPLICAOF host port again.
 bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
@@ -295,16 +295,18 @@ bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
   bool holds_data = false;
   for (int i = 0; i < instance.db_count() && !holds_data; ++i) holds_data = instance.db(i).size() > 0;
   const bool known_history = replid == service_.replid() || replid == service_.replid2();
-  if (!holds_data || known_history || offset >= service_.offset() || allow_replacing_data_ ||
+  // "Behind" includes level: a primary that restarted empty offers offset 0,
+  // and a replica that got all its data in one snapshot may be at 0 too.
+  if (!holds_data || known_history || offset > service_.offset() || allow_replacing_data_ ||
       !instance.config.settings().replica_protect_data) {
     protecting_data_ = false;
     return true;
   }
   if (!protecting_data_)
-    spdlog::error("Refusing the full sync offered by MASTER {}:{}: it is on a new history ({} at offset {}) behind "
-                  "ours ({} at offset {}), as a primary that restarted empty without seeding would be. Keeping "
-                  "our data, read-only, and retrying. REPLICAOF {} {} again (or replica-protect-data no) accepts "
-                  "it.",
+    spdlog::error("Refusing the full sync offered by MASTER {}:{}: it is on a new history ({} at offset {}) "
+                  "not ahead of ours ({} at offset {}), as a primary that restarted empty without seeding "
+                  "would be. Keeping our data, read-only, and retrying. REPLICAOF {} {} again (or "
+                  "replica-protect-data no) accepts it.",
                   host_, port_, replid, offset, service_.replid(), service_.offset(), host_, port_);
   protecting_data_ = true;
   return false;
