@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -60,5 +61,15 @@ class ReplyWriter {
   std::string* out_;
   int resp_;
 };
+
+// Appends a command as clients and primaries send it: an array of bulk
+// strings (the replication stream, a replica's handshake). `args` is any
+// range of things convertible to string_view.
+template <typename Args>
+void append_command(std::string& out, const Args& args) {
+  ReplyWriter writer(out);
+  writer.array(std::size(args));
+  for (const auto& arg : args) writer.bulk(std::string_view(arg));
+}
 
 }  // namespace arbor::protocol

@@ -14,6 +14,7 @@
 
 #include "protocol/number_format.h"
 #include "protocol/request_parser.h"
+#include "replication/persistence.h"
 #include "replication/replication_service.h"
 
 namespace arbor::replication {
@@ -21,32 +22,28 @@ namespace {
 
 constexpr int64_t kRetryDelayMs = 5000;  // Redis's CONFIG_BGSAVE_RETRY_DELAY
 
-std::string dump_path(const core::Instance& instance, std::string_view name) {
-  return (std::filesystem::path(instance.config.settings().dir) / name).string();
-}
-
 }  // namespace
 
-std::string ReplicationService::bgsave(bool schedule) {
-  if (disk_fd_ >= 0) return "-ERR Background save already in progress\r\n";
-  if (snapshot_ || instance_.snapshot_running) {
+void ReplicationService::bgsave(bool schedule, protocol::ReplyWriter& reply) {
+  if (disk_fd_ >= 0) return reply.error("ERR Background save already in progress");
+  if (snapshot_) {
     if (!schedule)
-      return "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order "
-             "to schedule a BGSAVE whenever possible.\r\n";
+      return reply.error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE "
+                         "in order to schedule a BGSAVE whenever possible.");
     disk_wanted_ = true;
-    return "+Background saving scheduled\r\n";
+    return reply.simple("Background saving scheduled");
   }
   disk_wanted_ = true;
   start_snapshot();
-  if (disk_fd_ < 0) return "-ERR Background save failed to start: see the log\r\n";
+  if (disk_fd_ < 0) return reply.error("ERR Background save failed to start: see the log");
   schedule_pump(0);
-  return "+Background saving started\r\n";
+  reply.simple("Background saving started");
 }
 
 bool ReplicationService::disk_begin() {
   disk_wanted_ = false;
   last_bgsave_try_ms_ = core::unix_time_ms();
-  disk_temp_ = dump_path(instance_, "temp-bg-" + std::to_string(getpid()) + ".rdb");
+  disk_temp_ = path_in_dir(instance_, "temp-bg-" + std::to_string(getpid()) + ".rdb");
   disk_fd_ = ::open(disk_temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (disk_fd_ < 0) {
     spdlog::warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}", disk_temp_,
@@ -81,7 +78,7 @@ void ReplicationService::disk_finish(bool complete) {
   disk_fd_ = -1;
   disk_failed_ = false;
   instance_.bgsave_in_progress = false;
-  const std::string target = dump_path(instance_, instance_.config.settings().dbfilename);
+  const std::string target = path_in_dir(instance_, instance_.config.settings().dbfilename);
   if (ok && std::rename(disk_temp_.c_str(), target.c_str()) != 0) {
     spdlog::warn("Error moving temp DB file {} on the final destination {}: {}", disk_temp_, target,
                  std::strerror(errno));

@@ -19,21 +19,20 @@ void Backlog::append(std::string_view bytes) {
   histlen_ = std::min(cap, histlen_ + bytes.size());
 }
 
-std::string Backlog::copy_from(uint64_t offset) const {
+void Backlog::append_to(uint64_t offset, std::string& out) const {
   const size_t wanted = static_cast<size_t>(end_offset_ + 1 - offset);
-  std::string out(wanted, '\0');
   const size_t cap = buffer_.size();
   const size_t start = (head_ + cap - wanted) % cap;
   const size_t first = std::min(wanted, cap - start);
-  std::copy_n(buffer_.data() + start, first, out.data());
-  std::copy_n(buffer_.data(), wanted - first, out.data() + first);
-  return out;
+  out.append(buffer_, start, first);
+  out.append(buffer_, 0, wanted - first);
 }
 
 void Backlog::resize(size_t capacity) {
   capacity = std::max<size_t>(capacity, 16);
   if (capacity == buffer_.size()) return;
-  std::string kept = copy_from(first_offset());
+  std::string kept;
+  append_to(first_offset(), kept);
   if (kept.size() > capacity) kept.erase(0, kept.size() - capacity);
   const uint64_t end = end_offset_;
   buffer_.assign(capacity, '\0');

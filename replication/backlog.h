@@ -30,8 +30,9 @@ class Backlog {
   bool holds_from(uint64_t offset) const {
     return offset >= first_offset() && offset <= end_offset_ + 1;
   }
-  // The bytes from `offset` to the end; requires holds_from(offset).
-  std::string copy_from(uint64_t offset) const;
+  // Appends the bytes from `offset` to the end to `out`; requires
+  // holds_from(offset).
+  void append_to(uint64_t offset, std::string& out) const;
 
  private:
   std::string buffer_;

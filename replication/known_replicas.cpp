@@ -1,15 +1,12 @@
 // KnownReplicas: a small text file, rewritten whole.
 #include "replication/known_replicas.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
+
+#include "replication/persistence.h"
 
 namespace arbor::replication {
 
@@ -35,17 +32,10 @@ bool KnownReplicas::add(const std::string& address) {
 bool KnownReplicas::save() const {
   std::string text;
   for (const auto& a : addresses_) text += a + "\n";
-  const std::string temp = path_ + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  if (fd >= 0) ok = ::close(fd) == 0 && ok;
-  ok = ok && std::rename(temp.c_str(), path_.c_str()) == 0;
-  if (!ok) {
-    spdlog::warn("Cannot write the known replicas file {}: {}", path_, std::strerror(errno));
-    std::remove(temp.c_str());
-  }
-  return ok;
+  std::string error;
+  if (replace_file(path_ + ".tmp", path_, text, error)) return true;
+  spdlog::warn("Cannot write the known replicas file {}: {}", path_, error);
+  return false;
 }
 
 }  // namespace arbor::replication

@@ -1,6 +1,6 @@
-// RDB files on disk. The snapshot is built in memory, then written: simple,
-// and the issue-4 forkless snapshot will replace the build step, not the
-// file handling.
+// RDB files on disk: SAVE (the forkless snapshot run to its end, then
+// written through a temporary file), the load at start, and the pieces the
+// replica side and BGSAVE share with them.
 #include "replication/persistence.h"
 
 #include <fcntl.h>
@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "replication/rdb/rdb_loader.h"
-#include "replication/rdb/rdb_writer.h"
 #include "replication/replication_service.h"
 #include "replication/snapshot.h"
 #include "protocol/number_format.h"
@@ -27,23 +26,14 @@
 namespace arbor::replication {
 namespace {
 
-int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t unix_seconds() { return core::unix_time_ms() / 1000; }
 
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string path_of(core::Instance& instance) {
-  const auto& s = instance.config.settings();
-  return (std::filesystem::path(s.dir) / s.dbfilename).string();
+std::string path_of(const core::Instance& instance) {
+  return path_in_dir(instance, instance.config.settings().dbfilename);
 }
 
 // Writes all of `bytes` to `path` and fsyncs it.
-bool write_file(const std::string& path, const std::string& bytes, std::string& error) {
+bool write_file(const std::string& path, std::string_view bytes, std::string& error) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     error = "Failed opening the temp RDB file " + path + " (in server root dir " +
@@ -101,22 +91,52 @@ bool write_snapshot(core::Instance& instance, std::string& out, std::string& err
   return true;
 }
 
-bool save_to_disk(core::Instance& instance, std::string& error) {
-  std::string bytes;
-  if (!write_snapshot(instance, bytes, error)) return false;
-  const auto& s = instance.config.settings();
-  const std::string temp = (std::filesystem::path(s.dir) / ("temp-" + std::to_string(getpid()) + ".rdb")).string();
+std::string path_in_dir(const core::Instance& instance, std::string_view name) {
+  return (std::filesystem::path(instance.config.settings().dir) / name).string();
+}
+
+bool replace_file(const std::string& temp, const std::string& target, std::string_view bytes, std::string& error) {
   if (!write_file(temp, bytes, error)) {
     std::remove(temp.c_str());
     return false;
   }
-  const std::string target = path_of(instance);
   if (std::rename(temp.c_str(), target.c_str()) != 0) {
     error = "Error moving temp DB file " + temp + " on the final destination " + target + ": " +
             std::strerror(errno);
     std::remove(temp.c_str());
     return false;
   }
+  return true;
+}
+
+bool parse_into_fresh_databases(const core::Instance& instance, std::string_view rdb, bool drop_expired,
+                                ParsedRdb& out, RdbParseResult& result) {
+  std::vector<keyspace::Database*> targets;
+  for (int i = 0; i < instance.db_count(); ++i) {
+    out.databases.push_back(std::make_unique<keyspace::Database>(i));
+    targets.push_back(out.databases.back().get());
+  }
+  KeyspaceLoader loader(targets, core::unix_time_ms(), drop_expired);
+  result = parse_rdb(rdb, loader);
+  out.aux = loader.aux_fields();
+  out.keys = loader.loaded();
+  out.expired_skipped = loader.expired_skipped();
+  return result.ok;
+}
+
+void swap_in(core::Instance& instance, ParsedRdb& parsed) {
+  for (int i = 0; i < instance.db_count(); ++i) {
+    instance.flush_db(i, true);  // watchers see the change; big old values are freed off the loop
+    instance.db(i).swap_contents(*parsed.databases[static_cast<size_t>(i)]);
+  }
+}
+
+bool save_to_disk(core::Instance& instance, std::string& error) {
+  std::string bytes;
+  if (!write_snapshot(instance, bytes, error)) return false;
+  if (!replace_file(path_in_dir(instance, "temp-" + std::to_string(getpid()) + ".rdb"), path_of(instance), bytes,
+                    error))
+    return false;
   instance.dirty = 0;
   instance.last_save_unix = unix_seconds();
   spdlog::info("DB saved on disk");
@@ -132,22 +152,16 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
   const std::string file = buffer.str();
   const auto started = std::chrono::steady_clock::now();
   // Loaded into fresh databases, swapped in only when the whole file is good.
-  std::vector<std::unique_ptr<keyspace::Database>> fresh;
-  std::vector<keyspace::Database*> ptrs;
-  for (int i = 0; i < instance.db_count(); ++i) {
-    fresh.push_back(std::make_unique<keyspace::Database>(i));
-    ptrs.push_back(fresh.back().get());
-  }
-  KeyspaceLoader loader(ptrs, unix_ms(), true);
-  const RdbParseResult result = parse_rdb(file, loader);
-  if (!result.ok) {
+  ParsedRdb parsed;
+  RdbParseResult result;
+  if (!parse_into_fresh_databases(instance, file, true, parsed, result)) {
     error = "Bad RDB file " + path + ": " + result.error + " at offset " + std::to_string(result.offset) +
             " (of " + std::to_string(file.size()) + " bytes); the file is left as it is";
     return false;
   }
-  for (int i = 0; i < instance.db_count(); ++i) instance.db(i).swap_contents(*fresh[static_cast<size_t>(i)]);
+  swap_in(instance, parsed);
   instance.last_save_unix = unix_seconds();
-  const auto& aux = loader.aux_fields();
+  const auto& aux = parsed.aux;
   const auto id = aux.find("repl-id");
   const auto offset = aux.find("repl-offset");
   if (id != aux.end() && offset != aux.end() && id->second.size() == 40) {
@@ -157,8 +171,8 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
     if (db != aux.end()) history.stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, loader.loaded(),
-               loader.expired_skipped());
+  spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, parsed.keys,
+               parsed.expired_skipped);
   return true;
 }
 

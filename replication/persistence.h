@@ -5,15 +5,21 @@
 // command table; server/ may not use replication/).
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "replication/rdb/rdb_parser.h"
 #include "server/core/command_table.h"
 #include "server/core/instance.h"
 
 namespace arbor::replication {
 
 // Serialises every database of `instance` into `out` (a whole RDB file).
-// False with `error` when a value has no RDB form yet.
+// False with `error` while a background snapshot runs.
 bool write_snapshot(core::Instance& instance, std::string& out, std::string& error);
 
 // SAVE's work: snapshot, write `<dir>/temp-<pid>.rdb`, fsync, rename to
@@ -31,6 +37,27 @@ struct SavedHistory {
   int stream_db = 0;
 };
 bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& history);
+
+// `<dir>/<name>`.
+std::string path_in_dir(const core::Instance& instance, std::string_view name);
+// Writes `bytes` to `temp`, fsyncs, renames it over `target`; on failure the
+// temporary file is removed and `target` is untouched.
+bool replace_file(const std::string& temp, const std::string& target, std::string_view bytes, std::string& error);
+
+// An RDB parsed into databases of its own (nothing shared with the
+// instance), to be swapped in only once the whole file proved good.
+struct ParsedRdb {
+  std::vector<std::unique_ptr<keyspace::Database>> databases;
+  std::map<std::string, std::string, std::less<>> aux;
+  uint64_t keys = 0;
+  uint64_t expired_skipped = 0;
+};
+// `drop_expired`: a primary drops keys already expired; a replica keeps them.
+bool parse_into_fresh_databases(const core::Instance& instance, std::string_view rdb, bool drop_expired,
+                                ParsedRdb& out, RdbParseResult& result);
+// Replaces every database's contents with the parsed ones (watchers of the
+// old keys are touched, the old data freed off the loop).
+void swap_in(core::Instance& instance, ParsedRdb& parsed);
 
 void register_persistence_commands(core::CommandTable& table);
 

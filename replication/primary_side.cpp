@@ -48,21 +48,20 @@ AttachedReplica& ReplicationService::replica_for(core::ClientState& client) {
 }
 
 void ReplicationService::forget(core::ClientState& client) {
-  auto it = replicas_.find(&client);
-  if (it != replicas_.end()) {
-    AttachedReplica* replica = it->second.get();
-    if (replica->state != AttachedReplica::State::kHandshake)
-      spdlog::info("Connection with replica {}:{} lost.", replica->ip(), replica->listening_port);
-    std::erase(snapshot_targets_, replica);
-    replicas_.erase(it);
-    if (snapshot_ && snapshot_targets_.empty() && disk_fd_ < 0) {
-      spdlog::info("Snapshot for replication abandoned: no replica waits for it any more");
-      snapshot_.reset();
-      schedule_pump(0);  // replicas queued behind it get theirs
-    }
-  }
   std::erase(waiters_, &client);
+  auto it = replicas_.find(&client);
+  if (it == replicas_.end()) return;  // an ordinary client
+  AttachedReplica* replica = it->second.get();
+  if (replica->state != AttachedReplica::State::kHandshake)
+    spdlog::info("Connection with replica {}:{} lost.", replica->ip(), replica->listening_port);
+  std::erase(snapshot_targets_, replica);
+  replicas_.erase(it);
   update_good_replicas();
+  if (snapshot_ && snapshot_targets_.empty() && disk_fd_ < 0) {
+    spdlog::info("Snapshot for replication abandoned: no replica waits for it any more");
+    snapshot_.reset();
+    schedule_pump(0);  // replicas queued behind it get theirs
+  }
 }
 
 void ReplicationService::drop(AttachedReplica& replica, const std::string& why) {
@@ -91,7 +90,7 @@ void ReplicationService::psync(core::CommandContext& ctx, std::string_view repli
       const auto from = static_cast<uint64_t>(*wanted);
       std::string head = replica.capa_psync2 ? "+CONTINUE " + replid_ + "\r\n" : std::string("+CONTINUE\r\n");
       ctx.reply.raw(head);
-      ctx.reply.raw(backlog_->copy_from(from));
+      backlog_->append_to(from, ctx.reply.buffer());
       replica.state = AttachedReplica::State::kOnline;
       replica.last_ack_ms = core::unix_time_ms();
       ++instance_.stats.sync_partial_ok;
@@ -129,7 +128,6 @@ void ReplicationService::schedule_pump(int delay_ms) {
 }
 
 void ReplicationService::start_snapshot() {
-  if (instance_.snapshot_running) return schedule_pump(10);  // a save is running: wait for it
   for (auto& [client, replica] : replicas_)
     if (replica->state == AttachedReplica::State::kWaitSnapshot) snapshot_targets_.push_back(replica.get());
   const bool to_disk = disk_wanted_ && disk_begin();
@@ -275,8 +273,7 @@ void ReplicationService::wait(core::CommandContext& ctx, int64_t count, int64_t 
   ctx.client.blocked->wait_target = {target, count};
   waiters_.push_back(&ctx.client);
   // Ask every replica where it is now (Redis does it once per loop pass).
-  const std::string_view getack[] = {"REPLCONF", "GETACK", "*"};
-  feed(selected_db_ < 0 ? 0 : selected_db_, getack);
+  feed(selected_db_ < 0 ? 0 : selected_db_, "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
 }
 
 void ReplicationService::check_waiters() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/number_format.h"
+#include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
 #include "replication/replication_service.h"
 #include "server/core/dispatcher.h"
@@ -20,16 +21,10 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kEofMarkLength = 40;
 
 std::string encode(std::initializer_list<std::string_view> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (std::string_view arg : args) {
-    out += "$" + std::to_string(arg.size()) + "\r\n";
-    out.append(arg);
-    out += "\r\n";
-  }
+  std::string out;
+  protocol::append_command(out, args);
   return out;
 }
-
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
 
@@ -55,13 +50,9 @@ ReplicaLink::~ReplicaLink() { stop(); }
 
 void ReplicaLink::start() {
   spdlog::info("Connecting to MASTER {}:{}", host_, port_);
+  // `self` keeps the link alive until the coroutine, which uses `this`, ends.
   asio::co_spawn(service_.io(), run(), [self = shared_from_this()](std::exception_ptr error) {
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      spdlog::warn("Replication link stopped after an internal error: {}", e.what());
-    }
+    if (error) spdlog::warn("Replication link stopped after an internal error: {}", net::exception_text(error));
   });
 }
 
@@ -213,8 +204,8 @@ asio::awaitable<void> ReplicaLink::session() {
   // list's array alive across a suspension.)
   std::string ping = encode({"PING"});
   if (!co_await write(std::move(ping)) || !co_await read_line(line)) co_return;
-  if (starts_with(line, "-") && !starts_with(line, "-NOAUTH") && !starts_with(line, "-NOPERM") &&
-      !starts_with(line, "-ERR operation not permitted")) {
+  if (line.starts_with("-") && !line.starts_with("-NOAUTH") && !line.starts_with("-NOPERM") &&
+      !line.starts_with("-ERR operation not permitted")) {
     spdlog::warn("Error reply to PING from master: '{}'", line);
     co_return;
   }
@@ -233,14 +224,14 @@ asio::awaitable<void> ReplicaLink::session() {
   if (!co_await write(std::move(burst))) co_return;
   if (auth) {
     if (!co_await read_line(line)) co_return;
-    if (starts_with(line, "-")) {
+    if (line.starts_with("-")) {
       spdlog::warn("Unable to AUTH to MASTER: {}", line);
       co_return;
     }
   }
   for (int replies = announce ? 3 : 2; replies > 0; --replies) {
     if (!co_await read_line(line)) co_return;
-    if (starts_with(line, "-")) spdlog::info("(Non critical) Master does not understand REPLCONF: {}", line);
+    if (line.starts_with("-")) spdlog::info("(Non critical) Master does not understand REPLCONF: {}", line);
   }
 
   std::string psync;
@@ -256,7 +247,7 @@ asio::awaitable<void> ReplicaLink::session() {
     if (!co_await read_line(line)) co_return;
   } while (line.empty());  // keep-alives while the primary prepares
 
-  if (starts_with(line, "+FULLRESYNC ")) {
+  if (line.starts_with("+FULLRESYNC ")) {
     const std::string rest = line.substr(12);
     const size_t space = rest.find(' ');
     const auto offset = space == std::string::npos ? std::nullopt : protocol::parse_int64(rest.substr(space + 1));
@@ -268,7 +259,7 @@ asio::awaitable<void> ReplicaLink::session() {
     if (!may_replace_data(replid, static_cast<uint64_t>(*offset))) co_return;
     spdlog::info("Full resync from master: {}:{}", replid, *offset);
     if (!co_await full_sync(std::move(replid), static_cast<uint64_t>(*offset))) co_return;
-  } else if (starts_with(line, "+CONTINUE")) {
+  } else if (line.starts_with("+CONTINUE")) {
     const std::string id = line.size() > 10 ? line.substr(10) : std::string();
     if (id.size() == 40 && id != service_.replid()) {
       spdlog::info("Master replication ID changed to {}", id);
@@ -276,7 +267,7 @@ asio::awaitable<void> ReplicaLink::session() {
     }
     spdlog::info("Successful partial resynchronization with master.");
     spdlog::info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
-  } else if (starts_with(line, "-NOMASTERLINK") || starts_with(line, "-LOADING")) {
+  } else if (line.starts_with("-NOMASTERLINK") || line.starts_with("-LOADING")) {
     spdlog::info("Master is currently unable to PSYNC but should be in the future: {}", line);
     co_return;
   } else {
@@ -321,18 +312,18 @@ asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset
   do {
     if (!co_await read_line(line)) co_return false;
   } while (line.empty());
-  if (starts_with(line, "-")) {
+  if (line.starts_with("-")) {
     spdlog::warn("MASTER aborted replication with an error: {}", line.substr(1));
     co_return false;
   }
-  if (!starts_with(line, "$")) {
+  if (!line.starts_with("$")) {
     spdlog::warn("Bad protocol from MASTER, the first byte is not '$' (we received '{}'), are you sure the host "
                  "and port are right?",
                  line);
     co_return false;
   }
   std::string_view payload;
-  if (starts_with(line, "$EOF:") && line.size() == 5 + kEofMarkLength) {
+  if (line.starts_with("$EOF:") && line.size() == 5 + kEofMarkLength) {
     const std::string mark = line.substr(5);
     spdlog::info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
     // The primary sends nothing after the mark until we ACK, so the mark

@@ -50,7 +50,6 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   int64_t down_since_ms() const { return down_since_ms_; }
   int64_t transfer_size() const { return transfer_size_; }  // -1: EOF-marked, unknown
   uint64_t transfer_read() const { return transfer_read_; }
-  int64_t transfer_last_io_ms() const { return last_io_ms_; }
 
  private:
   asio::awaitable<void> run();

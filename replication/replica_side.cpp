@@ -5,8 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "replication/rdb/rdb_loader.h"
-#include "replication/rdb/rdb_parser.h"
+#include "replication/persistence.h"
 #include "replication/replica_link.h"
 #include "replication/replication_service.h"
 
@@ -58,16 +57,10 @@ void ReplicationService::become_primary() {
 }
 
 bool ReplicationService::load_from_primary(std::string_view rdb, std::string& error) {
-  std::vector<std::unique_ptr<keyspace::Database>> fresh;
-  std::vector<keyspace::Database*> targets;
-  for (int i = 0; i < instance_.db_count(); ++i) {
-    fresh.push_back(std::make_unique<keyspace::Database>(i));
-    targets.push_back(fresh.back().get());
-  }
   // A replica keeps keys that expired on the way: its primary's DEL follows.
-  KeyspaceLoader loader(targets, core::unix_time_ms(), false);
-  const RdbParseResult result = parse_rdb(rdb, loader);
-  if (!result.ok) {
+  ParsedRdb parsed;
+  RdbParseResult result;
+  if (!parse_into_fresh_databases(instance_, rdb, false, parsed, result)) {
     error = result.error + " at offset " + std::to_string(result.offset) + " of " + std::to_string(rdb.size());
     return false;
   }
@@ -76,11 +69,8 @@ bool ReplicationService::load_from_primary(std::string_view rdb, std::string& er
   snapshot_.reset();
   snapshot_targets_.clear();
   disk_finish(false);
-  for (int i = 0; i < instance_.db_count(); ++i) {
-    instance_.flush_db(i, true);
-    instance_.db(i).swap_contents(*fresh[static_cast<size_t>(i)]);
-  }
-  spdlog::info("MASTER <-> REPLICA sync: {} keys loaded", loader.loaded());
+  swap_in(instance_, parsed);
+  spdlog::info("MASTER <-> REPLICA sync: {} keys loaded", parsed.keys);
   return true;
 }
 

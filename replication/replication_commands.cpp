@@ -60,7 +60,6 @@ void replconf(CommandContext& ctx) {
 
 // PSYNC replicationid offset
 void psync(CommandContext& ctx) {
-  if (ctx.client.multi.active) return ctx.reply.error("ERR Command not allowed inside a transaction");
   service_of(ctx.instance).psync(ctx, ctx.arg(1), ctx.arg(2), false);
 }
 
@@ -150,7 +149,7 @@ void bgsave(CommandContext& ctx) {
     if (!equals_ci(ctx.arg(1), "schedule")) return ctx.reply.error(protocol::errors::kSyntax);
     schedule = true;
   }
-  ctx.reply.raw(service_of(ctx.instance).bgsave(schedule));
+  service_of(ctx.instance).bgsave(schedule, ctx.reply);
 }
 
 }  // namespace

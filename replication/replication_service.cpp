@@ -7,19 +7,19 @@
 #include <stdexcept>
 #include <string>
 
+#include "replication/persistence.h"
 #include "replication/replica_link.h"
 #include "server/core/arguments.h"
 #include "server/core/random.h"
+#include "protocol/reply_writer.h"
 
 namespace arbor::replication {
 namespace {
 
-void append_bulk(std::string& out, std::string_view arg) {
-  out += '$';
-  out += std::to_string(arg.size());
-  out += "\r\n";
-  out.append(arg);
-  out += "\r\n";
+// True for an encoded NOTE.* command ("*N\r\n$L\r\nNOTE.ADD\r\n...").
+bool is_note_command(std::string_view command) {
+  const size_t name = command.find('\n', command.find('\n') + 1) + 1;
+  return name != 0 && core::equals_ci(command.substr(name, 5), "note.");
 }
 
 }  // namespace
@@ -49,7 +49,7 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
       replid2_(40, '0'),
       pump_timer_(io),
       cron_timer_(io),
-      known_replicas_(instance.config.settings().dir + "/arbor-replicas") {
+      known_replicas_(path_in_dir(instance, "arbor-replicas")) {
   known_replicas_.load();
   instance_.propagation.set_feed(this);
   instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
@@ -66,23 +66,15 @@ ReplicationService::~ReplicationService() {
   instance_.replication_info = nullptr;
 }
 
-void ReplicationService::feed(int db, std::span<const std::string_view> args) {
-  // A note tree command cannot run on a Redis replica.
-  if (args[0].size() > 5 && (args[0][0] == 'N' || args[0][0] == 'n') && core::equals_ci(args[0].substr(0, 5), "note."))
-    refuse_redis_replicas();
-  std::string bytes;
+void ReplicationService::feed(int db, std::string_view command) {
+  if (is_note_command(command)) refuse_redis_replicas();  // a Redis replica cannot run it
   if (db != selected_db_) {
-    const std::string index = std::to_string(db);
-    bytes += "*2\r\n";
-    append_bulk(bytes, "SELECT");
-    append_bulk(bytes, index);
+    std::string select;
+    protocol::append_command(select, std::initializer_list<std::string_view>{"SELECT", std::to_string(db)});
+    append(select);
     selected_db_ = db;
   }
-  bytes += '*';
-  bytes += std::to_string(args.size());
-  bytes += "\r\n";
-  for (std::string_view arg : args) append_bulk(bytes, arg);
-  append(bytes);
+  append(command);
 }
 
 void ReplicationService::append(std::string_view bytes) {
@@ -174,12 +166,9 @@ void ReplicationService::cron() {
   // a replica forwards its own primary's pings instead.
   if (!is_replica() && !replicas_.empty() && now - last_ping_ms_ >= settings.repl_ping_replica_period * 1000) {
     last_ping_ms_ = now;
-    bool any_online = false;
-    for (auto& [client, replica] : replicas_) any_online |= replica->state == AttachedReplica::State::kOnline;
-    if (any_online) {
-      const std::string_view ping[] = {"PING"};
+    if (online_replicas() > 0) {
       // PING carries no database: no SELECT for it.
-      feed(selected_db_ < 0 ? 0 : selected_db_, ping);
+      feed(selected_db_ < 0 ? 0 : selected_db_, "*1\r\n$4\r\nPING\r\n");
     }
   }
   // A replica that stopped acknowledging is gone (Redis's repl-timeout).

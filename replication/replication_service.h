@@ -58,12 +58,11 @@ class ReplicationService : public core::ReplicationFeed {
 
   // core::ReplicationFeed: commands this node executes, in the stream's form.
   bool active() const override { return backlog_.has_value() && !proxying_; }
-  void feed(int db, std::span<const std::string_view> args) override;
+  void feed(int db, std::string_view command) override;
 
   // The history.
   const std::string& replid() const { return replid_; }
   const std::string& replid2() const { return replid2_; }
-  int64_t second_offset() const { return second_offset_; }
   uint64_t offset() const { return offset_; }
   const std::optional<Backlog>& backlog() const { return backlog_; }
 
@@ -76,7 +75,6 @@ class ReplicationService : public core::ReplicationFeed {
   int replicas_acked(uint64_t offset) const;
   // WAIT: blocks the client until `count` replicas acknowledged `offset`.
   void wait(core::CommandContext& ctx, int64_t count, int64_t timeout_ms);
-  uint64_t last_write_offset(const core::ClientState& client) const;
 
   // Replica side (replica_link.cpp).
   void replicate_from(std::string host, int port);
@@ -98,8 +96,8 @@ class ReplicationService : public core::ReplicationFeed {
   // when whole; false with `error` leaves the old data serving.
   bool load_from_primary(std::string_view rdb, std::string& error);
 
-  // BGSAVE (background_save.cpp): the reply, as RESP text.
-  std::string bgsave(bool schedule);
+  // BGSAVE [SCHEDULE] (background_save.cpp).
+  void bgsave(bool schedule, protocol::ReplyWriter& reply);
 
   // INFO replication / ROLE (replication_commands.cpp).
   std::string info_section() const;

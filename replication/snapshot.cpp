@@ -21,7 +21,6 @@ Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
   }
   instance_.snapshot_epoch = epoch;
   instance_.snapshot_running = true;
-  running_ = true;
   for (int i = 0; i < instance_.db_count(); ++i) {
     instance_.db(i).begin_snapshot(
         epoch, keyspace::Database::SnapshotHooks{
@@ -42,7 +41,10 @@ Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
 }
 
 Snapshot::~Snapshot() {
-  if (!running_) return;
+  if (!complete_) release();
+}
+
+void Snapshot::release() {
   for (int i = 0; i < instance_.db_count(); ++i) instance_.db(i).end_snapshot();
   instance_.snapshot_running = false;
 }
@@ -68,7 +70,7 @@ void Snapshot::write_rest_of(keyspace::Database& db) {
 
 bool Snapshot::step(size_t budget_bytes) {
   if (complete_) return true;
-  const size_t target = out_.size() + budget_bytes;
+  const size_t target = budget_bytes > SIZE_MAX - out_.size() ? SIZE_MAX : out_.size() + budget_bytes;
   while (db_ < instance_.db_count()) {
     keyspace::Database& db = instance_.db(db_);
     if (db.size() == 0) {
@@ -95,9 +97,7 @@ bool Snapshot::step(size_t budget_bytes) {
 void Snapshot::finish() {
   writer_.finish();
   complete_ = true;
-  for (int i = 0; i < instance_.db_count(); ++i) instance_.db(i).end_snapshot();
-  instance_.snapshot_running = false;
-  running_ = false;
+  release();
 }
 
 }  // namespace arbor::replication

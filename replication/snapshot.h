@@ -33,7 +33,6 @@ class Snapshot {
   // Walks on until about `budget_bytes` more output exists or the walk is
   // over; then the file is complete (EOF + CRC). True when complete.
   bool step(size_t budget_bytes);
-  bool complete() const { return complete_; }
   // Output not yet taken by the caller.
   std::string& output() { return out_; }
   uint64_t keys_written() const { return keys_; }
@@ -44,6 +43,8 @@ class Snapshot {
   void write(keyspace::Database& db, keyspace::Entry& entry);
   void write_rest_of(keyspace::Database& db);
   void finish();
+  // Lets every database go of the snapshot's hooks.
+  void release();
 
   core::Instance& instance_;
   std::string out_;
@@ -55,7 +56,6 @@ class Snapshot {
   uint64_t keys_ = 0;
   uint64_t note_trees_ = 0;
   bool complete_ = false;
-  bool running_ = false;
 };
 
 }  // namespace arbor::replication

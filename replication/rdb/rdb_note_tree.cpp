@@ -15,11 +15,10 @@ void put_string(RdbEncoder& enc, std::string_view s) {
 }
 
 std::string module_name(uint64_t id) {
-  constexpr char kSymbols[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string name(9, '?');
   uint64_t bits = id >> 10;
   for (int i = 8; i >= 0; --i) {
-    name[static_cast<size_t>(i)] = kSymbols[bits & 63];
+    name[static_cast<size_t>(i)] = kModuleIdSymbols[bits & 63];
     bits >>= 6;
   }
   return name;

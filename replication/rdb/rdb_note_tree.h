@@ -25,12 +25,12 @@ namespace arbor::replication {
 
 // Module ids are 9 characters of a 64-symbol alphabet (6 bits each), then
 // 10 bits of encoding version: Redis's moduleTypeEncodeId.
+inline constexpr char kModuleIdSymbols[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr uint64_t module_type_id(const char (&name)[10], uint64_t encver) {
-  constexpr char kSymbols[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   uint64_t id = 0;
   for (int i = 0; i < 9; ++i) {
     uint64_t symbol = 0;
-    while (kSymbols[symbol] != name[i]) ++symbol;
+    while (kModuleIdSymbols[symbol] != name[i]) ++symbol;
     id = (id << 6) | symbol;
   }
   return (id << 10) | encver;

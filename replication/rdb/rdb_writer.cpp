@@ -160,10 +160,9 @@ void RdbWriter::select_db(int db) {
 }
 
 void RdbWriter::select_db(int db, uint64_t keys, uint64_t expires) {
+  select_db(db);
   const size_t from = out_.size();
   RdbEncoder enc(out_);
-  enc.byte(rdb_op::kSelectDb);
-  enc.length(static_cast<uint64_t>(db));
   enc.byte(rdb_op::kResizeDb);
   enc.length(keys);
   enc.length(expires);

@@ -3,33 +3,23 @@
 
 namespace arbor::core {
 
-void Propagation::add(int db, std::span<const std::string_view> args) {
-  if (!active()) return;
-  pending_.push_back(Write{db, std::vector<std::string>(args.begin(), args.end())});
-}
-
-void Propagation::add(int db, const std::vector<std::string>& args) {
-  if (!active()) return;
-  pending_.push_back(Write{db, args});
-}
-
 bool Propagation::flush() {
   const bool wrap = pending_.size() > 1 || (transaction_ && !pending_.empty());
   transaction_ = false;
   if (pending_.empty()) return false;
   if (!active()) {
     pending_.clear();
+    encoded_.clear();
     return false;
   }
-  std::vector<std::string_view> views;
-  const int first_db = pending_.front().db;
-  if (wrap) feed_->feed(first_db, std::initializer_list<std::string_view>{"MULTI"});
-  for (const Write& write : pending_) {
-    views.assign(write.args.begin(), write.args.end());
-    feed_->feed(write.db, views);
-  }
-  if (wrap) feed_->feed(pending_.back().db, std::initializer_list<std::string_view>{"EXEC"});
+  if (wrap) feed_->feed(pending_.front().db, "*1\r\n$5\r\nMULTI\r\n");
+  for (const Write& write : pending_)
+    feed_->feed(write.db, std::string_view(encoded_).substr(write.begin, write.end - write.begin));
+  if (wrap) feed_->feed(pending_.back().db, "*1\r\n$4\r\nEXEC\r\n");
   pending_.clear();
+  // Reused across units, but not kept at the size of one huge write.
+  if (encoded_.capacity() > kKeptCapacity) std::string().swap(encoded_);
+  else encoded_.clear();
   return true;
 }
 

@@ -8,10 +8,11 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "protocol/reply_writer.h"
 
 namespace arbor::core {
 
@@ -20,8 +21,8 @@ class ReplicationFeed {
   virtual ~ReplicationFeed() = default;
   // True while something consumes the stream (a backlog exists).
   virtual bool active() const = 0;
-  // One command of the stream, to run against database `db`.
-  virtual void feed(int db, std::span<const std::string_view> args) = 0;
+  // One command of the stream, RESP-encoded, to run against database `db`.
+  virtual void feed(int db, std::string_view command) = 0;
   // The stream's length so far (master_repl_offset).
   virtual uint64_t offset() const = 0;
 };
@@ -31,11 +32,16 @@ class Propagation {
   void set_feed(ReplicationFeed* feed) { feed_ = feed; }
   bool active() const { return feed_ != nullptr && feed_->active(); }
 
-  void add(int db, std::span<const std::string_view> args);
-  void add(int db, std::initializer_list<std::string_view> args) {
-    add(db, std::span<const std::string_view>(args.begin(), args.size()));
+  // Encoded at once into one buffer reused across units, so a replicated
+  // write costs no allocation of its own.
+  template <typename Args>
+  void add(int db, const Args& args) {
+    if (!active()) return;
+    const size_t begin = encoded_.size();
+    protocol::append_command(encoded_, args);
+    pending_.push_back(Write{db, begin, encoded_.size()});
   }
-  void add(int db, const std::vector<std::string>& args);
+  void add(int db, std::initializer_list<std::string_view> args) { add<decltype(args)>(db, args); }
   // EXEC with writes goes out as MULTI ... EXEC even when it holds one.
   void mark_transaction() { transaction_ = true; }
   // Ends the unit: hands the collected writes to the feed. True when it
@@ -46,9 +52,11 @@ class Propagation {
  private:
   struct Write {
     int db;
-    std::vector<std::string> args;
+    size_t begin, end;  // the command's bytes in encoded_
   };
+  static constexpr size_t kKeptCapacity = 1 << 20;
   ReplicationFeed* feed_ = nullptr;
+  std::string encoded_;
   std::vector<Write> pending_;
   bool transaction_ = false;
 };

@@ -5,8 +5,22 @@
 #include <utility>
 
 #include <boost/asio.hpp>
+#include <exception>
+#include <string>
 
 namespace arbor::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// What a coroutine died of, for the completion handler every co_spawn
+// gets (a bare spawn would lose it).
+inline std::string exception_text(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
 }  // namespace arbor::net

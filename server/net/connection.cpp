@@ -268,11 +268,7 @@ asio::awaitable<void> Connection::write_loop() {
 asio::awaitable<void> Connection::run() {
   asio::co_spawn(socket_.get_executor(), write_loop(), [self = shared_from_this()](std::exception_ptr error) {
     if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      spdlog::warn("Client id={} writer stopped after an internal error: {}", self->state_.id, e.what());
-    }
+    spdlog::warn("Client id={} writer stopped after an internal error: {}", self->state_.id, exception_text(error));
     self->close_soon();
   });
   boost::system::error_code ec;

@@ -29,12 +29,7 @@ Listener::Listener(asio::io_context& io, tcp::endpoint endpoint, core::Instance&
 
 void Listener::start() {
   asio::co_spawn(io_, accept_loop(), [](std::exception_ptr error) {
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      spdlog::error("Accept loop stopped: {}", e.what());
-    }
+    if (error) spdlog::error("Accept loop stopped: {}", exception_text(error));
   });
 }
 
@@ -77,12 +72,7 @@ asio::awaitable<void> Listener::accept_loop() {
     }
     auto connection = std::make_shared<Connection>(std::move(socket), instance_, dispatcher_);
     asio::co_spawn(io_, serve(connection), [id = connection->state().id](std::exception_ptr error) {
-      if (!error) return;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        spdlog::warn("Client id={} closed after an internal error: {}", id, e.what());
-      }
+      if (error) spdlog::warn("Client id={} closed after an internal error: {}", id, exception_text(error));
     });
   }
 }
