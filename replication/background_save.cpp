@@ -71,6 +71,15 @@ void ReplicationService::disk_write(std::string_view bytes) {
   }
 }
 
+void ReplicationService::abort_snapshot(std::string_view why) {
+  disk_wanted_ = false;
+  if (!snapshot_ && disk_fd_ < 0) return;
+  spdlog::info("Snapshot in progress abandoned: {}", why);
+  snapshot_.reset();
+  snapshot_targets_.clear();
+  disk_finish(false);
+}
+
 void ReplicationService::disk_finish(bool complete) {
   if (disk_fd_ < 0) return;
   bool ok = complete && !disk_failed_ && ::fsync(disk_fd_) == 0;

@@ -77,14 +77,7 @@ bool write_snapshot(core::Instance& instance, std::string& out, std::string& err
   }
   // The replication position goes into the file, so a restarted replica
   // can ask its primary to continue from it (Redis's rdbSaveInfo).
-  SnapshotAux aux;
-  if (auto* service = dynamic_cast<ReplicationService*>(instance.propagation.feed()); service && service->backlog()) {
-    aux.with_repl_fields = true;
-    aux.replid = service->replid();
-    aux.repl_offset = service->offset();
-    aux.stream_db = service->stream_db();
-  }
-  Snapshot snapshot(instance, aux);
+  Snapshot snapshot(instance, service_of(instance).snapshot_aux());
   while (!snapshot.step(SIZE_MAX)) {
   }
   out = std::move(snapshot.output());

@@ -132,8 +132,9 @@ void ReplicationService::start_snapshot() {
     if (replica->state == AttachedReplica::State::kWaitSnapshot) snapshot_targets_.push_back(replica.get());
   const bool to_disk = disk_wanted_ && disk_begin();
   if (snapshot_targets_.empty() && !to_disk) return;
+  const SnapshotAux aux = snapshot_aux();  // before the SELECT reset below
   // The stream after the snapshot begins with a SELECT, whatever came before.
-  selected_db_ = -1;
+  select_next_ = true;
   for (AttachedReplica* replica : snapshot_targets_) {
     replica->state = AttachedReplica::State::kSendSnapshot;
     replica->pending.clear();
@@ -145,7 +146,7 @@ void ReplicationService::start_snapshot() {
     }
     replica->client->control->deliver(head);
   }
-  snapshot_ = std::make_unique<Snapshot>(instance_, SnapshotAux{replid_, offset_, true});
+  snapshot_ = std::make_unique<Snapshot>(instance_, aux);
   spdlog::info("Starting a forkless snapshot for {} replica(s){} at offset {}", snapshot_targets_.size(),
                to_disk ? " and the dump file" : "", offset_);
 }
@@ -191,10 +192,12 @@ void ReplicationService::pump() {
 // retrying, and syncs once no note tree is left.
 void ReplicationService::refuse_redis_replicas() {
   std::vector<AttachedReplica*> refused;
-  for (AttachedReplica* replica : snapshot_targets_)
-    if (!replica->is_arbor) refused.push_back(replica);
-  for (const auto& [client, replica] : replicas_)
-    if (!replica->is_arbor && replica->state == AttachedReplica::State::kOnline) refused.push_back(replica.get());
+  for (const auto& [client, replica] : replicas_) {
+    using enum AttachedReplica::State;
+    const bool receiving = replica->state == kSendSnapshot || replica->state == kWaitFirstAck ||
+                           replica->state == kOnline;
+    if (!replica->is_arbor && receiving) refused.push_back(replica.get());
+  }
   for (AttachedReplica* replica : refused)
     drop(*replica, "it is not arbor (no REPLCONF capa arbor) and the dataset holds note trees, which Redis cannot "
                    "load; it can replicate once no note tree is left");
@@ -273,7 +276,7 @@ void ReplicationService::wait(core::CommandContext& ctx, int64_t count, int64_t 
   ctx.client.blocked->wait_target = {target, count};
   waiters_.push_back(&ctx.client);
   // Ask every replica where it is now (Redis does it once per loop pass).
-  feed(selected_db_ < 0 ? 0 : selected_db_, "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  append("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
 }
 
 void ReplicationService::check_waiters() {

@@ -28,7 +28,7 @@ std::string encode(std::initializer_list<std::string_view> args) {
 
 }  // namespace
 
-ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port)
+ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db)
     : service_(service),
       host_(std::move(host)),
       port_(port),
@@ -39,7 +39,7 @@ ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port
   master_client_.is_master = true;
   master_client_.authenticated = true;
   master_client_.addr = host_ + ":" + std::to_string(port_);
-  master_client_.db = service_.restored_stream_db_;
+  master_client_.db = stream_db;
   master_client_.created_ms = core::unix_time_ms();
   master_client_.last_interaction_ms = master_client_.created_ms;
   instance.add_client(&master_client_);

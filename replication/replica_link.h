@@ -25,7 +25,8 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
  public:
   enum class State : uint8_t { kConnect, kConnecting, kHandshake, kTransfer, kConnected };
 
-  ReplicaLink(ReplicationService& service, std::string host, int port);
+  // `stream_db`: the database the primary's stream continues in.
+  ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db);
   ~ReplicaLink();
   void start();
   // Ends the link for good (REPLICAOF NO ONE, another primary, shutdown).

@@ -12,6 +12,7 @@
 namespace arbor::replication {
 
 void ReplicationService::replicate_from(std::string host, int port) {
+  const int db = stream_db();  // the old link's, when there is one
   if (link_) {
     link_->stop();
     link_.reset();
@@ -33,12 +34,14 @@ void ReplicationService::replicate_from(std::string host, int port) {
   for (core::ClientState* client : blocked)
     instance_.unblock_client(*client, "UNBLOCKED force unblock from blocking operation, instance state changed "
                                       "(master -> replica?)");
-  link_ = std::make_shared<ReplicaLink>(*this, std::move(host), port);
+  link_ = std::make_shared<ReplicaLink>(*this, std::move(host), port, db);
   link_->start();
 }
 
 void ReplicationService::become_primary() {
   if (!link_) return;
+  stream_db_ = link_->stream_db();
+  select_next_ = true;
   link_->stop();
   link_.reset();
   proxying_ = false;
@@ -49,7 +52,6 @@ void ReplicationService::become_primary() {
   replid2_ = replid_;
   second_offset_ = static_cast<int64_t>(offset_) + 1;
   replid_ = random_replid();
-  selected_db_ = -1;
   if (!backlog_) ensure_backlog();
   spdlog::info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}", replid2_,
                second_offset_, replid_);
@@ -66,9 +68,7 @@ bool ReplicationService::load_from_primary(std::string_view rdb, std::string& er
   }
   // Our sub-replicas hold the old dataset: they must sync again.
   disconnect_replicas();
-  snapshot_.reset();
-  snapshot_targets_.clear();
-  disk_finish(false);
+  abort_snapshot("the dataset is replaced by a full sync");
   swap_in(instance_, parsed);
   spdlog::info("MASTER <-> REPLICA sync: {} keys loaded", parsed.keys);
   return true;

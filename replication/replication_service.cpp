@@ -54,6 +54,10 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
   instance_.propagation.set_feed(this);
   instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
   instance_.replication_info = [this] { return info_section(); };
+  instance_.save_to_disk = [this](std::string& error) {
+    abort_snapshot("saving in the foreground before exit");
+    return save_to_disk(instance_, error);
+  };
   schedule_cron();
 }
 
@@ -64,15 +68,17 @@ ReplicationService::~ReplicationService() {
   instance_.propagation.set_feed(nullptr);
   instance_.on_client_removed = nullptr;
   instance_.replication_info = nullptr;
+  instance_.save_to_disk = nullptr;
 }
 
 void ReplicationService::feed(int db, std::string_view command) {
   if (is_note_command(command)) refuse_redis_replicas();  // a Redis replica cannot run it
-  if (db != selected_db_) {
+  if (select_next_ || db != stream_db_) {
     std::string select;
     protocol::append_command(select, std::initializer_list<std::string_view>{"SELECT", std::to_string(db)});
     append(select);
-    selected_db_ = db;
+    stream_db_ = db;
+    select_next_ = false;
   }
   append(command);
 }
@@ -84,6 +90,7 @@ void ReplicationService::append(std::string_view bytes) {
   std::vector<AttachedReplica*> over_limit;
   const auto& limit = instance_.config.settings().output_limit_replica;
   for (auto& [client, replica] : replicas_) {
+    if (replica->rdb_only) continue;  // the snapshot alone, then it closes
     switch (replica->state) {
       case AttachedReplica::State::kOnline:
         if (client->control != nullptr) client->control->deliver(bytes);
@@ -119,16 +126,23 @@ void ReplicationService::ensure_backlog() {
 
 int ReplicationService::stream_db() const {
   if (link_) return link_->stream_db();
-  return selected_db_ < 0 ? 0 : selected_db_;
+  return stream_db_;
+}
+
+SnapshotAux ReplicationService::snapshot_aux() const {
+  return SnapshotAux{.replid = replid_,
+                     .repl_offset = offset_,
+                     .stream_db = stream_db(),
+                     .with_repl_fields = backlog_.has_value()};
 }
 
 void ReplicationService::adopt_history(std::string replid, uint64_t offset, int stream_db) {
-  restored_stream_db_ = stream_db;
   replid_ = std::move(replid);
   replid2_.assign(40, '0');
   second_offset_ = -1;
   offset_ = offset;
-  selected_db_ = -1;
+  stream_db_ = stream_db;
+  select_next_ = true;
   backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
 }
 
@@ -167,8 +181,7 @@ void ReplicationService::cron() {
   if (!is_replica() && !replicas_.empty() && now - last_ping_ms_ >= settings.repl_ping_replica_period * 1000) {
     last_ping_ms_ = now;
     if (online_replicas() > 0) {
-      // PING carries no database: no SELECT for it.
-      feed(selected_db_ < 0 ? 0 : selected_db_, "*1\r\n$4\r\nPING\r\n");
+      append("*1\r\n$4\r\nPING\r\n");  // no database: no SELECT for it
     }
   }
   // A replica that stopped acknowledging is gone (Redis's repl-timeout).
@@ -179,6 +192,18 @@ void ReplicationService::cron() {
       silent.push_back(replica.get());
   }
   for (AttachedReplica* replica : silent) drop(*replica, "timeout: no ACK within repl-timeout");
+  // A snapshot target that stopped reading would hold the pump forever.
+  std::vector<AttachedReplica*> stalled;
+  for (AttachedReplica* replica : snapshot_targets_) {
+    const size_t unsent = replica->client->control != nullptr ? replica->client->control->output_buffer_bytes() : 0;
+    if (unsent == 0 || unsent != replica->stalled_unsent) {
+      replica->stalled_unsent = unsent;
+      replica->stalled_since_ms = now;
+    } else if (now - replica->stalled_since_ms > settings.repl_timeout * 1000) {
+      stalled.push_back(replica);
+    }
+  }
+  for (AttachedReplica* replica : stalled) drop(*replica, "timeout: it stopped reading the snapshot (streaming sync)");
   update_good_replicas();
   check_save_schedule(now);
   if (link_) link_->cron(now);

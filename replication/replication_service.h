@@ -46,6 +46,10 @@ struct AttachedReplica {
   std::string pending;  // stream bytes that follow the snapshot
   std::string bulk;     // the whole snapshot, for a replica without capa eof
   std::string eof_mark;
+  // A snapshot target whose socket stopped draining (Redis's "streaming
+  // sync" timeout): the unsent bytes last seen and since when.
+  size_t stalled_unsent = 0;
+  int64_t stalled_since_ms = 0;
 
   std::string ip() const;
   const char* state_name() const;
@@ -89,6 +93,9 @@ class ReplicationService : public core::ReplicationFeed {
   void adopt_history(std::string replid, uint64_t offset, int stream_db = 0);
   // The database the stream's next command applies to (repl-stream-db).
   int stream_db() const;
+  // The replication fields a snapshot taken now carries (Redis's rdbSaveInfo):
+  // a restarted node continues its history from them.
+  SnapshotAux snapshot_aux() const;
   // +CONTINUE with a new id: our primary was promoted.
   void switch_replid(std::string replid);
   void disconnect_replicas();
@@ -98,6 +105,10 @@ class ReplicationService : public core::ReplicationFeed {
 
   // BGSAVE [SCHEDULE] (background_save.cpp).
   void bgsave(bool schedule, protocol::ReplyWriter& reply);
+  // Stops a snapshot in progress (its replicas and dump file get nothing
+  // more): the dataset is about to be replaced, or saved in the foreground
+  // before exit, as Redis kills its child there.
+  void abort_snapshot(std::string_view why);
 
   // INFO replication / ROLE (replication_commands.cpp).
   std::string info_section() const;
@@ -109,7 +120,6 @@ class ReplicationService : public core::ReplicationFeed {
   asio::io_context& io() { return io_; }
 
  private:
-  friend class ReplicaLink;
   void append(std::string_view bytes);
   void ensure_backlog();
   void forget(core::ClientState& client);
@@ -139,9 +149,9 @@ class ReplicationService : public core::ReplicationFeed {
   int64_t second_offset_ = -1;
   uint64_t offset_ = 0;
   std::optional<Backlog> backlog_;
-  int selected_db_ = -1;  // database of the last command in the stream
+  int stream_db_ = 0;         // the database replicas apply our stream's next command in
+  bool select_next_ = true;  // a SELECT goes first anyway: after a snapshot, a new history
   bool proxying_ = false;  // a replica: the stream is our primary's bytes
-  int restored_stream_db_ = 0;
 
   std::map<core::ClientState*, std::unique_ptr<AttachedReplica>> replicas_;
   std::unique_ptr<Snapshot> snapshot_;

@@ -118,7 +118,6 @@ int main(int argc, char** argv) {
   replication::register_persistence_commands(commands);
   replication::register_replication_commands(commands);
   core::Instance instance(config, commands);
-  instance.save_to_disk = [&instance](std::string& error) { return replication::save_to_disk(instance, error); };
   instance.run_id = random_hex(40);
   std::error_code ec;
   instance.executable = std::filesystem::canonical("/proc/self/exe", ec).string();

@@ -180,5 +180,29 @@ TEST(Persistence, ShutdownNosaveLeavesNoDumpAndShutdownSaveWritesOne) {
   EXPECT_TRUE(std::filesystem::exists(server.dir() + "/dump.rdb"));
 }
 
+// As Redis kills its saving child, SHUTDOWN during a background save
+// abandons it and saves in the foreground: the last write is kept.
+TEST(Persistence, ShutdownDuringABackgroundSaveStillSavesEverything) {
+  ServerProcess server({"--save", ""});
+  {
+    Client c(server.port());
+    constexpr int kKeys = 200000;
+    for (int i = 0; i < kKeys; ++i) c.append({"SET", "k" + std::to_string(i), "v"});
+    for (int i = 0; i < kKeys; ++i) c.read_reply();
+    // One write: the save is still walking the keyspace when SHUTDOWN runs.
+    c.append({"BGSAVE"});
+    c.append({"SET", "marker", "last"});
+    c.append({"SHUTDOWN", "SAVE"});
+    c.read_reply();
+    c.read_reply();
+  }
+  EXPECT_TRUE(server.child().wait_exit(milliseconds(30000)).has_value());
+  EXPECT_TRUE(server.log().find("Snapshot in progress abandoned") != std::string::npos);
+  ASSERT_TRUE(server.start({"--save", ""}));
+  Client again(server.port());
+  EXPECT_TRUE(is_bulk(again.cmd({"GET", "marker"}), "last"));
+  EXPECT_TRUE(is_int(again.cmd({"DBSIZE"}), 200001));
+}
+
 }  // namespace
 }  // namespace arbor::test

@@ -21,92 +21,11 @@
 #include <vector>
 
 #include "tests/integration/differential_types.h"
+#include "tests/integration/replication_helpers.h"
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
 namespace {
-
-std::string info(Client& c) { return c.cmd({"INFO", "replication"}).str; }
-
-int64_t info_number(Client& c, std::string_view section, std::string_view field) {
-  const auto value = info_field(c.cmd({"INFO", std::string(section)}).str, field);
-  return value ? std::stoll(*value) : -1;
-}
-
-std::string digest(Client& c) { return c.cmd({"DEBUG", "DIGEST"}).str; }
-
-// Every replica has applied everything the primary had when this was
-// called, and all hold the same data.
-bool converged(Client& primary, const std::vector<Client*>& replicas, milliseconds timeout = milliseconds(30000)) {
-  const int64_t target = info_number(primary, "replication", "master_repl_offset");
-  const bool caught_up = eventually(
-      [&] {
-        for (Client* r : replicas) {
-          const std::string text = info(*r);
-          if (info_field(text, "master_link_status") != std::optional<std::string>("up")) return false;
-          const auto offset = info_field(text, "slave_repl_offset");
-          if (!offset || std::stoll(*offset) < target) return false;
-        }
-        return true;
-      },
-      timeout, milliseconds(20));
-  if (!caught_up) return false;
-  const std::string expected = digest(primary);
-  for (Client* r : replicas)
-    if (digest(*r) != expected) return false;
-  return true;
-}
-
-// `count` keys of every type, pipelined: strings (a fifth with a TTL),
-// lists, hashes, sets, sorted sets, streams and note trees.
-void write_mixed(Client& c, int first, int count) {
-  int pending = 0;
-  auto send = [&](std::vector<std::string> args) {
-    c.append(args);
-    if (++pending == 1000) {
-      for (; pending > 0; --pending) c.read_reply();
-    }
-  };
-  for (int i = first; i < first + count; ++i) {
-    const std::string n = std::to_string(i);
-    switch (i % 8) {
-      case 0: send({"SET", "s:" + n, "value-" + n}); break;
-      case 1: send({"SET", "t:" + n, n, "EX", "100000"}); break;
-      case 2: send({"RPUSH", "l:" + n, "a", n, "c"}); break;
-      case 3: send({"HSET", "h:" + n, "f", n, "g", "x"}); break;
-      case 4: send({"SADD", "set:" + n, n, "7", "other"}); break;
-      case 5: send({"ZADD", "z:" + n, "1.5", "a", n, "b"}); break;
-      case 6: send({"XADD", "x:" + n, "*", "f", n}); break;
-      case 7:
-        send({"NOTE.ADD", "n:" + n, "root", "a", "first " + n});
-        send({"NOTE.ADD", "n:" + n, "a", "b", "child"});
-        break;
-    }
-  }
-  for (; pending > 0; --pending) c.read_reply();
-}
-
-// Changes that exercise the deterministic rewrites: relative TTLs,
-// SPOP, INCRBYFLOAT, blocking pops, trimming with '~', MULTI/EXEC.
-void write_rewritten(Client& c) {
-  c.cmd({"SET", "rel", "v", "PX", "500000"});
-  c.cmd({"EXPIRE", "s:0", "1000"});
-  c.cmd({"SADD", "pool", "a", "b", "c", "d", "e"});
-  c.cmd({"SPOP", "pool"});
-  c.cmd({"SPOP", "pool", "2"});
-  c.cmd({"INCRBYFLOAT", "float", "0.1"});
-  c.cmd({"INCRBYFLOAT", "float", "1e-3"});
-  c.cmd({"HINCRBYFLOAT", "hf", "f", "2.5"});
-  c.cmd({"RPUSH", "q", "1", "2", "3"});
-  c.cmd({"BLPOP", "q", "0"});
-  c.cmd({"BLMOVE", "q", "q2", "LEFT", "RIGHT", "0"});
-  for (int i = 0; i < 300; ++i) c.cmd({"XADD", "trimmed", "MAXLEN", "~", "50", "*", "i", std::to_string(i)});
-  c.cmd({"MULTI"});
-  c.cmd({"INCR", "counter"});
-  c.cmd({"LPUSH", "l:2", "front"});
-  c.cmd({"EXEC"});
-  c.cmd({"SET", "gone", "x", "PX", "1"});
-}
 
 TEST(Replication, ChainOfReplicasHoldsThePrimarysDataOfEveryType) {
   ServerProcess primary;
@@ -383,6 +302,50 @@ TEST(Replication, APrimaryRestartedFromItsDumpLetsItsReplicaContinue) {
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
   EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+}
+
+// BGSAVE's file carries the history too: a primary killed after it and
+// restarted from it continues with its replica.
+TEST(Replication, APrimaryRestartedFromABgsaveDumpLetsItsReplicaContinue) {
+  ServerProcess primary({"--save", ""});
+  const std::string port = std::to_string(primary.port());
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + port});
+  {
+    Client p(primary.port()), r(replica.port());
+    write_mixed(p, 0, 1000);
+    p.cmd({"SELECT", "5"});
+    p.cmd({"SET", "in-db-5", "x"});
+    ASSERT_TRUE(converged(p, {&r}));
+    ASSERT_TRUE(is_status(p.cmd({"BGSAVE"}), "Background saving started"));
+    ASSERT_TRUE(eventually([&] { return info_number(p, "persistence", "rdb_bgsave_in_progress") == 0; }));
+    ASSERT_EQ(info_field(p.cmd({"INFO", "persistence"}).str, "rdb_last_bgsave_status"), "ok");
+  }
+  primary.kill();
+  ASSERT_TRUE(primary.start({"--save", "", "--port", port}));
+  Client p(primary.port()), r(replica.port());
+  p.cmd({"SET", "after", "restart"});  // db 0: the stream must SELECT it
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "after"}), "restart"));
+}
+
+// A replica that stops reading its snapshot is dropped after repl-timeout
+// (Redis's streaming-sync timeout), and the next replica gets its sync.
+TEST(Replication, AReplicaThatStopsReadingItsSnapshotIsDropped) {
+  ServerProcess primary({"--save", "", "--repl-timeout", "2", "--client-output-buffer-limit", "replica 1mb 1mb 60"});
+  Client p(primary.port());
+  const std::string value(100, 'v');
+  for (int i = 0; i < 200000; ++i) p.append({"SET", "k" + std::to_string(i), value});
+  for (int i = 0; i < 200000; ++i) p.read_reply();
+  RawConnection stuck(primary.port());
+  ASSERT_TRUE(stuck.send(encode_command({"REPLCONF", "capa", "eof"}) + encode_command({"PSYNC", "?", "-1"})));
+  // 20 MB does not fit in the socket buffers: the transfer stalls.
+  EXPECT_TRUE(eventually([&] { return primary.log().find("stopped reading the snapshot") != std::string::npos; },
+                         milliseconds(15000)));
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client r(replica.port());
+  EXPECT_TRUE(converged(p, {&r}));
 }
 
 // replica-protect-data: a primary that comes back empty, on a new history

@@ -292,6 +292,15 @@ std::optional<int> ChildProcess::terminate(milliseconds timeout) {
   return status_;
 }
 
+std::optional<int> ChildProcess::kill_now() {
+  if (pid_ <= 0) return std::nullopt;
+  if (!running()) return status_;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  if (::waitpid(pid_, &status, 0) == pid_) status_ = status;
+  return status_;
+}
+
 // ---------------------------------------------------------- ServerProcess
 
 ServerProcess::ServerProcess(std::vector<std::string> args) { start(std::move(args)); }

@@ -83,6 +83,8 @@ class ChildProcess {
   // SIGTERM, wait up to `timeout`, then SIGKILL. Returns the wait status
   // (nullopt if it was not running). Safe to call twice.
   std::optional<int> terminate(milliseconds timeout = milliseconds(10000));
+  // SIGKILL and reap: a crash, no chance to save.
+  std::optional<int> kill_now();
   // The status recorded when the child was reaped.
   std::optional<int> exit_status() const { return status_; }
 
@@ -129,6 +131,7 @@ class ServerProcess {
   // SIGTERM, deadline, SIGKILL. Returns the wait status. Dumps the log tail
   // to stderr if the current test has failed.
   std::optional<int> stop(milliseconds timeout = milliseconds(10000));
+  std::optional<int> kill() { return child_.kill_now(); }  // kill -9
   std::string log() const;  // the whole log file (and captured stdout/stderr)
 
  private:
