@@ -17,9 +17,6 @@
 namespace arbor::replication {
 namespace {
 
-constexpr size_t kReadChunk = 64 * 1024;
-constexpr size_t kEofMarkLength = 40;
-
 std::string encode(std::initializer_list<std::string_view> args) {
   std::string out;
   protocol::append_command(out, args);
@@ -29,16 +26,12 @@ std::string encode(std::initializer_list<std::string_view> args) {
 }  // namespace
 
 ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db)
-    : service_(service),
-      host_(std::move(host)),
-      port_(port),
-      socket_(service.io()),
-      retry_timer_(service.io()) {
+    : service_(service), peer_(service.io(), std::move(host), port, "MASTER"), retry_timer_(service.io()) {
   core::Instance& instance = service_.instance();
   master_client_.id = instance.next_client_id();
   master_client_.is_master = true;
   master_client_.authenticated = true;
-  master_client_.addr = host_ + ":" + std::to_string(port_);
+  master_client_.addr = peer_.address();
   master_client_.db = stream_db;
   master_client_.created_ms = core::unix_time_ms();
   master_client_.last_interaction_ms = master_client_.created_ms;
@@ -49,7 +42,7 @@ ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port
 ReplicaLink::~ReplicaLink() { stop(); }
 
 void ReplicaLink::start() {
-  spdlog::info("Connecting to MASTER {}:{}", host_, port_);
+  spdlog::info("Connecting to MASTER {}", peer_.address());
   // `self` keeps the link alive until the coroutine, which uses `this`, ends.
   asio::co_spawn(service_.io(), run(), [self = shared_from_this()](std::exception_ptr error) {
     if (error) spdlog::warn("Replication link stopped after an internal error: {}", net::exception_text(error));
@@ -59,16 +52,10 @@ void ReplicaLink::start() {
 void ReplicaLink::stop() {
   if (stopped_) return;
   stopped_ = true;
-  close_socket();
+  peer_.stop();
   retry_timer_.cancel();
   service_.instance().master_link_up = false;
   service_.instance().remove_client(&master_client_);
-}
-
-void ReplicaLink::close_socket() {
-  boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
 }
 
 const char* ReplicaLink::state_name() const {
@@ -87,7 +74,7 @@ asio::awaitable<void> ReplicaLink::run() {
   while (!stopped_) {
     co_await session();
     if (stopped_) break;
-    close_socket();
+    peer_.close();
     state_ = State::kConnect;
     service_.instance().master_link_up = false;
     if (down_since_ms_ == 0) down_since_ms_ = core::unix_time_ms();
@@ -96,56 +83,13 @@ asio::awaitable<void> ReplicaLink::run() {
   }
 }
 
-asio::awaitable<bool> ReplicaLink::read_more() {
-  if (pos_ > 0 && pos_ == in_.size()) {
-    in_.clear();
-    pos_ = 0;
-  }
-  const size_t old = in_.size();
-  in_.resize(old + kReadChunk);
-  boost::system::error_code ec;
-  const size_t n = co_await socket_.async_read_some(asio::buffer(in_.data() + old, kReadChunk),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
-  in_.resize(old + n);
-  if (stopped_) co_return false;
-  if (ec || n == 0) {
-    if (state_ == State::kConnected) spdlog::warn("Connection with master lost.");
-    else spdlog::warn("Error reading from MASTER {}:{}: {}", host_, port_, ec ? ec.message() : "connection closed");
-    co_return false;
-  }
-  last_io_ms_ = core::unix_time_ms();
-  co_return true;
-}
-
-asio::awaitable<bool> ReplicaLink::read_line(std::string& line) {
-  while (true) {
-    const size_t lf = in_.find('\n', pos_);
-    if (lf != std::string::npos) {
-      line.assign(in_, pos_, lf - pos_);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      pos_ = lf + 1;
-      co_return true;
-    }
-    if (in_.size() - pos_ > 64 * 1024) co_return false;  // no line is that long
-    if (!co_await read_more()) co_return false;
-  }
-}
-
-asio::awaitable<bool> ReplicaLink::write(std::string bytes) {
-  boost::system::error_code ec;
-  co_await asio::async_write(socket_, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
-  if (stopped_ || ec) co_return false;
-  last_io_ms_ = core::unix_time_ms();
-  co_return true;
-}
-
 void ReplicaLink::queue_write(std::string bytes) {
   out_queue_ += bytes;
   if (writing_ || out_queue_.empty() || stopped_) return;
   writing_ = true;
   auto buffer = std::make_shared<std::string>(std::move(out_queue_));
   out_queue_.clear();
-  asio::async_write(socket_, asio::buffer(*buffer),
+  asio::async_write(peer_.socket(), asio::buffer(*buffer),
                     [self = shared_from_this(), buffer](boost::system::error_code ec, size_t) {
                       self->writing_ = false;
                       if (ec || self->stopped_) return;
@@ -163,76 +107,23 @@ void ReplicaLink::cron(int64_t now_ms) {
   if (stopped_) return;
   if (state_ == State::kConnected && now_ms - last_ack_ms_ >= 1000) send_ack();
   const int64_t timeout_ms = service_.instance().config.settings().repl_timeout * 1000;
-  if (state_ != State::kConnect && last_io_ms_ != 0 && now_ms - last_io_ms_ > timeout_ms) {
+  const int64_t last_sign = std::max(peer_.last_io_ms(), last_timeout_ms_);
+  if (state_ != State::kConnect && last_sign != 0 && now_ms - last_sign > timeout_ms) {
     spdlog::warn("MASTER timeout: no data nor PING received for {} seconds", timeout_ms / 1000);
-    last_io_ms_ = now_ms;
-    close_socket();  // the pending read fails and the link starts again
+    last_timeout_ms_ = now_ms;
+    peer_.close();  // the pending read fails and the link starts again
   }
 }
 
 asio::awaitable<void> ReplicaLink::session() {
   core::Instance& instance = service_.instance();
-  const auto& settings = instance.config.settings();
   state_ = State::kConnecting;
-  in_.clear();
-  pos_ = 0;
   out_queue_.clear();
-  socket_ = tcp::socket(service_.io());
-  boost::system::error_code ec;
-  tcp::resolver resolver(service_.io());
-  const auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_),
-                                                         asio::redirect_error(asio::use_awaitable, ec));
-  if (stopped_) co_return;
-  if (ec) {
-    spdlog::warn("Unable to resolve MASTER {}: {}", host_, ec.message());
-    co_return;
-  }
-  last_io_ms_ = core::unix_time_ms();
-  co_await asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
-  if (stopped_) co_return;
-  if (ec) {
-    spdlog::warn("Error condition on socket for SYNC: {}", ec.message());
-    co_return;
-  }
-  socket_.set_option(tcp::no_delay(true), ec);
+  if (!co_await peer_.connect()) co_return;
   spdlog::info("MASTER <-> REPLICA sync started");
   state_ = State::kHandshake;
-  last_io_ms_ = core::unix_time_ms();
-
-  std::string line;
-  // (Encoded before each co_await: GCC 12 cannot keep an initializer
-  // list's array alive across a suspension.)
-  std::string ping = encode({"PING"});
-  if (!co_await write(std::move(ping)) || !co_await read_line(line)) co_return;
-  if (line.starts_with("-") && !line.starts_with("-NOAUTH") && !line.starts_with("-NOPERM") &&
-      !line.starts_with("-ERR operation not permitted")) {
-    spdlog::warn("Error reply to PING from master: '{}'", line);
-    co_return;
-  }
+  if (!co_await peer_.handshake(instance.config.settings(), instance.tcp_port)) co_return;
   spdlog::info("Master replied to PING, replication can continue...");
-  // The rest of the handshake goes out at once, as Redis 7.0 sends it.
-  std::string burst;
-  const bool auth = !settings.masterauth.empty();
-  if (auth) {
-    burst += settings.masteruser.empty() ? encode({"AUTH", settings.masterauth})
-                                         : encode({"AUTH", settings.masteruser, settings.masterauth});
-  }
-  burst += encode({"REPLCONF", "listening-port", std::to_string(instance.tcp_port)});
-  const bool announce = !settings.replica_announce_ip.empty();
-  if (announce) burst += encode({"REPLCONF", "ip-address", settings.replica_announce_ip});
-  burst += encode({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "arbor"});
-  if (!co_await write(std::move(burst))) co_return;
-  if (auth) {
-    if (!co_await read_line(line)) co_return;
-    if (line.starts_with("-")) {
-      spdlog::warn("Unable to AUTH to MASTER: {}", line);
-      co_return;
-    }
-  }
-  for (int replies = announce ? 3 : 2; replies > 0; --replies) {
-    if (!co_await read_line(line)) co_return;
-    if (line.starts_with("-")) spdlog::info("(Non critical) Master does not understand REPLCONF: {}", line);
-  }
 
   std::string psync;
   if (service_.backlog()) {
@@ -242,9 +133,10 @@ asio::awaitable<void> ReplicaLink::session() {
     psync = encode({"PSYNC", "?", "-1"});
     spdlog::info("Partial resynchronization not possible (no cached master)");
   }
-  if (!co_await write(std::move(psync))) co_return;
+  if (!co_await peer_.write(std::move(psync))) co_return;
+  std::string line;
   do {
-    if (!co_await read_line(line)) co_return;
+    if (!co_await peer_.read_line(line)) co_return;
   } while (line.empty());  // keep-alives while the primary prepares
 
   if (line.starts_with("+FULLRESYNC ")) {
@@ -294,11 +186,11 @@ bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
     return true;
   }
   if (!protecting_data_)
-    spdlog::error("Refusing the full sync offered by MASTER {}:{}: it is on a new history ({} at offset {}) "
+    spdlog::error("Refusing the full sync offered by MASTER {}: it is on a new history ({} at offset {}) "
                   "not ahead of ours ({} at offset {}), as a primary that restarted empty without seeding "
                   "would be. Keeping our data, read-only, and retrying. REPLICAOF {} {} again (or "
                   "replica-protect-data no) accepts it.",
-                  host_, port_, replid, offset, service_.replid(), service_.offset(), host_, port_);
+                  peer_.address(), replid, offset, service_.replid(), service_.offset(), peer_.host(), peer_.port());
   protecting_data_ = true;
   return false;
 }
@@ -306,58 +198,15 @@ bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
 asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset) {
   allow_replacing_data_ = false;  // the insistence covers one sync
   state_ = State::kTransfer;
-  transfer_size_ = -1;
-  transfer_read_ = 0;
-  std::string line;
-  do {
-    if (!co_await read_line(line)) co_return false;
-  } while (line.empty());
-  if (line.starts_with("-")) {
-    spdlog::warn("MASTER aborted replication with an error: {}", line.substr(1));
-    co_return false;
-  }
-  if (!line.starts_with("$")) {
-    spdlog::warn("Bad protocol from MASTER, the first byte is not '$' (we received '{}'), are you sure the host "
-                 "and port are right?",
-                 line);
-    co_return false;
-  }
   std::string_view payload;
-  if (line.starts_with("$EOF:") && line.size() == 5 + kEofMarkLength) {
-    const std::string mark = line.substr(5);
-    spdlog::info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
-    // The primary sends nothing after the mark until we ACK, so the mark
-    // is always the tail of what we hold.
-    while (in_.size() - pos_ < kEofMarkLength ||
-           in_.compare(in_.size() - kEofMarkLength, kEofMarkLength, mark) != 0) {
-      transfer_read_ = in_.size() - pos_;
-      if (!co_await read_more()) co_return false;
-    }
-    payload = std::string_view(in_).substr(pos_, in_.size() - pos_ - kEofMarkLength);
-  } else {
-    const auto size = protocol::parse_int64(line.substr(1));
-    if (!size || *size < 0) {
-      spdlog::warn("Bad RDB size from MASTER: '{}'", line);
-      co_return false;
-    }
-    transfer_size_ = *size;
-    spdlog::info("MASTER <-> REPLICA sync: receiving {} bytes from master to disk", *size);
-    while (in_.size() - pos_ < static_cast<uint64_t>(*size)) {
-      transfer_read_ = in_.size() - pos_;
-      if (!co_await read_more()) co_return false;
-    }
-    payload = std::string_view(in_).substr(pos_, static_cast<size_t>(*size));
-  }
-  transfer_read_ = payload.size();
+  if (!co_await peer_.read_snapshot(payload)) co_return false;
   spdlog::info("MASTER <-> REPLICA sync: Loading DB in memory");
   std::string error;
   if (!service_.load_from_primary(payload, error)) {
     spdlog::warn("Failed trying to load the MASTER synchronization DB from socket: {}; the old data stays", error);
     co_return false;
   }
-  pos_ += payload.size() + (transfer_size_ < 0 ? kEofMarkLength : 0);
-  in_.erase(0, pos_);
-  pos_ = 0;
+  peer_.consume_snapshot();
   master_client_.db = 0;
   service_.adopt_history(replid, offset);
   ever_synced_ = true;
@@ -378,8 +227,9 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
   std::string discarded;
   protocol::ReplyWriter replies(discarded);
   while (!stopped_) {
-    while (pos_ < in_.size()) {
-      const auto result = parser.parse(std::string_view(in_).substr(pos_), args);
+    while (!peer_.unread().empty()) {
+      const std::string_view unread = peer_.unread();
+      const auto result = parser.parse(unread, args);
       using Status = protocol::RequestParser::Status;
       if (result.status == Status::kNeedMore) break;
       if (result.status == Status::kError) {
@@ -387,9 +237,9 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
                      protocol::parse_error_text(parser.error(), parser.offending_byte()));
         co_return;
       }
-      const std::string_view raw = std::string_view(in_).substr(pos_, result.consumed);
+      const std::string_view raw = unread.substr(0, result.consumed);
       if (result.status == Status::kCommand) {
-        master_client_.last_interaction_ms = last_io_ms_;
+        master_client_.last_interaction_ms = peer_.last_io_ms();
         instance.applying_primary_stream = true;
         instance.dispatcher->execute(master_client_, args, replies);
         instance.applying_primary_stream = false;
@@ -397,14 +247,14 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       }
       // Counted once applied: an ACK for GETACK excludes the GETACK itself.
       service_.append_from_primary(raw);
-      pos_ += result.consumed;
+      peer_.consume(result.consumed);
       if (stopped_) co_return;
     }
-    if (pos_ > 0) {
-      in_.erase(0, pos_);
-      pos_ = 0;
+    peer_.compact();
+    if (!co_await peer_.read_more()) {
+      if (!stopped_) spdlog::warn("Connection with master lost.");
+      co_return;
     }
-    if (!co_await read_more()) co_return;
   }
 }
 

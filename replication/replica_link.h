@@ -11,13 +11,10 @@
 #include <memory>
 #include <string>
 
+#include "replication/peer_connection.h"
 #include "server/core/client_state.h"
-#include "server/net/asio.h"
 
 namespace arbor::replication {
-
-namespace asio = net::asio;
-using net::tcp;
 
 class ReplicationService;
 
@@ -41,38 +38,30 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool protecting_data() const { return protecting_data_; }
 
   int stream_db() const { return master_client_.db; }
-  const std::string& host() const { return host_; }
-  int port() const { return port_; }
+  const std::string& host() const { return peer_.host(); }
+  int port() const { return peer_.port(); }
   State state() const { return state_; }
   // ROLE's words: connect, connecting, handshake, sync, connected.
   const char* state_name() const;
   bool ever_synced() const { return ever_synced_; }
-  int64_t last_io_ms() const { return last_io_ms_; }
+  int64_t last_io_ms() const { return peer_.last_io_ms(); }
   int64_t down_since_ms() const { return down_since_ms_; }
-  int64_t transfer_size() const { return transfer_size_; }  // -1: EOF-marked, unknown
-  uint64_t transfer_read() const { return transfer_read_; }
+  int64_t transfer_size() const { return peer_.transfer_size(); }  // -1: EOF-marked, unknown
+  uint64_t transfer_read() const { return peer_.transfer_read(); }
 
  private:
   asio::awaitable<void> run();
   // One connection's whole life; returns when it fails.
   asio::awaitable<void> session();
-  asio::awaitable<bool> read_more();
-  asio::awaitable<bool> read_line(std::string& line);
-  asio::awaitable<bool> write(std::string bytes);
   asio::awaitable<bool> full_sync(std::string replid, uint64_t offset);
   bool may_replace_data(const std::string& replid, uint64_t offset);
   asio::awaitable<void> follow_stream();
   void queue_write(std::string bytes);
-  void close_socket();
 
   ReplicationService& service_;
-  std::string host_;
-  int port_;
-  tcp::socket socket_;
+  PeerConnection peer_;
   asio::steady_timer retry_timer_;
   core::ClientState master_client_;
-  std::string in_;
-  size_t pos_ = 0;
   std::string out_queue_;
   bool writing_ = false;
   bool stopped_ = false;
@@ -80,11 +69,9 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool allow_replacing_data_ = false;
   bool protecting_data_ = false;
   State state_ = State::kConnect;
-  int64_t last_io_ms_ = 0;
   int64_t down_since_ms_ = 0;
   int64_t last_ack_ms_ = 0;
-  int64_t transfer_size_ = -1;
-  uint64_t transfer_read_ = 0;
+  int64_t last_timeout_ms_ = 0;
 };
 
 }  // namespace arbor::replication
