@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -70,6 +71,12 @@ void append_command(std::string& out, const Args& args) {
   ReplyWriter writer(out);
   writer.array(std::size(args));
   for (const auto& arg : args) writer.bulk(std::string_view(arg));
+}
+
+inline std::string encode_command(std::initializer_list<std::string_view> args) {
+  std::string out;
+  append_command(out, args);
+  return out;
 }
 
 }  // namespace arbor::protocol

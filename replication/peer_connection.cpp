@@ -15,11 +15,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kEofMarkLength = 40;
 constexpr size_t kMaxLine = 64 * 1024;
 
-std::string encode(std::initializer_list<std::string_view> args) {
-  std::string out;
-  protocol::append_command(out, args);
-  return out;
-}
+using protocol::encode_command;
 
 }  // namespace
 
@@ -62,7 +58,7 @@ asio::awaitable<bool> PeerConnection::handshake(const core::Settings& settings, 
   std::string line;
   // (Encoded before each co_await: GCC 12 cannot keep an initializer
   // list's array alive across a suspension.)
-  std::string ping = encode({"PING"});
+  std::string ping = encode_command({"PING"});
   if (!co_await write(std::move(ping)) || !co_await read_line(line)) co_return false;
   if (line.starts_with("-") && !line.starts_with("-NOAUTH") && !line.starts_with("-NOPERM") &&
       !line.starts_with("-ERR operation not permitted")) {
@@ -72,19 +68,19 @@ asio::awaitable<bool> PeerConnection::handshake(const core::Settings& settings, 
   std::string burst;
   const bool auth = !settings.masterauth.empty();
   if (auth) {
-    burst += settings.masteruser.empty() ? encode({"AUTH", settings.masterauth})
-                                         : encode({"AUTH", settings.masteruser, settings.masterauth});
+    burst += settings.masteruser.empty() ? encode_command({"AUTH", settings.masterauth})
+                                         : encode_command({"AUTH", settings.masteruser, settings.masterauth});
   }
   int replies = 1;
   if (listening_port > 0) {
-    burst += encode({"REPLCONF", "listening-port", std::to_string(listening_port)});
+    burst += encode_command({"REPLCONF", "listening-port", std::to_string(listening_port)});
     ++replies;
     if (!settings.replica_announce_ip.empty()) {
-      burst += encode({"REPLCONF", "ip-address", settings.replica_announce_ip});
+      burst += encode_command({"REPLCONF", "ip-address", settings.replica_announce_ip});
       ++replies;
     }
   }
-  burst += encode({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "arbor"});
+  burst += encode_command({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "arbor"});
   if (!co_await write(std::move(burst))) co_return false;
   if (auth) {
     if (!co_await read_line(line)) co_return false;
@@ -144,12 +140,16 @@ asio::awaitable<bool> PeerConnection::write(std::string bytes) {
   co_return true;
 }
 
+// (Loops that await carry an `ok` flag instead of a co_return inside the
+// loop: GCC 12 miscompiles the latter in small coroutines, resuming into a
+// trap.)
 asio::awaitable<bool> PeerConnection::read_exactly(size_t n) {
-  while (in_.size() - pos_ < n) {
+  bool ok = true;
+  while (ok && in_.size() - pos_ < n) {
     transfer_read_ = in_.size() - pos_;
-    if (!co_await read_more()) co_return false;
+    ok = co_await read_more();
   }
-  co_return true;
+  co_return ok;
 }
 
 asio::awaitable<bool> PeerConnection::read_bulk(std::string& out) {
@@ -185,14 +185,16 @@ asio::awaitable<bool> PeerConnection::read_snapshot(std::string_view& payload) {
   }
   if (line.starts_with("$EOF:") && line.size() == 5 + kEofMarkLength) {
     const std::string mark = line.substr(5);
-    spdlog::info("{} <-> REPLICA sync: receiving streamed RDB from {} with EOF to disk", role_, address());
+    spdlog::info("Sync with {} {}: receiving the streamed RDB, EOF-marked", role_, address());
     // The peer sends nothing after the mark until we ACK, so the mark is
     // always the tail of what we hold.
-    while (in_.size() - pos_ < kEofMarkLength ||
-           in_.compare(in_.size() - kEofMarkLength, kEofMarkLength, mark) != 0) {
+    bool ok = true;
+    while (ok && (in_.size() - pos_ < kEofMarkLength ||
+                  in_.compare(in_.size() - kEofMarkLength, kEofMarkLength, mark) != 0)) {
       transfer_read_ = in_.size() - pos_;
-      if (!co_await read_more()) co_return false;
+      ok = co_await read_more();
     }
+    if (!ok) co_return false;
     payload = std::string_view(in_).substr(pos_, in_.size() - pos_ - kEofMarkLength);
     snapshot_framing_ = kEofMarkLength;
   } else {
@@ -202,7 +204,7 @@ asio::awaitable<bool> PeerConnection::read_snapshot(std::string_view& payload) {
       co_return false;
     }
     transfer_size_ = *size;
-    spdlog::info("{} <-> REPLICA sync: receiving {} bytes from {}", role_, *size, address());
+    spdlog::info("Sync with {} {}: receiving {} bytes of RDB", role_, address(), *size);
     if (!co_await read_exactly(static_cast<size_t>(*size))) co_return false;
     payload = std::string_view(in_).substr(pos_, static_cast<size_t>(*size));
     snapshot_framing_ = 0;

@@ -15,15 +15,7 @@
 #include "server/core/dispatcher.h"
 
 namespace arbor::replication {
-namespace {
-
-std::string encode(std::initializer_list<std::string_view> args) {
-  std::string out;
-  protocol::append_command(out, args);
-  return out;
-}
-
-}  // namespace
+using protocol::encode_command;
 
 ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db)
     : service_(service), peer_(service.io(), std::move(host), port, "MASTER"), retry_timer_(service.io()) {
@@ -100,7 +92,7 @@ void ReplicaLink::queue_write(std::string bytes) {
 void ReplicaLink::send_ack() {
   if (stopped_ || (state_ != State::kConnected && state_ != State::kTransfer)) return;
   last_ack_ms_ = core::unix_time_ms();
-  queue_write(encode({"REPLCONF", "ACK", std::to_string(service_.offset())}));
+  queue_write(encode_command({"REPLCONF", "ACK", std::to_string(service_.offset())}));
 }
 
 void ReplicaLink::cron(int64_t now_ms) {
@@ -127,10 +119,10 @@ asio::awaitable<void> ReplicaLink::session() {
 
   std::string psync;
   if (service_.backlog()) {
-    psync = encode({"PSYNC", service_.replid(), std::to_string(service_.offset() + 1)});
+    psync = encode_command({"PSYNC", service_.replid(), std::to_string(service_.offset() + 1)});
     spdlog::info("Trying a partial resynchronization (request {}:{}).", service_.replid(), service_.offset() + 1);
   } else {
-    psync = encode({"PSYNC", "?", "-1"});
+    psync = encode_command({"PSYNC", "?", "-1"});
     spdlog::info("Partial resynchronization not possible (no cached master)");
   }
   if (!co_await peer_.write(std::move(psync))) co_return;

@@ -113,6 +113,15 @@ void role(CommandContext& ctx) {
     ctx.reply.integer(link->ever_synced() ? static_cast<int64_t>(service.offset()) : -1);
     return;
   }
+  if (const Seeder* seeder = service.seeder(); seeder != nullptr && seeder->phase() != Seeder::Phase::kDone) {
+    // Not a primary yet: a role of its own, so nothing mistakes it for one.
+    ctx.reply.array(4);
+    ctx.reply.bulk("seeding");
+    ctx.reply.bulk(seeder->phase_name());
+    ctx.reply.bulk(seeder->chosen());
+    ctx.reply.integer(static_cast<int64_t>(seeder->bytes_loaded()));
+    return;
+  }
   std::vector<const AttachedReplica*> online;
   for (const auto& [client, replica] : service.replicas())
     if (replica->state == AttachedReplica::State::kOnline) online.push_back(replica.get());
@@ -165,6 +174,7 @@ std::string ReplicationService::info_section() const {
   };
   const int64_t now = core::unix_time_ms();
   field("role", std::string_view(link_ ? "slave" : "master"));
+  if (seeder_) seeder_->append_info(out);
   if (link_) {
     const bool up = link_->state() == ReplicaLink::State::kConnected;
     field("master_host", link_->host());
@@ -181,7 +191,11 @@ std::string ReplicationService::info_section() const {
       field("master_sync_left_bytes",
             link_->transfer_size() < 0 ? int64_t{-1}
                                        : link_->transfer_size() - static_cast<int64_t>(link_->transfer_read()));
-      field("master_sync_perc", std::string_view("0.00"));
+      const int64_t total = link_->transfer_size();
+      char perc[32];
+      std::snprintf(perc, sizeof perc, "%.2f",
+                    total > 0 ? 100.0 * static_cast<double>(link_->transfer_read()) / static_cast<double>(total) : 0.0);
+      field("master_sync_perc", std::string_view(perc));
       field("master_sync_last_io_seconds_ago", (now - link_->last_io_ms()) / 1000);
     }
     if (!up) field("master_link_down_since_seconds", link_->down_since_ms() ? (now - link_->down_since_ms()) / 1000 : -1);

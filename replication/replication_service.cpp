@@ -63,6 +63,7 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
 
 ReplicationService::~ReplicationService() {
   if (link_) link_->stop();  // the coroutine may outlive us: it must not call back
+  if (seeder_) seeder_->stop();
   link_.reset();
   snapshot_.reset();
   instance_.propagation.set_feed(nullptr);

@@ -17,6 +17,8 @@
 
 #include "replication/backlog.h"
 #include "replication/known_replicas.h"
+#include "replication/persistence.h"
+#include "replication/seeder.h"
 #include "replication/snapshot.h"
 #include "server/core/instance.h"
 #include "server/core/propagation.h"
@@ -116,6 +118,16 @@ class ReplicationService : public core::ReplicationFeed {
   // Every replica that completed a sync with this node (seeding's list).
   const KnownReplicas& known_replicas() const { return known_replicas_; }
 
+  // Seeding (seeder.h), for a primary at boot: asks seed-from and the known
+  // replicas for a dataset newer than ours (`dump_replid`/`dump_offset`
+  // from the dump loaded, offset -1 if none). No candidate: nothing to do.
+  void seed_at_boot(const std::string& dump_replid, int64_t dump_offset);
+  const Seeder* seeder() const { return seeder_.get(); }
+  // The seeder's result: the dataset, the history at `offset`, and the
+  // chosen replica's backlog bytes from `backlog_first` on.
+  void adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset, uint64_t backlog_first,
+                  std::string_view backlog);
+
   core::Instance& instance() { return instance_; }
   asio::io_context& io() { return io_; }
 
@@ -170,6 +182,7 @@ class ReplicationService : public core::ReplicationFeed {
 
   std::shared_ptr<ReplicaLink> link_;
   KnownReplicas known_replicas_;
+  std::shared_ptr<Seeder> seeder_;
 };
 
 // The service installed on `instance` (main.cpp installs one).

@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
     // a replica asks to continue from it, a primary's replicas continue.
     if (history.offset >= 0)
       replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset), history.stream_db);
+    // A primary with replicas it knows of asks them first (seeder.h).
+    if (config.settings().replicaof.empty()) replication.seed_at_boot(history.replid, history.offset);
     if (!config.settings().replicaof.empty()) {
       const std::string& target = config.settings().replicaof;
       const size_t space = target.find(' ');

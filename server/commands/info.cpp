@@ -134,7 +134,8 @@ void memory_section(CommandContext& ctx, InfoText& out) {
 
 void persistence_section(CommandContext& ctx, InfoText& out) {
   out.section("Persistence");
-  out.field("loading", 0);
+  // Clients that wait out a load (ioredis's ready check) wait out seeding too.
+  out.field("loading", ctx.instance.seeding ? 1 : 0);
   out.field("async_loading", 0);
   out.field("current_cow_peak", 0);
   out.field("current_cow_size", 0);

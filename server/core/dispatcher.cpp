@@ -136,6 +136,10 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     ++command->rejected_calls;
     flag_transaction(client);
     reply.error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  } else if (instance_.seeding && !(command->spec.flags & kLoading)) {
+    ++command->rejected_calls;
+    flag_transaction(client);
+    reply.error("LOADING arbor is seeding its dataset from replicas");
   } else if (client.multi.active && !controls_transaction(*command)) {
     queue(client, args, reply);
   } else {

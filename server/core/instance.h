@@ -169,6 +169,7 @@ class Instance {
   std::function<std::string()> replication_info;
   // Replication state the dispatcher's gates read, kept by replication/.
   bool master_link_up = false;   // a replica whose primary link is up
+  bool seeding = false;          // a booting primary pulls its data from a replica: -LOADING
   int good_replicas = 0;         // replicas with lag <= min-replicas-max-lag
 
   // Set by main.cpp: writes the dump file (SHUTDOWN and SIGTERM save with

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -362,6 +363,8 @@ TEST(Replication, AReplicaKeepsItsDataFromAPrimaryThatRestartedEmpty) {
   ASSERT_TRUE(converged(p, {&r}));
   const int64_t keys = r.cmd({"DBSIZE"}).integer;
   primary.stop();
+  // It forgets its replicas too, so it cannot seed: a new history, empty.
+  std::filesystem::remove(primary.dir() + "/arbor-replicas");
   ASSERT_TRUE(primary.start({"--save", "", "--port", port}));
   EXPECT_TRUE(eventually([&] { return replica.log().find("Refusing the full sync") != std::string::npos; },
                          milliseconds(10000)));
@@ -373,35 +376,6 @@ TEST(Replication, AReplicaKeepsItsDataFromAPrimaryThatRestartedEmpty) {
   EXPECT_TRUE(eventually([&] { return info_field(info(r), "master_link_status") == "up"; }, milliseconds(10000)));
   EXPECT_TRUE(is_int(r.cmd({"DBSIZE"}), 0));
 }
-
-// A listening socket the test drives by hand, to play a primary that dies
-// in the middle of a full sync.
-class FakePrimary {
- public:
-  FakePrimary() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    listen(fd_, 4);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~FakePrimary() { close(fd_); }
-  uint16_t port() const { return port_; }
-  // The next replica connection, or -1 after `timeout`.
-  int accept_one(milliseconds timeout) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(timeout.count())) != 1) return -1;
-    return accept(fd_, nullptr, nullptr);
-  }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-};
 
 std::string read_some(int fd, milliseconds timeout) {
   pollfd p{fd, POLLIN, 0};
@@ -419,7 +393,7 @@ TEST(Replication, APrimaryThatDiesMidTransferLeavesTheOldDataServing) {
   Client r(replica.port());
   ASSERT_TRUE(converged(f, {&r}));
 
-  FakePrimary fake;
+  LoopbackListener fake;  // a primary that dies mid-transfer
   ASSERT_TRUE(is_status(r.cmd({"REPLICAOF", "127.0.0.1", std::to_string(fake.port())}), "OK"));
   const int link = fake.accept_one(milliseconds(5000));
   ASSERT_GE(link, 0);

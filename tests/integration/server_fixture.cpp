@@ -112,8 +112,30 @@ int connect_loopback(uint16_t port, milliseconds timeout) {
   return fd;
 }
 
-// Binds an ephemeral loopback port and returns it. Only for redis-server,
-// which cannot announce the port it bound.
+
+}  // namespace
+
+LoopbackListener::LoopbackListener() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd_, 16) == 0 &&
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port_ = ntohs(addr.sin_port);
+}
+
+LoopbackListener::~LoopbackListener() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int LoopbackListener::accept_one(milliseconds timeout) {
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return -1;
+  return ::accept(fd_, nullptr, nullptr);
+}
+
 uint16_t pick_free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return 0;
@@ -129,8 +151,6 @@ uint16_t pick_free_port() {
   ::close(fd);
   return port;
 }
-
-}  // namespace
 
 bool eventually(const std::function<bool()>& pred, milliseconds timeout, milliseconds interval) {
   const auto deadline = Clock::now() + timeout;

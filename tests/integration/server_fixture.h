@@ -165,6 +165,28 @@ class RedisProcess {
 // The arbor-server binary under test.
 std::string arbor_server_path();
 
+// A listening socket on an ephemeral loopback port, for a test that plays a
+// peer (a primary, a replica) by hand.
+class LoopbackListener {
+ public:
+  LoopbackListener();
+  ~LoopbackListener();
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+  uint16_t port() const { return port_; }
+  // The next connection, or -1 after `timeout`.
+  int accept_one(milliseconds timeout);
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+// Binds an ephemeral loopback port, closes it and returns it: for
+// redis-server, which cannot announce the port it bound, and for an
+// address where nothing listens.
+uint16_t pick_free_port();
+
 // True once a PING on 127.0.0.1:port gets any reply within the timeout.
 bool answers_ping(uint16_t port, milliseconds timeout);
 

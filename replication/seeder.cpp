@@ -1,0 +1,349 @@
+#include "replication/seeder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "protocol/number_format.h"
+#include "protocol/reply_writer.h"
+#include "replication/persistence.h"
+#include "replication/replication_service.h"
+#include "server/core/instance.h"
+
+namespace arbor::replication {
+namespace {
+
+using protocol::encode_command;
+using std::chrono::milliseconds;
+
+constexpr int64_t kQueryIdleMs = 1000;  // a candidate that is up answers INFO at once
+constexpr auto kRoundLimit = milliseconds(2000);
+constexpr auto kRoundPause = milliseconds(1000);
+
+bool parse_address(const std::string& address, std::string& host, int& port) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const auto value = protocol::parse_int64(std::string_view(address).substr(colon + 1));
+  if (!value || *value <= 0 || *value > 65535) return false;
+  host = address.substr(0, colon);
+  port = static_cast<int>(*value);
+  return true;
+}
+
+std::shared_ptr<PeerConnection> peer_for(asio::io_context& io, const std::string& address) {
+  std::string host;
+  int port = 0;
+  if (!parse_address(address, host, port)) return nullptr;
+  return std::make_shared<PeerConnection>(io, std::move(host), port, "replica");
+}
+
+// Closes `peer` once it has been silent for `idle_ms` (a candidate that is
+// stopped, a transfer that stalled), until `done`.
+asio::awaitable<void> watch_idle(std::shared_ptr<PeerConnection> peer, int64_t idle_ms, std::shared_ptr<bool> done) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const int64_t started = core::unix_time_ms();
+  boost::system::error_code ec;
+  while (!*done && !peer->stopped()) {
+    timer.expires_after(milliseconds(100));
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (*done || peer->stopped()) break;
+    if (core::unix_time_ms() - std::max(started, peer->last_io_ms()) > idle_ms) {
+      spdlog::warn("Seeding: replica {} silent for {} ms: closing the connection", peer->address(), idle_ms);
+      peer->stop();
+    }
+  }
+}
+
+// A watched connection: closed (and the watch ended) when this goes away.
+struct Watched {
+  Watched(asio::io_context& io, std::shared_ptr<PeerConnection> watched, int64_t idle_ms)
+      : peer(std::move(watched)), done(std::make_shared<bool>(false)) {
+    asio::co_spawn(io, watch_idle(peer, idle_ms, done), asio::detached);
+  }
+  ~Watched() {
+    *done = true;
+    peer->stop();
+  }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+  std::shared_ptr<PeerConnection> peer;
+  std::shared_ptr<bool> done;
+};
+
+}  // namespace
+
+Seeder::Seeder(ReplicationService& service, std::vector<std::string> addresses, OwnState own)
+    : service_(service), own_(std::move(own)), round_timer_(service.io()) {
+  for (auto& address : addresses) {
+    candidates_.emplace_back();
+    candidates_.back().address = std::move(address);
+  }
+}
+
+const char* Seeder::phase_name() const {
+  switch (phase_) {
+    case Phase::kQuerying: return "querying";
+    case Phase::kWaiting: return "waiting";
+    case Phase::kTransfer: return "transfer";
+    case Phase::kLoading: return "loading";
+    case Phase::kDone: return "done";
+  }
+  return "done";
+}
+
+uint64_t Seeder::bytes_loaded() const { return transfer_ ? transfer_->transfer_read() : 0; }
+
+void Seeder::append_info(std::string& out) const {
+  auto field = [&out](std::string_view name, std::string_view value) {
+    out.append(name).append(":").append(value).append("\r\n");
+  };
+  const auto answered = std::count_if(candidates_.begin(), candidates_.end(),
+                                      [](const SeedCandidate& c) { return c.answered; });
+  field("seeding", phase_ == Phase::kDone ? "0" : "1");
+  field("seeding_state", phase_name());
+  field("seeding_candidates", std::to_string(candidates_.size()));
+  field("seeding_answered", std::to_string(answered));
+  field("seeding_chosen", chosen_);
+  field("seeding_bytes_loaded", std::to_string(bytes_loaded()));
+  if (transfer_ && transfer_->transfer_size() >= 0)
+    field("seeding_total_bytes", std::to_string(transfer_->transfer_size()));
+  if (phase_ == Phase::kDone) field("seeding_outcome", outcome_);
+}
+
+void Seeder::start() {
+  started_ms_ = core::unix_time_ms();
+  service_.instance().seeding = true;
+  std::string list;
+  for (const SeedCandidate& c : candidates_) list += (list.empty() ? "" : " ") + c.address;
+  if (own_.offset >= 0)
+    spdlog::info("Seeding: our dump is at {}:{}; asking {} replica(s) whether one is ahead: {}", own_.replid,
+                 own_.offset, candidates_.size(), list);
+  else
+    spdlog::info("Seeding: {}; asking {} replica(s) for their dataset before serving: {}",
+                 own_.has_data ? "our dump carries no replication history" : "no dataset of our own",
+                 candidates_.size(), list);
+  asio::co_spawn(service_.io(), run(), [self = shared_from_this()](std::exception_ptr error) {
+    if (!error) return;
+    spdlog::error("Seeding stopped after an internal error: {}", net::exception_text(error));
+    if (!self->stopped_ && self->phase_ != Phase::kDone) self->finish("internal error");
+  });
+}
+
+void Seeder::stop() {
+  stopped_ = true;
+  round_timer_.cancel();
+  for (auto& peer : peers_) peer->stop();
+}
+
+void Seeder::finish(std::string outcome) {
+  phase_ = Phase::kDone;
+  outcome_ = std::move(outcome);
+  peers_.clear();
+  service_.instance().seeding = false;
+  spdlog::info("Seeding done after {} ms: {}. Ready to accept writes.", core::unix_time_ms() - started_ms_,
+               outcome_);
+}
+
+asio::awaitable<void> Seeder::run() {
+  const core::Settings& settings = service_.instance().config.settings();
+  const int64_t deadline = started_ms_ + settings.seed_timeout * 1000;
+  bool warned_waiting = false;
+  while (!stopped_) {
+    phase_ = Phase::kQuerying;
+    chosen_.clear();
+    co_await query_all();
+    if (stopped_) co_return;
+    const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
+    if (!ranked.empty() && own_.offset >= 0 && own_dump_is_newer(candidates_[ranked.front()])) {
+      const SeedCandidate& best = candidates_[ranked.front()];
+      co_return finish("kept our dump (" + own_.replid + ":" + std::to_string(own_.offset) +
+                       "), as advanced as the best replica " + best.address + " (" + best.replid + ":" +
+                       std::to_string(best.offset) + ")");
+    }
+    for (size_t index : ranked) {
+      if (co_await pull(index)) co_return;
+      if (stopped_) co_return;
+      spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[index].address);
+    }
+    if (core::unix_time_ms() >= deadline) {
+      if (own_.has_data)
+        co_return finish("no replica could seed us within seed-timeout; serving our own dump");
+      if (!settings.seed_require) {
+        spdlog::warn("#################################################################");
+        spdlog::warn("Seeding: no replica answered within seed-timeout ({} s). STARTING EMPTY: if the "
+                        "replicas hold data, replica-protect-data keeps it from being wiped.",
+                        settings.seed_timeout);
+        spdlog::warn("#################################################################");
+        co_return finish("no replica answered within seed-timeout; started empty");
+      }
+      if (!warned_waiting)
+        spdlog::warn("Seeding: no replica answered within seed-timeout and seed-require is yes: refusing "
+                        "commands that need data and retrying until one answers");
+      warned_waiting = true;
+      phase_ = Phase::kWaiting;
+    }
+    round_timer_.expires_after(kRoundPause);
+    boost::system::error_code ec;
+    co_await round_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> Seeder::query_all() {
+  ++rounds_;
+  auto pending = std::make_shared<int>(static_cast<int>(candidates_.size()));
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    candidates_[i].answered = false;
+    asio::co_spawn(service_.io(), query(i, pending), asio::detached);
+  }
+  // Each query ends within its idle limit; the round timer is cancelled by
+  // the last one.
+  round_timer_.expires_after(kRoundLimit);
+  boost::system::error_code ec;
+  if (*pending > 0) co_await round_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::string summary;
+  for (const SeedCandidate& c : candidates_) {
+    const auto reason = unusable_reason(c, service_.instance().run_id);
+    summary += "\n  " + c.address + ": " +
+               (reason ? "skipped, " + *reason
+                       : c.replid + ":" + std::to_string(c.offset) + ", " + std::to_string(c.keys) + " keys, lag " +
+                             std::to_string(c.lag_seconds) + " s");
+  }
+  if (rounds_ == 1 || rounds_ % 10 == 0) spdlog::info("Seeding: candidates (round {}):{}", rounds_, summary);
+}
+
+asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<int> pending) {
+  auto self = shared_from_this();
+  SeedCandidate& candidate = candidates_[index];
+  auto peer = peer_for(service_.io(), candidate.address);
+  if (peer && !stopped_) {
+    peers_.push_back(peer);
+    Watched watched(service_.io(), peer, kQueryIdleMs);
+    const auto& settings = service_.instance().config.settings();
+    std::string request;
+    if (!settings.masterauth.empty())
+      request += settings.masteruser.empty() ? encode_command({"AUTH", settings.masterauth})
+                                             : encode_command({"AUTH", settings.masteruser, settings.masterauth});
+    request += encode_command({"INFO", "server", "replication", "keyspace"});
+    std::string line, info;
+    bool ok = co_await peer->connect() && co_await peer->write(std::move(request));
+    if (ok && !settings.masterauth.empty()) ok = co_await peer->read_line(line) && !line.starts_with("-");
+    if (ok && co_await peer->read_bulk(info)) read_candidate_info(info, candidate);
+    std::erase(peers_, peer);
+  }
+  if (--*pending == 0) round_timer_.cancel();
+}
+
+bool Seeder::own_dump_is_newer(const SeedCandidate& best) const {
+  return best.replid == own_.replid && static_cast<int64_t>(best.offset) <= own_.offset;
+}
+
+asio::awaitable<bool> Seeder::pull(size_t index) {
+  auto self = shared_from_this();
+  const SeedCandidate candidate = candidates_[index];
+  core::Instance& instance = service_.instance();
+  chosen_ = candidate.address;
+  phase_ = Phase::kTransfer;
+  spdlog::info("Seeding: chose replica {} ({}:{}, {} keys); pulling a full snapshot", candidate.address,
+               candidate.replid, candidate.offset, candidate.keys);
+  transfer_ = peer_for(service_.io(), candidate.address);
+  if (!transfer_) co_return false;
+  auto peer = transfer_;
+  peers_.push_back(peer);
+  Watched watched(service_.io(), peer, instance.config.settings().repl_timeout * 1000);
+
+  std::string psync = encode_command({"PSYNC", "?", "-1"});
+  if (!co_await peer->connect() || !co_await peer->handshake(instance.config.settings(), 0) ||
+      !co_await peer->write(std::move(psync)))
+    co_return false;
+  std::string line;
+  do {
+    if (!co_await peer->read_line(line)) co_return false;
+  } while (line.empty());
+  const auto space = line.starts_with("+FULLRESYNC ") ? line.find(' ', 12) : std::string::npos;
+  const auto offset = space == 52 ? protocol::parse_int64(std::string_view(line).substr(53)) : std::nullopt;
+  if (!offset || *offset < 0) {
+    spdlog::warn("Seeding: unexpected reply to PSYNC from {}: {}", candidate.address, line);
+    co_return false;
+  }
+  const std::string replid = line.substr(12, 40);
+  std::string_view payload;
+  if (!co_await peer->read_snapshot(payload)) co_return false;
+  phase_ = Phase::kLoading;
+  spdlog::info("Seeding: {} bytes received from {}; loading", payload.size(), candidate.address);
+  ParsedRdb parsed;
+  RdbParseResult result;
+  // Keys that expired on the way are kept: our expiry deletes them and
+  // sends the DEL our replicas need.
+  if (!parse_into_fresh_databases(instance, payload, false, parsed, result)) {
+    spdlog::warn("Seeding: the snapshot from {} does not load: {} at offset {}", candidate.address, result.error,
+                 result.offset);
+    co_return false;
+  }
+  peer->consume_snapshot();
+  peer->stop();
+  // The chosen replica's backlog, so that replicas behind it continue.
+  std::string backlog;
+  uint64_t backlog_first = static_cast<uint64_t>(*offset) + 1;
+  if (candidate.backlog_histlen > 0 && candidate.backlog_first <= static_cast<uint64_t>(*offset) &&
+      co_await fetch_backlog(candidate, replid, static_cast<uint64_t>(*offset), backlog))
+    backlog_first = candidate.backlog_first;
+  if (stopped_) co_return false;
+  service_.adopt_seed(parsed, replid, static_cast<uint64_t>(*offset), backlog_first, backlog);
+  finish("seeded " + std::to_string(parsed.keys) + " keys from " + candidate.address + ", history " + replid +
+         " at offset " + std::to_string(*offset) + ", backlog from offset " +
+         std::to_string(service_.backlog()->first_offset()));
+  co_return true;
+}
+
+asio::awaitable<bool> Seeder::fetch_backlog(const SeedCandidate& from, const std::string& replid, uint64_t offset,
+                                            std::string& bytes) {
+  auto peer = peer_for(service_.io(), from.address);
+  if (!peer) co_return false;
+  peers_.push_back(peer);
+  Watched watched(service_.io(), peer, service_.instance().config.settings().repl_timeout * 1000);
+  std::string psync = encode_command({"PSYNC", replid, std::to_string(from.backlog_first)});
+  std::string line;
+  bool ok = co_await peer->connect() && co_await peer->handshake(service_.instance().config.settings(), 0) &&
+            co_await peer->write(std::move(psync)) && co_await peer->read_line(line) &&
+            line.starts_with("+CONTINUE");
+  const size_t wanted = static_cast<size_t>(offset + 1 - from.backlog_first);
+  if (ok) ok = co_await peer->read_exactly(wanted);
+  if (ok) bytes.assign(peer->unread().substr(0, wanted));
+  else spdlog::warn("Seeding: could not fetch the backlog of {} ({}); replicas behind it will need a full sync",
+                    from.address, line);
+  std::erase(peers_, peer);
+  co_return ok;
+}
+
+// The service's side of seeding.
+
+void ReplicationService::seed_at_boot(const std::string& dump_replid, int64_t dump_offset) {
+  std::vector<std::string> addresses = instance_.config.settings().seed_from;
+  for (const std::string& known : known_replicas_.addresses())
+    if (std::find(addresses.begin(), addresses.end(), known) == addresses.end()) addresses.push_back(known);
+  if (addresses.empty()) return;
+  Seeder::OwnState own;
+  own.replid = dump_replid;
+  own.offset = dump_offset;
+  for (int i = 0; i < instance_.db_count() && !own.has_data; ++i) own.has_data = instance_.db(i).size() > 0;
+  seeder_ = std::make_shared<Seeder>(*this, std::move(addresses), std::move(own));
+  seeder_->start();
+}
+
+void ReplicationService::adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset,
+                                    uint64_t backlog_first, std::string_view backlog) {
+  swap_in(instance_, parsed);
+  int stream_db = 0;
+  if (auto db = parsed.aux.find("repl-stream-db"); db != parsed.aux.end())
+    stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
+  // The same history, not a new one: the replicas continue with +CONTINUE.
+  adopt_history(replid, offset, stream_db);
+  if (!backlog.empty() && backlog_first + backlog.size() == offset + 1) {
+    backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), backlog_first);
+    backlog_->append(backlog);
+  }
+  update_good_replicas();
+}
+
+}  // namespace arbor::replication

@@ -1,0 +1,73 @@
+// Seeding: a primary that boots without the newest copy of its data asks
+// its replicas for theirs before it serves. It queries every candidate's
+// INFO in parallel, ranks them (seed_choice.h), pulls a full snapshot from
+// the best with the ordinary handshake (every arbor replica serves PSYNC
+// while its own link is down), then that replica's backlog, so replicas
+// behind it continue with +CONTINUE; it adopts the replica's replid and
+// offset unchanged and becomes primary of the same history. Until it is
+// done the instance is `seeding`: commands that need data get -LOADING.
+// A candidate that dies mid-transfer hands over to the next best; nothing
+// is swapped in before a snapshot was read and parsed whole. Loop thread
+// only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "replication/peer_connection.h"
+#include "replication/seed_choice.h"
+
+namespace arbor::replication {
+
+class ReplicationService;
+
+class Seeder : public std::enable_shared_from_this<Seeder> {
+ public:
+  enum class Phase : uint8_t { kQuerying, kWaiting, kTransfer, kLoading, kDone };
+
+  // What this node holds already: the dump it loaded (offset -1: no dump or
+  // no history in it) and whether it has any key.
+  struct OwnState {
+    std::string replid;
+    int64_t offset = -1;
+    bool has_data = false;
+  };
+
+  Seeder(ReplicationService& service, std::vector<std::string> addresses, OwnState own);
+  void start();
+  void stop();
+
+  Phase phase() const { return phase_; }
+  const char* phase_name() const;
+  const std::string& chosen() const { return chosen_; }
+  uint64_t bytes_loaded() const;
+  // INFO replication's seeding_* lines.
+  void append_info(std::string& out) const;
+
+ private:
+  asio::awaitable<void> run();
+  asio::awaitable<void> query_all();
+  asio::awaitable<void> query(size_t index, std::shared_ptr<int> pending);
+  asio::awaitable<bool> pull(size_t index);
+  asio::awaitable<bool> fetch_backlog(const SeedCandidate& from, const std::string& replid, uint64_t offset,
+                                      std::string& bytes);
+  bool own_dump_is_newer(const SeedCandidate& best) const;
+  void finish(std::string outcome);
+
+  ReplicationService& service_;
+  std::vector<SeedCandidate> candidates_;
+  OwnState own_;
+  Phase phase_ = Phase::kQuerying;
+  std::string chosen_;
+  std::string outcome_;
+  std::shared_ptr<PeerConnection> transfer_;  // the pull in progress
+  std::vector<std::shared_ptr<PeerConnection>> peers_;  // every open one, for stop()
+  asio::steady_timer round_timer_;
+  bool stopped_ = false;
+  int64_t started_ms_ = 0;
+  int rounds_ = 0;
+};
+
+}  // namespace arbor::replication
