@@ -106,7 +106,8 @@ void ReplicationService::disk_finish(bool complete) {
 }
 
 void ReplicationService::check_save_schedule(int64_t now_ms) {
-  if (snapshot_ || disk_wanted_ || instance_.dirty == 0) return;
+  // (While seeding, the dataset is about to be replaced: no save of it.)
+  if (snapshot_ || disk_wanted_ || instance_.dirty == 0 || instance_.seeding) return;
   if (!instance_.last_bgsave_ok && now_ms - last_bgsave_try_ms_ < kRetryDelayMs) return;
   std::vector<std::string> words;
   if (!protocol::split_inline_args(instance_.config.settings().save, words)) return;

@@ -20,9 +20,10 @@ using protocol::encode_command;
 }  // namespace
 
 PeerConnection::PeerConnection(asio::io_context& io, std::string host, int port, std::string role)
-    : io_(io), host_(std::move(host)), port_(port), role_(std::move(role)), socket_(io) {}
+    : io_(io), host_(std::move(host)), port_(port), role_(std::move(role)), resolver_(io), socket_(io) {}
 
 void PeerConnection::close() {
+  resolver_.cancel();
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
@@ -34,9 +35,8 @@ asio::awaitable<bool> PeerConnection::connect() {
   pos_ = 0;
   socket_ = tcp::socket(io_);
   boost::system::error_code ec;
-  tcp::resolver resolver(io_);
   const auto endpoints =
-      co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
+      co_await resolver_.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
   if (stopped_) co_return false;
   if (ec) {
     spdlog::warn("Unable to resolve {} {}: {}", role_, host_, ec.message());
@@ -59,7 +59,9 @@ asio::awaitable<bool> PeerConnection::handshake(const core::Settings& settings, 
   // (Encoded before each co_await: GCC 12 cannot keep an initializer
   // list's array alive across a suspension.)
   std::string ping = encode_command({"PING"});
-  if (!co_await write(std::move(ping)) || !co_await read_line(line)) co_return false;
+  bool ok = co_await write(std::move(ping));
+  if (ok) ok = co_await read_line(line);
+  if (!ok) co_return false;
   if (line.starts_with("-") && !line.starts_with("-NOAUTH") && !line.starts_with("-NOPERM") &&
       !line.starts_with("-ERR operation not permitted")) {
     spdlog::warn("Error reply to PING from {} {}: '{}'", role_, address(), line);
@@ -81,19 +83,19 @@ asio::awaitable<bool> PeerConnection::handshake(const core::Settings& settings, 
     }
   }
   burst += encode_command({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "arbor"});
-  if (!co_await write(std::move(burst))) co_return false;
-  if (auth) {
-    if (!co_await read_line(line)) co_return false;
-    if (line.starts_with("-")) {
+  ok = co_await write(std::move(burst));
+  if (ok && auth) {
+    ok = co_await read_line(line);
+    if (ok && line.starts_with("-")) {
       spdlog::warn("Unable to AUTH to {} {}: {}", role_, address(), line);
-      co_return false;
+      ok = false;
     }
   }
-  for (; replies > 0; --replies) {
-    if (!co_await read_line(line)) co_return false;
-    if (line.starts_with("-")) spdlog::info("(Non critical) {} does not understand REPLCONF: {}", role_, line);
+  for (; ok && replies > 0; --replies) {
+    ok = co_await read_line(line);
+    if (ok && line.starts_with("-")) spdlog::info("(Non critical) {} does not understand REPLCONF: {}", role_, line);
   }
-  co_return true;
+  co_return ok;
 }
 
 asio::awaitable<bool> PeerConnection::read_more() {
@@ -118,17 +120,18 @@ asio::awaitable<bool> PeerConnection::read_more() {
 }
 
 asio::awaitable<bool> PeerConnection::read_line(std::string& line) {
-  while (true) {
-    const size_t lf = in_.find('\n', pos_);
-    if (lf != std::string::npos) {
-      line.assign(in_, pos_, lf - pos_);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      pos_ = lf + 1;
-      co_return true;
-    }
-    if (in_.size() - pos_ > kMaxLine) co_return false;  // no line is that long
-    if (!co_await read_more()) co_return false;
+  size_t lf = in_.find('\n', pos_);
+  bool ok = true;
+  while (ok && lf == std::string::npos) {
+    ok = in_.size() - pos_ <= kMaxLine;  // no line is that long
+    if (ok) ok = co_await read_more();
+    if (ok) lf = in_.find('\n', pos_);
   }
+  if (!ok) co_return false;
+  line.assign(in_, pos_, lf - pos_);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  pos_ = lf + 1;
+  co_return true;
 }
 
 asio::awaitable<bool> PeerConnection::write(std::string bytes) {
@@ -154,13 +157,15 @@ asio::awaitable<bool> PeerConnection::read_exactly(size_t n) {
 
 asio::awaitable<bool> PeerConnection::read_bulk(std::string& out) {
   std::string line;
-  if (!co_await read_line(line)) co_return false;
+  const bool got = co_await read_line(line);
+  if (!got) co_return false;
   const auto size = line.starts_with("$") ? protocol::parse_int64(line.substr(1)) : std::nullopt;
   if (!size || *size < 0) {
     spdlog::warn("Unexpected reply from {} {}: '{}'", role_, address(), line);
     co_return false;
   }
-  if (!co_await read_exactly(static_cast<size_t>(*size) + 2)) co_return false;
+  const bool ok = co_await read_exactly(static_cast<size_t>(*size) + 2);
+  if (!ok) co_return false;
   out.assign(in_, pos_, static_cast<size_t>(*size));
   pos_ += static_cast<size_t>(*size) + 2;
   co_return true;
@@ -170,9 +175,9 @@ asio::awaitable<bool> PeerConnection::read_snapshot(std::string_view& payload) {
   transfer_size_ = -1;
   transfer_read_ = 0;
   std::string line;
-  do {
-    if (!co_await read_line(line)) co_return false;
-  } while (line.empty());  // keep-alives while the peer prepares
+  bool ok = true;
+  while (ok && line.empty()) ok = co_await read_line(line);  // keep-alives while the peer prepares
+  if (!ok) co_return false;
   if (line.starts_with("-")) {
     spdlog::warn("{} {} aborted the transfer with an error: {}", role_, address(), line.substr(1));
     co_return false;
@@ -188,7 +193,6 @@ asio::awaitable<bool> PeerConnection::read_snapshot(std::string_view& payload) {
     spdlog::info("Sync with {} {}: receiving the streamed RDB, EOF-marked", role_, address());
     // The peer sends nothing after the mark until we ACK, so the mark is
     // always the tail of what we hold.
-    bool ok = true;
     while (ok && (in_.size() - pos_ < kEofMarkLength ||
                   in_.compare(in_.size() - kEofMarkLength, kEofMarkLength, mark) != 0)) {
       transfer_read_ = in_.size() - pos_;
@@ -205,7 +209,8 @@ asio::awaitable<bool> PeerConnection::read_snapshot(std::string_view& payload) {
     }
     transfer_size_ = *size;
     spdlog::info("Sync with {} {}: receiving {} bytes of RDB", role_, address(), *size);
-    if (!co_await read_exactly(static_cast<size_t>(*size))) co_return false;
+    ok = co_await read_exactly(static_cast<size_t>(*size));
+    if (!ok) co_return false;
     payload = std::string_view(in_).substr(pos_, static_cast<size_t>(*size));
     snapshot_framing_ = 0;
   }

@@ -67,6 +67,7 @@ class PeerConnection {
   std::string host_;
   int port_;
   std::string role_;
+  tcp::resolver resolver_;
   tcp::socket socket_;
   std::string in_;
   size_t pos_ = 0;

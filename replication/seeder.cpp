@@ -27,6 +27,7 @@ bool parse_address(const std::string& address, std::string& host, int& port) {
   const auto value = protocol::parse_int64(std::string_view(address).substr(colon + 1));
   if (!value || *value <= 0 || *value > 65535) return false;
   host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   port = static_cast<int>(*value);
   return true;
 }
@@ -55,21 +56,32 @@ asio::awaitable<void> watch_idle(std::shared_ptr<PeerConnection> peer, int64_t i
   }
 }
 
-// A watched connection: closed (and the watch ended) when this goes away.
+// A connection in use: listed in `open` (so Seeder::stop reaches it) and
+// watched for silence; closed, unlisted and unwatched when this goes away.
 struct Watched {
-  Watched(asio::io_context& io, std::shared_ptr<PeerConnection> watched, int64_t idle_ms)
-      : peer(std::move(watched)), done(std::make_shared<bool>(false)) {
+  Watched(asio::io_context& io, std::shared_ptr<PeerConnection> watched, int64_t idle_ms,
+          std::vector<std::shared_ptr<PeerConnection>>& open)
+      : peer(std::move(watched)), done(std::make_shared<bool>(false)), open(open) {
+    open.push_back(peer);
     asio::co_spawn(io, watch_idle(peer, idle_ms, done), asio::detached);
   }
   ~Watched() {
     *done = true;
     peer->stop();
+    std::erase(open, peer);
   }
   Watched(const Watched&) = delete;
   Watched& operator=(const Watched&) = delete;
   std::shared_ptr<PeerConnection> peer;
   std::shared_ptr<bool> done;
+  std::vector<std::shared_ptr<PeerConnection>>& open;
 };
+
+// "-ERR AUTH <password> called without any password configured": a replica
+// without requirepass answers INFO all the same.
+bool auth_accepted(const std::string& line) {
+  return !line.starts_with("-") || line.find("without any password configured") != std::string::npos;
+}
 
 }  // namespace
 
@@ -92,7 +104,7 @@ const char* Seeder::phase_name() const {
   return "done";
 }
 
-uint64_t Seeder::bytes_loaded() const { return transfer_ ? transfer_->transfer_read() : 0; }
+uint64_t Seeder::bytes_loaded() const { return transfer_ ? transfer_->transfer_read() : bytes_loaded_; }
 
 void Seeder::append_info(std::string& out) const {
   auto field = [&out](std::string_view name, std::string_view value) {
@@ -133,6 +145,7 @@ void Seeder::start() {
 void Seeder::stop() {
   stopped_ = true;
   round_timer_.cancel();
+  if (round_) round_->timer.cancel();
   for (auto& peer : peers_) peer->stop();
 }
 
@@ -140,6 +153,8 @@ void Seeder::finish(std::string outcome) {
   phase_ = Phase::kDone;
   outcome_ = std::move(outcome);
   peers_.clear();
+  bytes_loaded_ = bytes_loaded();
+  transfer_.reset();  // its buffer held the whole snapshot
   service_.instance().seeding = false;
   spdlog::info("Seeding done after {} ms: {}. Ready to accept writes.", core::unix_time_ms() - started_ms_,
                outcome_);
@@ -148,41 +163,50 @@ void Seeder::finish(std::string outcome) {
 asio::awaitable<void> Seeder::run() {
   const core::Settings& settings = service_.instance().config.settings();
   const int64_t deadline = started_ms_ + settings.seed_timeout * 1000;
-  bool warned_waiting = false;
+  bool waiting = false;
   while (!stopped_) {
-    phase_ = Phase::kQuerying;
+    phase_ = waiting ? Phase::kWaiting : Phase::kQuerying;
     chosen_.clear();
     co_await query_all();
     if (stopped_) co_return;
+    const bool expired = core::unix_time_ms() >= deadline;
+    // A candidate that accepted the connection but did not answer may be
+    // the most advanced: until seed-timeout, it gets more rounds.
+    const bool someone_silent = std::count(silent_.begin(), silent_.end(), true) > 0;
     const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
-    if (!ranked.empty() && own_.offset >= 0 && own_dump_is_newer(candidates_[ranked.front()])) {
+    if (!ranked.empty() && (!someone_silent || expired)) {
       const SeedCandidate& best = candidates_[ranked.front()];
-      co_return finish("kept our dump (" + own_.replid + ":" + std::to_string(own_.offset) +
-                       "), as advanced as the best replica " + best.address + " (" + best.replid + ":" +
-                       std::to_string(best.offset) + ")");
-    }
-    for (size_t index : ranked) {
-      if (co_await pull(index)) co_return;
-      if (stopped_) co_return;
-      spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[index].address);
-    }
-    if (core::unix_time_ms() >= deadline) {
-      if (own_.has_data)
-        co_return finish("no replica could seed us within seed-timeout; serving our own dump");
-      if (!settings.seed_require) {
-        spdlog::warn("#################################################################");
-        spdlog::warn("Seeding: no replica answered within seed-timeout ({} s). STARTING EMPTY: if the "
-                        "replicas hold data, replica-protect-data keeps it from being wiped.",
-                        settings.seed_timeout);
-        spdlog::warn("#################################################################");
-        co_return finish("no replica answered within seed-timeout; started empty");
+      if (own_.offset >= 0 && own_dump_is_newer(best)) {
+        finish("kept our dump (" + own_.replid + ":" + std::to_string(own_.offset) +
+               "), as advanced as the best replica " + best.address + " (" + best.replid + ":" +
+               std::to_string(best.offset) + ")");
+        co_return;
       }
-      if (!warned_waiting)
-        spdlog::warn("Seeding: no replica answered within seed-timeout and seed-require is yes: refusing "
-                        "commands that need data and retrying until one answers");
-      warned_waiting = true;
-      phase_ = Phase::kWaiting;
+      bool seeded = false;
+      for (size_t i = 0; i < ranked.size() && !seeded && !stopped_; ++i) {
+        seeded = co_await pull(ranked[i]);
+        if (!seeded && !stopped_)
+          spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[ranked[i]].address);
+      }
+      if (seeded || stopped_) co_return;
     }
+    if (expired && !settings.seed_require) {
+      if (own_.has_data) {
+        finish("no replica could seed us within seed-timeout; serving our own dump");
+        co_return;
+      }
+      spdlog::warn("#################################################################");
+      spdlog::warn("Seeding: no replica answered within seed-timeout ({} s). STARTING EMPTY: if the "
+                   "replicas hold data, replica-protect-data keeps it from being wiped.",
+                   settings.seed_timeout);
+      spdlog::warn("#################################################################");
+      finish("no replica answered within seed-timeout; started empty");
+      co_return;
+    }
+    if (expired && !waiting)
+      spdlog::warn("Seeding: no replica could seed us within seed-timeout and seed-require is yes: refusing "
+                   "commands that need data and retrying until one does");
+    waiting = expired;
     round_timer_.expires_after(kRoundPause);
     boost::system::error_code ec;
     co_await round_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -191,34 +215,37 @@ asio::awaitable<void> Seeder::run() {
 
 asio::awaitable<void> Seeder::query_all() {
   ++rounds_;
-  auto pending = std::make_shared<int>(static_cast<int>(candidates_.size()));
+  // Each round has its own timer: a query of an older round that ends late
+  // cannot cut this one short.
+  round_ = std::make_shared<Round>(service_.io(), static_cast<int>(candidates_.size()));
+  silent_.assign(candidates_.size(), false);
   for (size_t i = 0; i < candidates_.size(); ++i) {
     candidates_[i].answered = false;
-    asio::co_spawn(service_.io(), query(i, pending), asio::detached);
+    asio::co_spawn(service_.io(), query(i, round_), asio::detached);
   }
-  // Each query ends within its idle limit; the round timer is cancelled by
-  // the last one.
-  round_timer_.expires_after(kRoundLimit);
+  // Each query ends within its idle limit; the last one cancels the timer.
+  const auto round = round_;
+  round->timer.expires_after(kRoundLimit);
   boost::system::error_code ec;
-  if (*pending > 0) co_await round_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (round->pending > 0) co_await round->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (stopped_) co_return;
   std::string summary;
-  for (const SeedCandidate& c : candidates_) {
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    const SeedCandidate& c = candidates_[i];
     const auto reason = unusable_reason(c, service_.instance().run_id);
     summary += "\n  " + c.address + ": " +
-               (reason ? "skipped, " + *reason
+               (reason ? "skipped, " + std::string(silent_[i] ? "it accepted the connection but did not answer" : *reason)
                        : c.replid + ":" + std::to_string(c.offset) + ", " + std::to_string(c.keys) + " keys, lag " +
                              std::to_string(c.lag_seconds) + " s");
   }
   if (rounds_ == 1 || rounds_ % 10 == 0) spdlog::info("Seeding: candidates (round {}):{}", rounds_, summary);
 }
 
-asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<int> pending) {
+asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<Round> round) {
   auto self = shared_from_this();
-  SeedCandidate& candidate = candidates_[index];
-  auto peer = peer_for(service_.io(), candidate.address);
+  auto peer = peer_for(service_.io(), candidates_[index].address);
   if (peer && !stopped_) {
-    peers_.push_back(peer);
-    Watched watched(service_.io(), peer, kQueryIdleMs);
+    Watched watched(service_.io(), peer, kQueryIdleMs, peers_);
     const auto& settings = service_.instance().config.settings();
     std::string request;
     if (!settings.masterauth.empty())
@@ -226,12 +253,22 @@ asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<int> pending) 
                                              : encode_command({"AUTH", settings.masteruser, settings.masterauth});
     request += encode_command({"INFO", "server", "replication", "keyspace"});
     std::string line, info;
-    bool ok = co_await peer->connect() && co_await peer->write(std::move(request));
-    if (ok && !settings.masterauth.empty()) ok = co_await peer->read_line(line) && !line.starts_with("-");
-    if (ok && co_await peer->read_bulk(info)) read_candidate_info(info, candidate);
-    std::erase(peers_, peer);
+    const bool connected = co_await peer->connect();
+    bool ok = connected;
+    if (ok) ok = co_await peer->write(std::move(request));
+    if (ok && !settings.masterauth.empty()) {
+      ok = co_await peer->read_line(line);
+      ok = ok && auth_accepted(line);
+    }
+    if (ok) ok = co_await peer->read_bulk(info);
+    // Only the current round's answers count.
+    if (round == round_) {
+      if (ok) read_candidate_info(info, candidates_[index]);
+      // Stopped while connected: the idle watch gave up on it.
+      silent_[index] = connected && !candidates_[index].answered && peer->stopped();
+    }
   }
-  if (--*pending == 0) round_timer_.cancel();
+  if (--round->pending == 0) round->timer.cancel();
 }
 
 bool Seeder::own_dump_is_newer(const SeedCandidate& best) const {
@@ -249,17 +286,15 @@ asio::awaitable<bool> Seeder::pull(size_t index) {
   transfer_ = peer_for(service_.io(), candidate.address);
   if (!transfer_) co_return false;
   auto peer = transfer_;
-  peers_.push_back(peer);
-  Watched watched(service_.io(), peer, instance.config.settings().repl_timeout * 1000);
+  Watched watched(service_.io(), peer, instance.config.settings().repl_timeout * 1000, peers_);
 
   std::string psync = encode_command({"PSYNC", "?", "-1"});
-  if (!co_await peer->connect() || !co_await peer->handshake(instance.config.settings(), 0) ||
-      !co_await peer->write(std::move(psync)))
-    co_return false;
+  bool ok = co_await peer->connect();
+  if (ok) ok = co_await peer->handshake(instance.config.settings(), 0);
+  if (ok) ok = co_await peer->write(std::move(psync));
   std::string line;
-  do {
-    if (!co_await peer->read_line(line)) co_return false;
-  } while (line.empty());
+  while (ok && line.empty()) ok = co_await peer->read_line(line);  // keep-alives first
+  if (!ok) co_return false;
   const auto space = line.starts_with("+FULLRESYNC ") ? line.find(' ', 12) : std::string::npos;
   const auto offset = space == 52 ? protocol::parse_int64(std::string_view(line).substr(53)) : std::nullopt;
   if (!offset || *offset < 0) {
@@ -268,7 +303,8 @@ asio::awaitable<bool> Seeder::pull(size_t index) {
   }
   const std::string replid = line.substr(12, 40);
   std::string_view payload;
-  if (!co_await peer->read_snapshot(payload)) co_return false;
+  ok = co_await peer->read_snapshot(payload);
+  if (!ok) co_return false;
   phase_ = Phase::kLoading;
   spdlog::info("Seeding: {} bytes received from {}; loading", payload.size(), candidate.address);
   ParsedRdb parsed;
@@ -285,9 +321,10 @@ asio::awaitable<bool> Seeder::pull(size_t index) {
   // The chosen replica's backlog, so that replicas behind it continue.
   std::string backlog;
   uint64_t backlog_first = static_cast<uint64_t>(*offset) + 1;
-  if (candidate.backlog_histlen > 0 && candidate.backlog_first <= static_cast<uint64_t>(*offset) &&
-      co_await fetch_backlog(candidate, replid, static_cast<uint64_t>(*offset), backlog))
-    backlog_first = candidate.backlog_first;
+  if (candidate.backlog_histlen > 0 && candidate.backlog_first <= static_cast<uint64_t>(*offset)) {
+    const bool fetched = co_await fetch_backlog(candidate, replid, static_cast<uint64_t>(*offset), backlog);
+    if (fetched) backlog_first = candidate.backlog_first;
+  }
   if (stopped_) co_return false;
   service_.adopt_seed(parsed, replid, static_cast<uint64_t>(*offset), backlog_first, backlog);
   finish("seeded " + std::to_string(parsed.keys) + " keys from " + candidate.address + ", history " + replid +
@@ -300,19 +337,20 @@ asio::awaitable<bool> Seeder::fetch_backlog(const SeedCandidate& from, const std
                                             std::string& bytes) {
   auto peer = peer_for(service_.io(), from.address);
   if (!peer) co_return false;
-  peers_.push_back(peer);
-  Watched watched(service_.io(), peer, service_.instance().config.settings().repl_timeout * 1000);
+  Watched watched(service_.io(), peer, service_.instance().config.settings().repl_timeout * 1000, peers_);
   std::string psync = encode_command({"PSYNC", replid, std::to_string(from.backlog_first)});
   std::string line;
-  bool ok = co_await peer->connect() && co_await peer->handshake(service_.instance().config.settings(), 0) &&
-            co_await peer->write(std::move(psync)) && co_await peer->read_line(line) &&
-            line.starts_with("+CONTINUE");
+  bool ok = co_await peer->connect();
+  if (ok) ok = co_await peer->handshake(service_.instance().config.settings(), 0);
+  if (ok) ok = co_await peer->write(std::move(psync));
+  if (ok) ok = co_await peer->read_line(line);
+  // "+CONTINUE" or "+CONTINUE <replid>": the same history, from our offset.
+  ok = ok && line.starts_with("+CONTINUE") && (line.size() <= 10 || line.substr(10) == replid);
   const size_t wanted = static_cast<size_t>(offset + 1 - from.backlog_first);
   if (ok) ok = co_await peer->read_exactly(wanted);
   if (ok) bytes.assign(peer->unread().substr(0, wanted));
   else spdlog::warn("Seeding: could not fetch the backlog of {} ({}); replicas behind it will need a full sync",
                     from.address, line);
-  std::erase(peers_, peer);
   co_return ok;
 }
 
@@ -333,7 +371,10 @@ void ReplicationService::seed_at_boot(const std::string& dump_replid, int64_t du
 
 void ReplicationService::adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset,
                                     uint64_t backlog_first, std::string_view backlog) {
+  disconnect_replicas();
+  abort_snapshot("the dataset is replaced by the seed");
   swap_in(instance_, parsed);
+  instance_.dirty += parsed.keys;  // the dump on disk (if any) is older: the save schedule writes a new one
   int stream_db = 0;
   if (auto db = parsed.aux.find("repl-stream-db"); db != parsed.aux.end())
     stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));

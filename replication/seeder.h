@@ -49,7 +49,13 @@ class Seeder : public std::enable_shared_from_this<Seeder> {
  private:
   asio::awaitable<void> run();
   asio::awaitable<void> query_all();
-  asio::awaitable<void> query(size_t index, std::shared_ptr<int> pending);
+  // One round of INFO queries: the last query to end wakes the round.
+  struct Round {
+    Round(asio::io_context& io, int count) : timer(io), pending(count) {}
+    asio::steady_timer timer;
+    int pending;
+  };
+  asio::awaitable<void> query(size_t index, std::shared_ptr<Round> round);
   asio::awaitable<bool> pull(size_t index);
   asio::awaitable<bool> fetch_backlog(const SeedCandidate& from, const std::string& replid, uint64_t offset,
                                       std::string& bytes);
@@ -58,10 +64,13 @@ class Seeder : public std::enable_shared_from_this<Seeder> {
 
   ReplicationService& service_;
   std::vector<SeedCandidate> candidates_;
+  std::vector<bool> silent_;  // this round: connected, then no answer in time
+  std::shared_ptr<Round> round_;
   OwnState own_;
   Phase phase_ = Phase::kQuerying;
   std::string chosen_;
   std::string outcome_;
+  uint64_t bytes_loaded_ = 0;
   std::shared_ptr<PeerConnection> transfer_;  // the pull in progress
   std::vector<std::shared_ptr<PeerConnection>> peers_;  // every open one, for stop()
   asio::steady_timer round_timer_;

@@ -72,14 +72,16 @@ void publish(CommandContext& ctx) {
 
 // PUBSUB CHANNELS [pattern]
 void pubsub_channels(CommandContext& ctx) {
+  if (ctx.argc() > 3) return core::reply_subcommand_syntax_error(ctx.reply, "pubsub", ctx.arg(1));
   const auto channels = ctx.instance.pubsub.channels(ctx.argc() > 2 ? ctx.arg(2) : std::string_view{});
   ctx.reply.array(channels.size());
   for (const std::string& channel : channels) ctx.reply.bulk(channel);
 }
 
 // PUBSUB NUMSUB [channel [channel ...]]
+// (A flat array in RESP3 too, as Redis 7.0 replies.)
 void pubsub_numsub(CommandContext& ctx) {
-  ctx.reply.map(ctx.argc() - 2);
+  ctx.reply.array(2 * (ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply.bulk(ctx.arg(i));
     ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.subscribers(ctx.arg(i))));
@@ -93,9 +95,12 @@ void pubsub_numpat(CommandContext& ctx) {
 
 // PUBSUB SHARDCHANNELS [pattern] / SHARDNUMSUB [channel ...]: arbor has no
 // shard channels (no cluster), so the answers are empty, as a fresh Redis.
-void pubsub_shardchannels(CommandContext& ctx) { ctx.reply.array(0); }
+void pubsub_shardchannels(CommandContext& ctx) {
+  if (ctx.argc() > 3) return core::reply_subcommand_syntax_error(ctx.reply, "pubsub", ctx.arg(1));
+  ctx.reply.array(0);
+}
 void pubsub_shardnumsub(CommandContext& ctx) {
-  ctx.reply.map(ctx.argc() - 2);
+  ctx.reply.array(2 * (ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply.bulk(ctx.arg(i));
     ctx.reply.integer(0);

@@ -141,8 +141,7 @@ void debug(CommandContext& ctx) {
     for (const char* line : kLines) ctx.reply.simple(line);
     return;
   }
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(sub.substr(0, 128)) +
-                  "'. Try DEBUG HELP.");
+  core::reply_subcommand_syntax_error(ctx.reply, "debug", sub);
 }
 
 }  // namespace

@@ -125,16 +125,30 @@ void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname) 
   reply.error(message);
 }
 
-void reply_unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
-                              std::string_view subcommand) {
+namespace {
+
+void reply_subcommand_error(protocol::ReplyWriter& reply, std::string_view lead, std::string_view command,
+                            std::string_view subcommand) {
   std::string upper(command);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::string message = "ERR unknown subcommand '";
+  std::string message(lead);
   message.append(subcommand.substr(0, 128));
   message.append("'. Try ");
   message.append(upper);
   message.append(" HELP.");
   reply.error(message);
+}
+
+}  // namespace
+
+void reply_unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
+                              std::string_view subcommand) {
+  reply_subcommand_error(reply, "ERR unknown subcommand '", command, subcommand);
+}
+
+void reply_subcommand_syntax_error(protocol::ReplyWriter& reply, std::string_view command,
+                                   std::string_view subcommand) {
+  reply_subcommand_error(reply, "ERR unknown subcommand or wrong number of arguments for '", command, subcommand);
 }
 
 }  // namespace arbor::core

@@ -58,5 +58,10 @@ void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname);
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."
 void reply_unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
                               std::string_view subcommand);
+// A known subcommand with the wrong arguments, where Redis's handler checks
+// them itself: "ERR unknown subcommand or wrong number of arguments for 'x'.
+// Try PUBSUB HELP."
+void reply_subcommand_syntax_error(protocol::ReplyWriter& reply, std::string_view command,
+                                   std::string_view subcommand);
 
 }  // namespace arbor::core

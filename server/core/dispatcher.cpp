@@ -97,49 +97,12 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     reply_unknown_command(reply, args);
   }
 
+  std::string rejection;
+  if (command != nullptr) rejection = gate(*command, client, args.size());
   if (command == nullptr) {
     flag_transaction(client);
-  } else if (!command->arity_ok(args.size())) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply_wrong_arity(reply, command->fullname);
-  } else if (auth_required(instance_, client) && !(command->spec.flags & kNoAuth)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error(protocol::errors::kNoAuth);
-  } else if (client.multi.active && (command->spec.flags & kNoMulti)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error("ERR Command not allowed inside a transaction");
-  } else if (!client.is_master && instance_.config.settings().min_replicas_to_write > 0 &&
-             !instance_.is_replica() && instance_.good_replicas < instance_.config.settings().min_replicas_to_write &&
-             is_write_command(instance_, *command, client)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error("NOREPLICAS Not enough good replicas to write.");
-  } else if (!client.is_master && instance_.is_replica() && instance_.config.settings().replica_read_only &&
-             is_write_command(instance_, *command, client)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error("READONLY You can't write against a read only replica.");
-  } else if (client.resp == 2 && client.subscriptions.count() > 0 &&
-             !(command->spec.flags & kAllowedInSubscribe)) {
-    // RESP2 cannot tell a reply from a message, so a subscribed client may
-    // only manage its subscriptions (RESP3 uses push frames instead).
-    ++command->rejected_calls;
-    std::string message = "ERR Can't execute '";
-    message.append(command->fullname);
-    message.append("': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-    reply.error(message);
-  } else if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
-             !instance_.config.settings().replica_serve_stale_data && !(command->spec.flags & kStale)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
-  } else if (instance_.seeding && !(command->spec.flags & kLoading)) {
-    ++command->rejected_calls;
-    flag_transaction(client);
-    reply.error("LOADING arbor is seeding its dataset from replicas");
+  } else if (!rejection.empty()) {
+    reject(*command, client, rejection, reply);
   } else if (client.multi.active && !controls_transaction(*command)) {
     queue(client, args, reply);
   } else {
@@ -208,6 +171,42 @@ void Dispatcher::queue(ClientState& client, std::span<const std::string_view> ar
   }
   client.multi.queued.push_back(std::move(copy));
   reply.simple("QUEUED");
+}
+
+std::string Dispatcher::gate(const Command& command, const ClientState& client, size_t argc) const {
+  const auto& settings = instance_.config.settings();
+  if (!command.arity_ok(argc)) return "ERR wrong number of arguments for '" + command.fullname + "' command";
+  if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
+  if (client.multi.active && (command.spec.flags & kNoMulti)) return "ERR Command not allowed inside a transaction";
+  if (!client.is_master && settings.min_replicas_to_write > 0 && !instance_.is_replica() &&
+      instance_.good_replicas < settings.min_replicas_to_write && is_write_command(instance_, command, client))
+    return "NOREPLICAS Not enough good replicas to write.";
+  if (!client.is_master && instance_.is_replica() && settings.replica_read_only &&
+      is_write_command(instance_, command, client))
+    return "READONLY You can't write against a read only replica.";
+  // RESP2 cannot tell a reply from a message, so a subscribed client may
+  // only manage its subscriptions (RESP3 uses push frames instead).
+  if (client.resp == 2 && client.subscriptions.count() > 0 && !(command.spec.flags & kAllowedInSubscribe))
+    return "ERR Can't execute '" + command.fullname +
+           "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+  if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
+      !settings.replica_serve_stale_data && !(command.spec.flags & kStale))
+    return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+  if (instance_.seeding && !(command.spec.flags & kLoading)) return "LOADING arbor is seeding its dataset from replicas";
+  return {};
+}
+
+void Dispatcher::reject(Command& command, ClientState& client, std::string_view error, protocol::ReplyWriter& reply) {
+  ++command.rejected_calls;
+  flag_transaction(client);
+  // As Redis's rejectCommand: a refused EXEC ends the transaction it closes.
+  if (command.fullname == "exec" && client.multi.active) {
+    client.multi = Transaction{};
+    instance_.watches.unwatch_all(client);
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    return reply.error("EXECABORT Transaction discarded because of: " + std::string(error));
+  }
+  reply.error(error);
 }
 
 void Dispatcher::exec(ClientState& client, protocol::ReplyWriter& reply) {

@@ -34,6 +34,10 @@ class Dispatcher {
   void call(Command& command, ClientState& client, std::span<const std::string_view> args,
             protocol::ReplyWriter& reply);
   void queue(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply);
+  // Redis's processCommand checks, in its order: the error that refuses
+  // `command` for `client` now, or empty.
+  std::string gate(const Command& command, const ClientState& client, size_t argc) const;
+  void reject(Command& command, ClientState& client, std::string_view error, protocol::ReplyWriter& reply);
   // Runs the commands of clients blocked on keys that got data, oldest
   // client first, until no key is ready.
   void serve_blocked_clients();

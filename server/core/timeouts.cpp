@@ -25,7 +25,8 @@ bool block_deadline_or_reply(CommandContext& ctx, std::string_view text, Timeout
       ctx.reply.error("ERR timeout is negative");
       return false;
     }
-    timeout = static_cast<int64_t>(ms);
+    // Rounded up, as Redis's ceill: 0.0001 s waits 1 ms, not forever.
+    timeout = static_cast<int64_t>(std::ceil(ms));
   } else {
     const auto ms = protocol::parse_int64(text);
     if (!ms) {

@@ -99,6 +99,8 @@ TEST(Blocking, TimeoutRepliesNullWithSubSecondPrecision) {
   EXPECT_EQ(waiter.call({"BLMPOP", "0.05", "2", "q", "r", "LEFT"}), "nil");
   ASSERT_NE(waiter.call({"HELLO", "3"}).find("proto"), std::string::npos);
   EXPECT_EQ(waiter.call({"BLPOP", "q", "0.05"}), "nil");
+  // A fraction of a millisecond rounds up (Redis's ceil), it is not 0 = forever.
+  EXPECT_EQ(waiter.call({"BLPOP", "q", "0.0000001"}), "nil");
   EXPECT_EQ(waiter.call({"BLPOP", "q", "-1"}), R"((error "ERR timeout is negative"))");
   EXPECT_EQ(waiter.call({"BLPOP", "q", "abc"}), R"((error "ERR timeout is not a float or out of range"))");
 }

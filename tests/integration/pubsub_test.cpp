@@ -72,7 +72,11 @@ TEST(PubSub, Resp3UsesPushFramesAndKeepsNormalCommands) {
   // Publishing to its own channel: the reply first, then the message.
   EXPECT_EQ(sub.call({"PUBLISH", "chat", "me"}), "1");
   EXPECT_EQ(sub.next(), R"(>["message", "chat", "me"])");
+  // PUBSUB NUMSUB stays a flat array in RESP3, as Redis 7.0 replies.
+  EXPECT_EQ(sub.call({"PUBSUB", "NUMSUB", "chat", "other"}), R"(["chat", 1, "other", 0])");
   EXPECT_EQ(sub.call({"UNSUBSCRIBE", "chat"}), R"(>["unsubscribe", "chat", 0])");
+  EXPECT_EQ(sub.call({"PUBSUB", "CHANNELS", "a", "b"}),
+            R"((error "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP."))");
 }
 
 TEST(PubSub, IntrospectionCountsChannelsSubscribersAndPatterns) {

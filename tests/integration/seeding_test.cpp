@@ -72,7 +72,7 @@ TEST(Seeding, APrimaryKilledUnderLoadComesBackWithEveryAcknowledgedWrite) {
   p.cmd({"SET", "after", "restart"});
   ASSERT_TRUE(converged(p, {&c1, &c2}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 2);
+  EXPECT_GE(info_number(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
 }
 
 // One replica stopped for a while falls behind; the primary seeds from the
@@ -106,7 +106,7 @@ TEST(Seeding, SeedsFromTheMostAdvancedReplicaAndTheOneBehindContinues) {
   EXPECT_EQ(digest(p), digest(a));
   ASSERT_TRUE(converged(p, {&a, &b}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 2);
+  EXPECT_GE(info_number(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
 }
 
 TEST(Seeding, NoReplicaAnsweringStartsEmptyWithAWarning) {
@@ -298,16 +298,24 @@ TEST(Seeding, ADumpNewerThanTheReplicasIsKept) {
   const std::string port = std::to_string(primary.port());
   ServerProcess replica({"--replicaof", "127.0.0.1 " + port});
   Client r(replica.port());
+  int64_t dump_offset = 0;
   {
     Client p(primary.port());
     p.cmd({"SET", "before", "stop"});
     ASSERT_TRUE(converged(p, {&r}));
     ASSERT_EQ(kill(replica.pid(), SIGSTOP), 0);
+    // More than the socket buffers hold, so the replica stays behind.
+    const std::string big(100 * 1024, 'x');
+    for (int i = 0; i < 300; ++i) p.append({"SET", "big:" + std::to_string(i), big});
+    for (int i = 0; i < 300; ++i) p.read_reply();
     p.cmd({"SET", "only", "in the dump"});
     ASSERT_TRUE(is_status(p.cmd({"SAVE"}), "OK"));
+    dump_offset = info_number(p, "replication", "master_repl_offset");
   }
   primary.kill();
   ASSERT_EQ(kill(replica.pid(), SIGCONT), 0);
+  ASSERT_TRUE(eventually([&] { return info_field(info(r), "master_link_status") == "down"; }));
+  ASSERT_LT(info_number(r, "replication", "master_repl_offset"), dump_offset);
   ASSERT_TRUE(primary.start({"--port", port}));
   Client p(primary.port());
   ASSERT_TRUE(serving(p));

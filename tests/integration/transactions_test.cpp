@@ -24,6 +24,19 @@ TEST(Multi, QueuedCommandsRunAtExecAndRuntimeErrorsDoNotStopOthers) {
   EXPECT_NE(c.call({"CLIENT", "INFO"}).find("multi=-1"), std::string::npos);
 }
 
+// As Redis's rejectCommand: an EXEC refused by a gate (here its arity)
+// ends the transaction with EXECABORT and the reason.
+TEST(Multi, ARefusedExecDiscardsTheTransaction) {
+  ServerProcess server;
+  Session c(server.port());
+  EXPECT_EQ(c.call({"MULTI"}), R"("OK")");
+  EXPECT_EQ(c.call({"SET", "a", "1"}), R"("QUEUED")");
+  EXPECT_EQ(c.call({"EXEC", "extra"}),
+            R"((error "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"))");
+  EXPECT_EQ(c.call({"EXEC"}), R"((error "ERR EXEC without MULTI"))");
+  EXPECT_EQ(c.call({"GET", "a"}), "nil");
+}
+
 TEST(Multi, QueueingErrorAbortsTheWholeTransaction) {
   ServerProcess server;
   Session c(server.port());
