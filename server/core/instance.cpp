@@ -142,6 +142,11 @@ void Instance::forget_client_state(ClientState& client) {
 
 bool Instance::save_before_exit(bool forced) {
   if (!save_to_disk || (!forced && config.settings().save.empty())) return true;
+  // As Redis while loading: the dataset is not ours yet, the file on disk is kept.
+  if (seeding) {
+    spdlog::warn("Not saving on exit: the dataset is still being seeded from replicas.");
+    return true;
+  }
   spdlog::info("Saving the final RDB snapshot before exiting.");
   std::string error;
   if (save_to_disk(error)) return true;

@@ -182,6 +182,52 @@ TEST(Replication, AReplicaAuthenticatesWithMasterauth) {
   EXPECT_EQ(info_field(info(w), "master_link_status"), "down");
 }
 
+TEST(Replication, AReplicaAuthenticatesAsMasteruser) {
+  ServerProcess primary({"--requirepass", "secret"});
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port()), "--masteruser", "default",
+                         "--masterauth", "secret"});
+  Client p(primary.port()), r(replica.port());
+  ASSERT_TRUE(is_status(p.cmd({"AUTH", "default", "secret"}), "OK"));
+  p.cmd({"SET", "k", "v"});
+  ASSERT_TRUE(converged(p, {&r}));
+}
+
+// SLAVEOF is REPLICAOF's old name; the primary pings its replicas through
+// the stream every repl-ping-replica-period, so offsets move while idle.
+TEST(Replication, SlaveofWorksAndTheIdleStreamCarriesPings) {
+  ServerProcess primary({"--repl-ping-replica-period", "1"});
+  ServerProcess replica;
+  Client p(primary.port()), r(replica.port());
+  ASSERT_TRUE(is_status(r.cmd({"SLAVEOF", "127.0.0.1", std::to_string(primary.port())}), "OK"));
+  p.cmd({"SET", "k", "v"});
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(r.cmd({"ROLE"}).elements.at(0).str, "slave");
+  const int64_t before = info_number(p, "replication", "master_repl_offset");
+  // Each PING is 14 bytes ("*1\r\n$4\r\nPING\r\n"); two of them within a few seconds.
+  EXPECT_TRUE(eventually([&] { return info_number(r, "replication", "master_repl_offset") >= before + 28; },
+                         milliseconds(10000)));
+  EXPECT_TRUE(is_status(r.cmd({"SLAVEOF", "NO", "ONE"}), "OK"));
+  EXPECT_EQ(r.cmd({"ROLE"}).elements.at(0).str, "master");
+}
+
+// A client that says SYNC (no PSYNC, no capa eof) gets the snapshot as one
+// "$<length>" bulk, with no +FULLRESYNC line, as old replicas expect.
+TEST(Replication, PlainSyncGetsTheSnapshotAsALengthPrefixedBulk) {
+  ServerProcess primary;
+  Client p(primary.port());
+  p.cmd({"SET", "k", "v"});
+  RawConnection old(primary.port());
+  ASSERT_TRUE(old.send(encode_command({"SYNC"})));
+  std::string head = old.read_until("\r\n", milliseconds(10000));
+  head.erase(0, head.find_first_not_of('\n'));  // keep-alive newlines may come first
+  ASSERT_TRUE(head.starts_with("$")) << head;
+  const size_t length = std::stoul(head.substr(1, head.find('\r') - 1));
+  const std::string rdb = old.read_bytes(length, milliseconds(10000));
+  ASSERT_EQ(rdb.size(), length);
+  EXPECT_TRUE(rdb.starts_with("REDIS0010"));
+  EXPECT_NE(rdb.find("k"), std::string::npos);
+}
+
 TEST(Replication, StaleDataAndTooFewReplicasAreRefusedWhenConfigured) {
   ServerProcess primary({"--min-replicas-to-write", "1"});
   Client p(primary.port());
