@@ -11,6 +11,10 @@ int64_t info_number(Client& c, std::string_view section, std::string_view field)
 
 std::string digest(Client& c) { return c.cmd({"DEBUG", "DIGEST"}).str; }
 
+bool serving(Client& c, milliseconds timeout) {
+  return eventually([&] { return info_field(info(c), "seeding").value_or("0") == "0"; }, timeout, milliseconds(20));
+}
+
 bool converged(Client& primary, const std::vector<Client*>& replicas, milliseconds timeout) {
   const int64_t target = info_number(primary, "replication", "master_repl_offset");
   const bool caught_up = eventually(

@@ -19,6 +19,10 @@ std::string digest(Client& c);  // DEBUG DIGEST
 // called, and all hold the same data.
 bool converged(Client& primary, const std::vector<Client*>& replicas, milliseconds timeout = milliseconds(30000));
 
+// A restarted primary that knows replicas compares its data with theirs
+// (seeding) before it serves: true once it does (INFO seeding absent or 0).
+bool serving(Client& c, milliseconds timeout = milliseconds(30000));
+
 // `count` keys of every type, pipelined: strings (a fifth with a TTL),
 // lists, hashes, sets, sorted sets, streams and note trees.
 void write_mixed(Client& c, int first, int count);

@@ -345,7 +345,9 @@ TEST(Replication, APrimaryRestartedFromItsDumpLetsItsReplicaContinue) {
   primary.stop();
   ASSERT_TRUE(primary.start({"--port", port}));
   Client p(primary.port()), r(replica.port());
-  p.cmd({"SET", "after", "restart"});
+  ASSERT_TRUE(serving(p));  // it first checks its replicas are not ahead of its dump
+  EXPECT_NE(info_field(info(p), "seeding_outcome").value_or("").find("kept our dump"), std::string::npos);
+  ASSERT_TRUE(is_status(p.cmd({"SET", "after", "restart"}), "OK"));
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
   EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
@@ -370,7 +372,8 @@ TEST(Replication, APrimaryRestartedFromABgsaveDumpLetsItsReplicaContinue) {
   primary.kill();
   ASSERT_TRUE(primary.start({"--save", "", "--port", port}));
   Client p(primary.port()), r(replica.port());
-  p.cmd({"SET", "after", "restart"});  // db 0: the stream must SELECT it
+  ASSERT_TRUE(serving(p));
+  ASSERT_TRUE(is_status(p.cmd({"SET", "after", "restart"}), "OK"));  // db 0: the stream must SELECT it
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
   EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
