@@ -783,5 +783,31 @@ TEST_F(Differential, PastAbsoluteExpiryMatchesRedis) {
   run_script(arbor_.port(), redis_.port(), script);
 }
 
+// Every command of each family, with its error paths, over hiredis.
+TEST_F(Differential, ListCommandsAndTheirErrorsMatchRedis) {
+  ASSERT_TRUE(redis_.ok());
+  run_script(arbor_.port(), redis_.port(), list_script());
+}
+
+TEST_F(Differential, HashCommandsAndTheirErrorsMatchRedis) {
+  ASSERT_TRUE(redis_.ok());
+  run_script(arbor_.port(), redis_.port(), hash_script());
+}
+
+TEST_F(Differential, SetCommandsAndTheirErrorsMatchRedis) {
+  ASSERT_TRUE(redis_.ok());
+  run_script(arbor_.port(), redis_.port(), set_script());
+}
+
+TEST_F(Differential, SortedSetCommandsAndTheirErrorsMatchRedis) {
+  ASSERT_TRUE(redis_.ok());
+  run_script(arbor_.port(), redis_.port(), zset_script());
+}
+
+TEST_F(Differential, StreamCommandsAndTheirErrorsMatchRedis) {
+  ASSERT_TRUE(redis_.ok());
+  run_script(arbor_.port(), redis_.port(), stream_script());
+}
+
 }  // namespace
 }  // namespace arbor::test

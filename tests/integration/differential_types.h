@@ -100,4 +100,12 @@ std::vector<Command> encoding_script();
 std::vector<Command> number_formatting_script();
 std::vector<Command> past_expiry_script();
 
+// One script per family of issue 3, every command and its error paths
+// (differential_families.cpp).
+std::vector<Command> list_script();
+std::vector<Command> hash_script();
+std::vector<Command> set_script();
+std::vector<Command> zset_script();
+std::vector<Command> stream_script();
+
 }  // namespace arbor::test
