@@ -136,6 +136,20 @@ bool save_to_disk(core::Instance& instance, std::string& error) {
   return true;
 }
 
+SavedHistory saved_history(const ParsedRdb& parsed) {
+  SavedHistory history;
+  const auto& aux = parsed.aux;
+  const auto id = aux.find("repl-id");
+  const auto offset = aux.find("repl-offset");
+  if (id != aux.end() && offset != aux.end() && id->second.size() == 40) {
+    history.replid = id->second;
+    history.offset = protocol::parse_int64(offset->second).value_or(-1);
+  }
+  if (const auto db = aux.find("repl-stream-db"); db != aux.end())
+    history.stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
+  return history;
+}
+
 bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& history) {
   const std::string path = path_of(instance);
   std::ifstream in(path, std::ios::binary);
@@ -154,15 +168,7 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
   }
   swap_in(instance, parsed);
   instance.last_save_unix = unix_seconds();
-  const auto& aux = parsed.aux;
-  const auto id = aux.find("repl-id");
-  const auto offset = aux.find("repl-offset");
-  if (id != aux.end() && offset != aux.end() && id->second.size() == 40) {
-    history.replid = id->second;
-    history.offset = protocol::parse_int64(offset->second).value_or(-1);
-    const auto db = aux.find("repl-stream-db");
-    if (db != aux.end()) history.stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
-  }
+  history = saved_history(parsed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, parsed.keys,
                parsed.expired_skipped);

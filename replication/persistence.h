@@ -55,6 +55,8 @@ struct ParsedRdb {
 // `drop_expired`: a primary drops keys already expired; a replica keeps them.
 bool parse_into_fresh_databases(const core::Instance& instance, std::string_view rdb, bool drop_expired,
                                 ParsedRdb& out, RdbParseResult& result);
+// The repl-id / repl-offset / repl-stream-db aux fields (offset -1 when absent).
+SavedHistory saved_history(const ParsedRdb& parsed);
 // Replaces every database's contents with the parsed ones (watchers of the
 // old keys are touched, the old data freed off the loop).
 void swap_in(core::Instance& instance, ParsedRdb& parsed);

@@ -58,6 +58,13 @@ void ReplicationService::become_primary() {
   spdlog::info("MASTER MODE enabled");
 }
 
+void ReplicationService::replace_dataset(ParsedRdb& parsed, std::string_view why) {
+  // Our replicas hold the old dataset: they must sync again.
+  disconnect_replicas();
+  abort_snapshot(why);
+  swap_in(instance_, parsed);
+}
+
 bool ReplicationService::load_from_primary(std::string_view rdb, std::string& error) {
   // A replica keeps keys that expired on the way: its primary's DEL follows.
   ParsedRdb parsed;
@@ -66,10 +73,7 @@ bool ReplicationService::load_from_primary(std::string_view rdb, std::string& er
     error = result.error + " at offset " + std::to_string(result.offset) + " of " + std::to_string(rdb.size());
     return false;
   }
-  // Our sub-replicas hold the old dataset: they must sync again.
-  disconnect_replicas();
-  abort_snapshot("the dataset is replaced by a full sync");
-  swap_in(instance_, parsed);
+  replace_dataset(parsed, "the dataset is replaced by a full sync");
   spdlog::info("MASTER <-> REPLICA sync: {} keys loaded", parsed.keys);
   return true;
 }

@@ -147,6 +147,9 @@ class ReplicationService : public core::ReplicationFeed {
   void go_online(AttachedReplica& replica);
   void drop(AttachedReplica& replica, const std::string& why);
   void check_waiters();
+  // A full sync's or a seed's dataset replaces ours: replicas and a
+  // snapshot in progress held the old one.
+  void replace_dataset(ParsedRdb& parsed, std::string_view why);
   // The dump file as a target of the snapshot pump.
   bool disk_begin();
   void disk_write(std::string_view bytes);

@@ -229,6 +229,7 @@ asio::awaitable<void> Seeder::query_all() {
   boost::system::error_code ec;
   if (round->pending > 0) co_await round->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (stopped_) co_return;
+  if (rounds_ != 1 && rounds_ % 10 != 0) co_return;  // the log shows the first round and every tenth
   std::string summary;
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const SeedCandidate& c = candidates_[i];
@@ -238,7 +239,7 @@ asio::awaitable<void> Seeder::query_all() {
                        : c.replid + ":" + std::to_string(c.offset) + ", " + std::to_string(c.keys) + " keys, lag " +
                              std::to_string(c.lag_seconds) + " s");
   }
-  if (rounds_ == 1 || rounds_ % 10 == 0) spdlog::info("Seeding: candidates (round {}):{}", rounds_, summary);
+  spdlog::info("Seeding: candidates (round {}):{}", rounds_, summary);
 }
 
 asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<Round> round) {
@@ -371,15 +372,10 @@ void ReplicationService::seed_at_boot(const std::string& dump_replid, int64_t du
 
 void ReplicationService::adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset,
                                     uint64_t backlog_first, std::string_view backlog) {
-  disconnect_replicas();
-  abort_snapshot("the dataset is replaced by the seed");
-  swap_in(instance_, parsed);
+  replace_dataset(parsed, "the dataset is replaced by the seed");
   instance_.dirty += parsed.keys;  // the dump on disk (if any) is older: the save schedule writes a new one
-  int stream_db = 0;
-  if (auto db = parsed.aux.find("repl-stream-db"); db != parsed.aux.end())
-    stream_db = static_cast<int>(protocol::parse_int64(db->second).value_or(0));
   // The same history, not a new one: the replicas continue with +CONTINUE.
-  adopt_history(replid, offset, stream_db);
+  adopt_history(replid, offset, saved_history(parsed).stream_db);
   if (!backlog.empty() && backlog_first + backlog.size() == offset + 1) {
     backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), backlog_first);
     backlog_->append(backlog);

@@ -130,8 +130,7 @@ TEST(Persistence, BgsaveWritesTheDatasetOfItsStartWhileWritesContinue) {
   ServerProcess server({"--save", ""});
   Client c(server.port());
   constexpr int kKeys = 200000;
-  for (int i = 0; i < kKeys; ++i) c.append({"SET", "k" + std::to_string(i), "old"});
-  for (int i = 0; i < kKeys; ++i) c.read_reply();
+  set_keys(c, "k", kKeys, "old");
   ASSERT_TRUE(is_status(c.cmd({"BGSAVE"}), "Background saving started"));
   // Pipelined: these run while the snapshot is being written.
   for (int i = 0; i < kKeys; i += 7) c.append({"SET", "k" + std::to_string(i), "new"});
@@ -186,9 +185,7 @@ TEST(Persistence, ShutdownDuringABackgroundSaveStillSavesEverything) {
   ServerProcess server({"--save", ""});
   {
     Client c(server.port());
-    constexpr int kKeys = 200000;
-    for (int i = 0; i < kKeys; ++i) c.append({"SET", "k" + std::to_string(i), "v"});
-    for (int i = 0; i < kKeys; ++i) c.read_reply();
+    set_keys(c, "k", 200000, "v");
     // One write: the save is still walking the keyspace when SHUTDOWN runs.
     c.append({"BGSAVE"});
     c.append({"SET", "marker", "last"});

@@ -4,11 +4,6 @@ namespace arbor::test {
 
 std::string info(Client& c) { return c.cmd({"INFO", "replication"}).str; }
 
-int64_t info_number(Client& c, std::string_view section, std::string_view field) {
-  const auto value = info_field(c.cmd({"INFO", std::string(section)}).str, field);
-  return value ? std::stoll(*value) : -1;
-}
-
 std::string digest(Client& c) { return c.cmd({"DEBUG", "DIGEST"}).str; }
 
 bool serving(Client& c, milliseconds timeout) {
@@ -16,7 +11,7 @@ bool serving(Client& c, milliseconds timeout) {
 }
 
 bool converged(Client& primary, const std::vector<Client*>& replicas, milliseconds timeout) {
-  const int64_t target = info_number(primary, "replication", "master_repl_offset");
+  const int64_t target = info_int(primary, "replication", "master_repl_offset");
   const bool caught_up = eventually(
       [&] {
         for (Client* r : replicas) {

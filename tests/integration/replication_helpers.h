@@ -12,7 +12,6 @@
 namespace arbor::test {
 
 std::string info(Client& c);  // INFO replication
-int64_t info_number(Client& c, std::string_view section, std::string_view field);  // -1 when absent
 std::string digest(Client& c);  // DEBUG DIGEST
 
 // Every replica has applied everything the primary had when this was

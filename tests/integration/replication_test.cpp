@@ -202,9 +202,9 @@ TEST(Replication, SlaveofWorksAndTheIdleStreamCarriesPings) {
   p.cmd({"SET", "k", "v"});
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(r.cmd({"ROLE"}).elements.at(0).str, "slave");
-  const int64_t before = info_number(p, "replication", "master_repl_offset");
+  const int64_t before = info_int(p, "replication", "master_repl_offset");
   // Each PING is 14 bytes ("*1\r\n$4\r\nPING\r\n"); two of them within a few seconds.
-  EXPECT_TRUE(eventually([&] { return info_number(r, "replication", "master_repl_offset") >= before + 28; },
+  EXPECT_TRUE(eventually([&] { return info_int(r, "replication", "master_repl_offset") >= before + 28; },
                          milliseconds(10000)));
   EXPECT_TRUE(is_status(r.cmd({"SLAVEOF", "NO", "ONE"}), "OK"));
   EXPECT_EQ(r.cmd({"ROLE"}).elements.at(0).str, "master");
@@ -253,7 +253,7 @@ TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
   Client p(primary.port()), r(replica.port());
   write_mixed(p, 0, 2000);
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 1);
   // The primary remembers the replica as it announced itself.
   std::ifstream known(primary.dir() + "/arbor-replicas");
   const std::string remembered((std::istreambuf_iterator<char>(known)), std::istreambuf_iterator<char>());
@@ -261,8 +261,8 @@ TEST(Replication, ALinkLostWithinTheBacklogContinuesWithoutAFullSync) {
   EXPECT_TRUE(is_int(p.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 1));
   write_mixed(p, 2000, 500);
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_partial_ok"), 1);
 }
 
 TEST(Replication, AReplicaRestartedWithinTheBacklogContinuesFromItsDump) {
@@ -286,8 +286,8 @@ TEST(Replication, AReplicaRestartedWithinTheBacklogContinuesFromItsDump) {
   ASSERT_TRUE(replica.start(follow));
   Client r(replica.port());
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 1);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_partial_ok"), 1);
   r.cmd({"SELECT", "3"});
   EXPECT_TRUE(is_bulk(r.cmd({"GET", "in-db-3"}), "after"));
 }
@@ -310,8 +310,8 @@ TEST(Replication, AReplicaStoppedPastTheBacklogIsDroppedAndSyncsFullyAgain) {
   ASSERT_EQ(kill(replica.pid(), SIGCONT), 0);
   ASSERT_TRUE(dropped);
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 2);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 0);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 2);
+  EXPECT_EQ(info_int(p, "stats", "sync_partial_ok"), 0);
 }
 
 TEST(Replication, APromotedReplicaLetsTheOthersContinuePartially) {
@@ -328,8 +328,8 @@ TEST(Replication, APromotedReplicaLetsTheOthersContinuePartially) {
   EXPECT_TRUE(is_status(c1.cmd({"SET", "after", "promotion"}), "OK"));
   ASSERT_TRUE(is_status(c2.cmd({"REPLICAOF", "127.0.0.1", std::to_string(r1.port())}), "OK"));
   ASSERT_TRUE(converged(c1, {&c2}));
-  EXPECT_EQ(info_number(c1, "stats", "sync_partial_ok"), 1);
-  EXPECT_EQ(info_number(c1, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_int(c1, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_int(c1, "stats", "sync_full"), 0);
   EXPECT_TRUE(is_bulk(c2.cmd({"GET", "after"}), "promotion"));
 }
 
@@ -349,8 +349,8 @@ TEST(Replication, APrimaryRestartedFromItsDumpLetsItsReplicaContinue) {
   EXPECT_NE(info_field(info(p), "seeding_outcome").value_or("").find("kept our dump"), std::string::npos);
   ASSERT_TRUE(is_status(p.cmd({"SET", "after", "restart"}), "OK"));
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_int(p, "stats", "sync_partial_ok"), 1);
 }
 
 // BGSAVE's file carries the history too: a primary killed after it and
@@ -366,7 +366,7 @@ TEST(Replication, APrimaryRestartedFromABgsaveDumpLetsItsReplicaContinue) {
     p.cmd({"SET", "in-db-5", "x"});
     ASSERT_TRUE(converged(p, {&r}));
     ASSERT_TRUE(is_status(p.cmd({"BGSAVE"}), "Background saving started"));
-    ASSERT_TRUE(eventually([&] { return info_number(p, "persistence", "rdb_bgsave_in_progress") == 0; }));
+    ASSERT_TRUE(eventually([&] { return info_int(p, "persistence", "rdb_bgsave_in_progress") == 0; }));
     ASSERT_EQ(info_field(p.cmd({"INFO", "persistence"}).str, "rdb_last_bgsave_status"), "ok");
   }
   primary.kill();
@@ -375,8 +375,8 @@ TEST(Replication, APrimaryRestartedFromABgsaveDumpLetsItsReplicaContinue) {
   ASSERT_TRUE(serving(p));
   ASSERT_TRUE(is_status(p.cmd({"SET", "after", "restart"}), "OK"));  // db 0: the stream must SELECT it
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_EQ(info_number(p, "stats", "sync_partial_ok"), 1);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_int(p, "stats", "sync_partial_ok"), 1);
   EXPECT_TRUE(is_bulk(r.cmd({"GET", "after"}), "restart"));
 }
 
@@ -386,8 +386,7 @@ TEST(Replication, AReplicaThatStopsReadingItsSnapshotIsDropped) {
   ServerProcess primary({"--save", "", "--repl-timeout", "2", "--client-output-buffer-limit", "replica 1mb 1mb 60"});
   Client p(primary.port());
   const std::string value(100, 'v');
-  for (int i = 0; i < 200000; ++i) p.append({"SET", "k" + std::to_string(i), value});
-  for (int i = 0; i < 200000; ++i) p.read_reply();
+  set_keys(p, "k", 200000, value);
   RawConnection stuck(primary.port());
   ASSERT_TRUE(stuck.send(encode_command({"REPLCONF", "capa", "eof"}) + encode_command({"PSYNC", "?", "-1"})));
   // 20 MB does not fit in the socket buffers: the transfer stalls.

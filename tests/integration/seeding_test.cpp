@@ -65,8 +65,8 @@ TEST(Seeding, APrimaryKilledUnderLoadComesBackWithEveryAcknowledgedWrite) {
   EXPECT_GT(p.cmd({"PTTL", "t:1"}).integer, 0);
   ASSERT_TRUE(is_status(p.cmd({"SET", "after", "restart"}), "OK"));
   ASSERT_TRUE(converged(p, {&c1, &c2}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_GE(info_number(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
+  EXPECT_GE(info_int(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
 }
 
 // One replica stopped for a while falls behind; the primary seeds from the
@@ -85,13 +85,12 @@ TEST(Seeding, SeedsFromTheMostAdvancedReplicaAndTheOneBehindContinues) {
     ASSERT_EQ(kill(behind.pid(), SIGSTOP), 0);
     // More than the socket buffers hold: the rest dies with the primary.
     const std::string big(100 * 1024, 'x');
-    for (int i = 0; i < 300; ++i) p.append({"SET", "big:" + std::to_string(i), big});
-    for (int i = 0; i < 300; ++i) p.read_reply();
+    set_keys(p, "big:", 300, big);
     ASSERT_TRUE(converged(p, {&a}));
   }
   primary.kill();
   ASSERT_EQ(kill(behind.pid(), SIGCONT), 0);
-  ASSERT_LT(info_number(b, "replication", "master_repl_offset"), info_number(a, "replication", "master_repl_offset"));
+  ASSERT_LT(info_int(b, "replication", "master_repl_offset"), info_int(a, "replication", "master_repl_offset"));
 
   ASSERT_TRUE(primary.start({"--save", "", "--port", port, "--repl-backlog-size", "64mb"}));
   Client p(primary.port());
@@ -99,8 +98,8 @@ TEST(Seeding, SeedsFromTheMostAdvancedReplicaAndTheOneBehindContinues) {
   EXPECT_EQ(info_field(info(p), "seeding_chosen"), address(ahead));
   EXPECT_EQ(digest(p), digest(a));
   ASSERT_TRUE(converged(p, {&a, &b}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
-  EXPECT_GE(info_number(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
+  EXPECT_GE(info_int(p, "stats", "sync_partial_ok"), 2);  // (more if a link timed out under load)
 }
 
 TEST(Seeding, NoReplicaAnsweringStartsEmptyWithAWarning) {
@@ -259,7 +258,7 @@ TEST(Seeding, WhenTheChosenReplicaDiesMidTransferTheNextOneIsUsed) {
   EXPECT_EQ(info_field(info(p), "seeding_chosen"), address(replica));
   EXPECT_EQ(digest(p), digest(r));
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
 }
 
 // The dump and the replicas are compared by history and offset: the newer
@@ -284,7 +283,7 @@ TEST(Seeding, ADumpOlderThanTheReplicasIsNotPreferred) {
   EXPECT_EQ(info_field(info(p), "seeding_chosen"), address(replica));
   EXPECT_TRUE(is_bulk(p.cmd({"GET", "after"}), "dump"));
   ASSERT_TRUE(converged(p, {&r}));
-  EXPECT_EQ(info_number(p, "stats", "sync_full"), 0);
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);
 }
 
 TEST(Seeding, ADumpNewerThanTheReplicasIsKept) {
@@ -300,16 +299,15 @@ TEST(Seeding, ADumpNewerThanTheReplicasIsKept) {
     ASSERT_EQ(kill(replica.pid(), SIGSTOP), 0);
     // More than the socket buffers hold, so the replica stays behind.
     const std::string big(100 * 1024, 'x');
-    for (int i = 0; i < 300; ++i) p.append({"SET", "big:" + std::to_string(i), big});
-    for (int i = 0; i < 300; ++i) p.read_reply();
+    set_keys(p, "big:", 300, big);
     p.cmd({"SET", "only", "in the dump"});
     ASSERT_TRUE(is_status(p.cmd({"SAVE"}), "OK"));
-    dump_offset = info_number(p, "replication", "master_repl_offset");
+    dump_offset = info_int(p, "replication", "master_repl_offset");
   }
   primary.kill();
   ASSERT_EQ(kill(replica.pid(), SIGCONT), 0);
   ASSERT_TRUE(eventually([&] { return info_field(info(r), "master_link_status") == "down"; }));
-  ASSERT_LT(info_number(r, "replication", "master_repl_offset"), dump_offset);
+  ASSERT_LT(info_int(r, "replication", "master_repl_offset"), dump_offset);
   ASSERT_TRUE(primary.start({"--port", port}));
   Client p(primary.port());
   ASSERT_TRUE(serving(p));

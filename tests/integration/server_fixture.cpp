@@ -719,6 +719,11 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   return result;
 }
 
+void set_keys(Client& c, const std::string& prefix, int count, const std::string& value) {
+  for (int i = 0; i < count; ++i) c.append({"SET", prefix + std::to_string(i), value});
+  for (int i = 0; i < count; ++i) c.read_reply();
+}
+
 int64_t info_int(Client& c, std::string_view section, std::string_view field) {
   const Reply info = c.cmd({"INFO", std::string(section)});
   if (info.type != ReplyType::kBulk) return -1;

@@ -219,6 +219,9 @@ int64_t info_int(Client& c, std::string_view section, std::string_view field);
 // Converts a hiredis reply to our Reply (RESP2 types only).
 Reply from_hiredis(const redisReply* reply);
 
+// SET <prefix>0 .. <prefix>(count-1) to `value`, pipelined; all replies read.
+void set_keys(Client& c, const std::string& prefix, int count, const std::string& value);
+
 // Encodes a command as a RESP multibulk request.
 std::string encode_command(const std::vector<std::string>& args);
 
