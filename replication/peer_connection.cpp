@@ -156,9 +156,21 @@ asio::awaitable<bool> PeerConnection::read_exactly(size_t n) {
 }
 
 asio::awaitable<bool> PeerConnection::read_bulk(std::string& out) {
+  bool error = false;
+  const bool ok = co_await read_bulk_or_error(out, error);
+  co_return ok && !error;
+}
+
+asio::awaitable<bool> PeerConnection::read_bulk_or_error(std::string& out, bool& error) {
+  out.clear();
   std::string line;
   const bool got = co_await read_line(line);
   if (!got) co_return false;
+  error = line.starts_with("-");
+  if (error) {
+    out = line.substr(1);
+    co_return true;
+  }
   const auto size = line.starts_with("$") ? protocol::parse_int64(line.substr(1)) : std::nullopt;
   if (!size || *size < 0) {
     spdlog::warn("Unexpected reply from {} {}: '{}'", role_, address(), line);

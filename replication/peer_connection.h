@@ -38,6 +38,9 @@ class PeerConnection {
   asio::awaitable<bool> write(std::string bytes);
   // A bulk reply read whole (an error line, or any other, fails).
   asio::awaitable<bool> read_bulk(std::string& out);
+  // A bulk reply, or an error line (`error` set, `out` its text); false
+  // when the connection failed or the reply was neither.
+  asio::awaitable<bool> read_bulk_or_error(std::string& out, bool& error);
   // The snapshot after +FULLRESYNC, "$EOF:<mark>" or "$<len>" framed: on
   // success `payload` views it inside the buffer until consume_snapshot().
   asio::awaitable<bool> read_snapshot(std::string_view& payload);

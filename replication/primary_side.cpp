@@ -54,6 +54,11 @@ void ReplicationService::forget(core::ClientState& client) {
   AttachedReplica* replica = it->second.get();
   if (replica->state != AttachedReplica::State::kHandshake)
     spdlog::info("Connection with replica {}:{} lost.", replica->ip(), replica->listening_port);
+  // What it acknowledged is all a WAIT can have counted it for: a restarted
+  // primary needs no answer from it if another replica holds that much.
+  if (replica->state == AttachedReplica::State::kOnline && replica->listening_port > 0)
+    known_replicas_.left(replica->ip() + ":" + std::to_string(replica->listening_port), history_.replid,
+                         replica->ack_offset);
   std::erase(snapshot_targets_, replica);
   replicas_.erase(it);
   update_good_replicas();
@@ -80,34 +85,26 @@ void ReplicationService::psync(core::CommandContext& ctx, std::string_view repli
   client.is_replica = true;
   const std::string who = replica.ip() + ":" + std::to_string(replica.listening_port);
 
-  if (!old_sync && replid != "?") {
-    const auto wanted = protocol::parse_int64(offset_text);
-    const bool known_history =
-        replid == replid_ ||
-        (replid == replid2_ && wanted && second_offset_ >= 0 && *wanted <= second_offset_);
-    if (known_history && wanted && *wanted > 0 && backlog_ &&
-        backlog_->holds_from(static_cast<uint64_t>(*wanted))) {
-      const auto from = static_cast<uint64_t>(*wanted);
-      std::string head = replica.capa_psync2 ? "+CONTINUE " + replid_ + "\r\n" : std::string("+CONTINUE\r\n");
-      ctx.reply.raw(head);
-      backlog_->append_to(from, ctx.reply.buffer());
+  if (!old_sync) {
+    const BacklogWindow window =
+        backlog_ ? BacklogWindow{true, backlog_->first_offset(), backlog_->histlen()} : BacklogWindow{};
+    const PsyncAnswer answer = answer_psync(history_, window, replid, offset_text);
+    if (answer.resume) {
+      ctx.reply.raw(continue_bytes(history_, *backlog_, answer.from, replica.capa_psync2));
       replica.state = AttachedReplica::State::kOnline;
       replica.last_ack_ms = core::unix_time_ms();
       ++instance_.stats.sync_partial_ok;
+      if (replica.listening_port > 0) known_replicas_.joined(replica.ip() + ":" + std::to_string(replica.listening_port));
       spdlog::info("Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting from "
                    "offset {}.",
-                   who, offset_ - from + 1, from);
+                   who, history_.offset - answer.from + 1, answer.from);
       update_good_replicas();
       return;
     }
-    ++instance_.stats.sync_partial_err;
-    if (!known_history)
-      spdlog::info("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my "
-                   "replication IDs are '{}' and '{}')",
-                   replid, replid_, replid2_);
-    else
-      spdlog::info("Unable to partial resync with replica {} for lack of backlog (Replica request was: {}).", who,
-                   offset_text);
+    if (replid != "?") {
+      ++instance_.stats.sync_partial_err;
+      spdlog::info("{} (replica {})", answer.why, who);
+    }
   }
   spdlog::info("Replica {} asks for synchronization; full resync requested", who);
   ++instance_.stats.sync_full;
@@ -139,7 +136,7 @@ void ReplicationService::start_snapshot() {
     replica->state = AttachedReplica::State::kSendSnapshot;
     replica->pending.clear();
     std::string head;
-    if (!replica->old_sync) head = "+FULLRESYNC " + replid_ + " " + std::to_string(offset_) + "\r\n";
+    if (!replica->old_sync) head = "+FULLRESYNC " + history_.replid + " " + std::to_string(history_.offset) + "\r\n";
     if (replica->capa_eof) {
       replica->eof_mark = random_replid();
       head += "$EOF:" + replica->eof_mark + "\r\n";
@@ -148,7 +145,7 @@ void ReplicationService::start_snapshot() {
   }
   snapshot_ = std::make_unique<Snapshot>(instance_, aux);
   spdlog::info("Starting a forkless snapshot for {} replica(s){} at offset {}", snapshot_targets_.size(),
-               to_disk ? " and the dump file" : "", offset_);
+               to_disk ? " and the dump file" : "", history_.offset);
 }
 
 void ReplicationService::pump() {
@@ -236,7 +233,7 @@ void ReplicationService::go_online(AttachedReplica& replica) {
   if (!replica.pending.empty()) replica.client->control->deliver(replica.pending);
   std::string().swap(replica.pending);
   spdlog::info("Synchronization with replica {}:{} succeeded", replica.ip(), replica.listening_port);
-  if (replica.listening_port > 0) known_replicas_.add(replica.ip() + ":" + std::to_string(replica.listening_port));
+  if (replica.listening_port > 0) known_replicas_.joined(replica.ip() + ":" + std::to_string(replica.listening_port));
   update_good_replicas();
 }
 

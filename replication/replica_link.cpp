@@ -11,6 +11,7 @@
 #include "protocol/number_format.h"
 #include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
+#include "replication/history.h"
 #include "replication/replication_service.h"
 #include "server/core/dispatcher.h"
 
@@ -117,6 +118,15 @@ asio::awaitable<void> ReplicaLink::session() {
   if (!co_await peer_.handshake(instance.config.settings(), instance.tcp_port)) co_return;
   spdlog::info("Master replied to PING, replication can continue...");
 
+  // The primary's history (its replid2 tells a replica promoted on ours
+  // from a primary that came back empty), asked before PSYNC.
+  std::string info_request = encode_command({"INFO", "replication"});
+  std::string info;
+  bool info_error = false;
+  if (!co_await peer_.write(std::move(info_request))) co_return;
+  if (!co_await peer_.read_bulk_or_error(info, info_error)) co_return;
+  const PeerHistory primary = info_error ? PeerHistory{} : read_peer_history(info);
+
   std::string psync;
   if (service_.backlog()) {
     psync = encode_command({"PSYNC", service_.replid(), std::to_string(service_.offset() + 1)});
@@ -131,59 +141,60 @@ asio::awaitable<void> ReplicaLink::session() {
     if (!co_await peer_.read_line(line)) co_return;
   } while (line.empty());  // keep-alives while the primary prepares
 
-  if (line.starts_with("+FULLRESYNC ")) {
-    const std::string rest = line.substr(12);
-    const size_t space = rest.find(' ');
-    const auto offset = space == std::string::npos ? std::nullopt : protocol::parse_int64(rest.substr(space + 1));
-    if (space != 40 || !offset || *offset < 0) {
-      spdlog::warn("Master replied with wrong +FULLRESYNC syntax: {}", line);
+  const PsyncReply reply = parse_psync_reply(line);
+  switch (reply.kind) {
+    case PsyncReply::Kind::kFullResync:
+      if (!may_replace_data(primary, reply.replid, reply.offset)) co_return;
+      spdlog::info("Full resync from master: {}:{}", reply.replid, reply.offset);
+      if (!co_await full_sync(reply.replid, reply.offset)) co_return;
+      break;
+    case PsyncReply::Kind::kContinue:
+      if (!reply.replid.empty() && reply.replid != service_.replid()) {
+        spdlog::info("Master replication ID changed to {}", reply.replid);
+        service_.switch_replid(reply.replid);
+      }
+      refusal_ = {};
+      ever_synced_ = true;
+      spdlog::info("Successful partial resynchronization with master.");
+      spdlog::info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+      break;
+    case PsyncReply::Kind::kTryLater:
+      spdlog::info("Master is currently unable to PSYNC but should be in the future: {}", line);
       co_return;
-    }
-    std::string replid = rest.substr(0, 40);
-    if (!may_replace_data(replid, static_cast<uint64_t>(*offset))) co_return;
-    spdlog::info("Full resync from master: {}:{}", replid, *offset);
-    if (!co_await full_sync(std::move(replid), static_cast<uint64_t>(*offset))) co_return;
-  } else if (line.starts_with("+CONTINUE")) {
-    const std::string id = line.size() > 10 ? line.substr(10) : std::string();
-    if (id.size() == 40 && id != service_.replid()) {
-      spdlog::info("Master replication ID changed to {}", id);
-      service_.switch_replid(id);
-    }
-    spdlog::info("Successful partial resynchronization with master.");
-    spdlog::info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
-  } else if (line.starts_with("-NOMASTERLINK") || line.starts_with("-LOADING")) {
-    spdlog::info("Master is currently unable to PSYNC but should be in the future: {}", line);
-    co_return;
-  } else {
-    spdlog::warn("Unexpected reply to PSYNC from master: {}", line);
-    co_return;
+    case PsyncReply::Kind::kError:
+    case PsyncReply::Kind::kMalformed:
+      spdlog::warn("Unexpected reply to PSYNC from master: {}", line);
+      co_return;
   }
   co_await follow_stream();
 }
 
-// replica-protect-data: a replica holding data does not let a primary that
-// came up on a history we never followed, not ahead of our offset, wipe it
-// (the empty-restart failure Redis's replication documentation warns of).
-// The operator can insist with REPLICAOF host port again.
-bool ReplicaLink::may_replace_data(const std::string& replid, uint64_t offset) {
+// replica-protect-data (history.h's judge_full_sync): a replica holding
+// data does not let a primary that came up on a history we never followed
+// wipe it, nor one that continues ours from a point behind the writes we
+// replicated. The operator can insist with REPLICAOF host port again.
+bool ReplicaLink::may_replace_data(const PeerHistory& primary, const std::string& replid, uint64_t offset) {
   core::Instance& instance = service_.instance();
-  bool holds_data = false;
-  for (int i = 0; i < instance.db_count() && !holds_data; ++i) holds_data = instance.db(i).size() > 0;
-  const bool known_history = replid == service_.replid() || replid == service_.replid2();
-  // "Behind" includes level: a primary that restarted empty offers offset 0,
-  // and a replica that got all its data in one snapshot may be at 0 too.
-  if (!holds_data || known_history || offset > service_.offset() || allow_replacing_data_ ||
-      !instance.config.settings().replica_protect_data) {
-    protecting_data_ = false;
+  OwnData own;
+  own.history = service_.history();
+  own.wrote_history = service_.wrote_history();
+  for (int i = 0; i < instance.db_count() && !own.holds_data; ++i) own.holds_data = instance.db(i).size() > 0;
+  const FullSyncVerdict verdict = judge_full_sync(own, primary, replid, offset);
+  const bool accepted = verdict.kind == FullSyncVerdict::Kind::kAccept;
+  if (accepted || allow_replacing_data_ || !instance.config.settings().replica_protect_data) {
+    if (accepted && verdict.ahead_by > 0)
+      spdlog::warn("Accepting the full sync offered by MASTER {}: {}", peer_.address(), verdict.why);
+    else if (!accepted)
+      spdlog::warn("Accepting the full sync offered by MASTER {} although {}: {}", peer_.address(), verdict.why,
+                   allow_replacing_data_ ? "REPLICAOF was given again" : "replica-protect-data is no");
+    refusal_ = {};
     return true;
   }
-  if (!protecting_data_)
-    spdlog::error("Refusing the full sync offered by MASTER {}: it is on a new history ({} at offset {}) "
-                  "not ahead of ours ({} at offset {}), as a primary that restarted empty without seeding "
-                  "would be. Keeping our data, read-only, and retrying. REPLICAOF {} {} again (or "
-                  "replica-protect-data no) accepts it.",
-                  peer_.address(), replid, offset, service_.replid(), service_.offset(), peer_.host(), peer_.port());
-  protecting_data_ = true;
+  if (refusal_.kind != verdict.kind || refusal_.ahead_by != verdict.ahead_by)
+    spdlog::error("Refusing the full sync offered by MASTER {}: {}. Keeping our data, read-only, and retrying. "
+                  "REPLICAOF {} {} again (or replica-protect-data no) accepts it.",
+                  peer_.address(), verdict.why, peer_.host(), peer_.port());
+  refusal_ = verdict;
   return false;
 }
 
@@ -201,6 +212,7 @@ asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset
   peer_.consume_snapshot();
   master_client_.db = 0;
   service_.adopt_history(replid, offset);
+  service_.record_role();
   ever_synced_ = true;
   spdlog::info("MASTER <-> REPLICA sync: Finished with success");
   send_ack();  // an EOF-mode primary starts the stream on this

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "replication/history.h"
 #include "replication/peer_connection.h"
 #include "server/core/client_state.h"
 
@@ -34,8 +35,10 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   // The operator insists (REPLICAOF again): the next full sync may replace
   // our data even if replica-protect-data would refuse it.
   void allow_replacing_data() { allow_replacing_data_ = true; }
-  // True while we refuse our primary's snapshot to protect our data.
-  bool protecting_data() const { return protecting_data_; }
+  // True while we refuse our primary's snapshot to protect our data, and
+  // why (history.h).
+  bool protecting_data() const { return refusal_.kind != FullSyncVerdict::Kind::kAccept; }
+  const FullSyncVerdict& refusal() const { return refusal_; }
 
   int stream_db() const { return master_client_.db; }
   const std::string& host() const { return peer_.host(); }
@@ -54,7 +57,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   // One connection's whole life; returns when it fails.
   asio::awaitable<void> session();
   asio::awaitable<bool> full_sync(std::string replid, uint64_t offset);
-  bool may_replace_data(const std::string& replid, uint64_t offset);
+  bool may_replace_data(const PeerHistory& primary, const std::string& replid, uint64_t offset);
   asio::awaitable<void> follow_stream();
   void queue_write(std::string bytes);
 
@@ -67,7 +70,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool stopped_ = false;
   bool ever_synced_ = false;
   bool allow_replacing_data_ = false;
-  bool protecting_data_ = false;
+  FullSyncVerdict refusal_;
   State state_ = State::kConnect;
   int64_t down_since_ms_ = 0;
   int64_t last_ack_ms_ = 0;

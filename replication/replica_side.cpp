@@ -35,6 +35,7 @@ void ReplicationService::replicate_from(std::string host, int port) {
     instance_.unblock_client(*client, "UNBLOCKED force unblock from blocking operation, instance state changed "
                                       "(master -> replica?)");
   link_ = std::make_shared<ReplicaLink>(*this, std::move(host), port, db);
+  record_role();
   link_->start();
 }
 
@@ -49,12 +50,7 @@ void ReplicationService::become_primary() {
   instance_.master_link_up = false;
   // A new history that remembers the old one, so the other replicas of our
   // old primary can continue with us (Redis's shiftReplicationId).
-  replid2_ = replid_;
-  second_offset_ = static_cast<int64_t>(offset_) + 1;
-  replid_ = random_replid();
-  if (!backlog_) ensure_backlog();
-  spdlog::info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}", replid2_,
-               second_offset_, replid_);
+  promote("promoted to primary");
   spdlog::info("MASTER MODE enabled");
 }
 

@@ -70,6 +70,11 @@ void sync(CommandContext& ctx) { service_of(ctx.instance).psync(ctx, "?", "-1", 
 void replicaof(CommandContext& ctx) {
   ReplicationService& service = service_of(ctx.instance);
   if (equals_ci(ctx.arg(1), "no") && equals_ci(ctx.arg(2), "one")) {
+    // Undecided at boot: the operator (or Sentinel) says we are the primary.
+    if (service.end_seeding("REPLICAOF NO ONE: serving as the primary with the data we have")) {
+      service.start_serving("REPLICAOF NO ONE while seeding");
+      return ctx.reply.ok();
+    }
     if (service.is_replica()) {
       service.become_primary();
       ctx.instance.config.settings().replicaof.clear();
@@ -94,6 +99,7 @@ void replicaof(CommandContext& ctx) {
                  "operation performed.");
     return ctx.reply.simple("OK Already connected to specified master");
   }
+  service.end_seeding("REPLICAOF " + host + " " + std::to_string(port) + ": following it instead");
   ctx.instance.config.settings().replicaof = host + " " + std::to_string(port);
   service.replicate_from(host, static_cast<int>(port));
   spdlog::info("REPLICAOF {}:{} enabled (user request from 'id={} addr={}')", host, port, ctx.client.id,
@@ -109,8 +115,9 @@ void role(CommandContext& ctx) {
     ctx.reply.bulk("slave");
     ctx.reply.bulk(link->host());
     ctx.reply.integer(link->port());
-    ctx.reply.bulk(link->state_name());
-    ctx.reply.integer(link->ever_synced() ? static_cast<int64_t>(service.offset()) : -1);
+    // "protecting-data": refusing the primary's full sync (replica-protect-data).
+    ctx.reply.bulk(link->protecting_data() ? "protecting-data" : link->state_name());
+    ctx.reply.integer(link->ever_synced() || link->protecting_data() ? static_cast<int64_t>(service.offset()) : -1);
     return;
   }
   if (const Seeder* seeder = service.seeder(); seeder != nullptr && seeder->phase() != Seeder::Phase::kDone) {
@@ -183,8 +190,8 @@ std::string ReplicationService::info_section() const {
     field("master_last_io_seconds_ago", link_->last_io_ms() ? (now - link_->last_io_ms()) / 1000 : int64_t{-1});
     const bool syncing = link_->state() == ReplicaLink::State::kTransfer;
     field("master_sync_in_progress", syncing ? 1 : 0);
-    field("slave_read_repl_offset", offset_);
-    field("slave_repl_offset", offset_);
+    field("slave_read_repl_offset", history_.offset);
+    field("slave_repl_offset", history_.offset);
     if (syncing) {
       field("master_sync_total_bytes", link_->transfer_size());
       field("master_sync_read_bytes", link_->transfer_read());
@@ -199,6 +206,13 @@ std::string ReplicationService::info_section() const {
       field("master_sync_last_io_seconds_ago", (now - link_->last_io_ms()) / 1000);
     }
     if (!up) field("master_link_down_since_seconds", link_->down_since_ms() ? (now - link_->down_since_ms()) / 1000 : -1);
+    // replica-protect-data refusing the primary's full sync, and why.
+    const FullSyncVerdict& refusal = link_->refusal();
+    field("replica_protect_data_refusing",
+          std::string_view(refusal.kind == FullSyncVerdict::Kind::kRefuseAhead       ? "ahead"
+                           : refusal.kind == FullSyncVerdict::Kind::kRefuseUnrelated ? "new-history"
+                                                                                      : "no"));
+    if (refusal.kind == FullSyncVerdict::Kind::kRefuseAhead) field("replica_protect_data_ahead_bytes", refusal.ahead_by);
     field("slave_priority", 100);
     field("slave_read_only", instance_.config.settings().replica_read_only ? 1 : 0);
     field("replica_announced", 1);
@@ -217,13 +231,13 @@ std::string ReplicationService::info_section() const {
                                             ",lag=" + std::to_string(lag));
   }
   field("master_failover_state", std::string_view("no-failover"));
-  field("master_replid", replid_);
-  field("master_replid2", replid2_);
-  field("master_repl_offset", offset_);
-  field("second_repl_offset", second_offset_);
+  field("master_replid", history_.replid);
+  field("master_replid2", history_.replid2);
+  field("master_repl_offset", history_.offset);
+  field("second_repl_offset", history_.second_offset);
   field("repl_backlog_active", backlog_ ? 1 : 0);
   field("repl_backlog_size", instance_.config.settings().repl_backlog_size);
-  field("repl_backlog_first_byte_offset", backlog_ ? backlog_->first_offset() : offset_ + 1);
+  field("repl_backlog_first_byte_offset", backlog_ ? backlog_->first_offset() : history_.offset + 1);
   field("repl_backlog_histlen", backlog_ ? backlog_->histlen() : 0);
   return out;
 }
@@ -236,10 +250,10 @@ void register_replication_commands(core::CommandTable& t) {
          "Internal command used for replication", "2.8.0", "O(1)", "replicationid offset:integer"});
   t.add({"sync", 1, kAdmin | kNoscript | kNoMulti, {}, sync, "server", "Internal command used for replication",
          "1.0.0", "O(1)", ""});
-  t.add({"replicaof", 3, kAdmin | kNoscript | kStale, {}, replicaof, "server",
+  t.add({"replicaof", 3, kAdmin | kNoscript | kStale | kWhileSeeding, {}, replicaof, "server",
          "Make the server a replica of another instance, or promote it as master.", "5.0.0", "O(1)",
          "host port"});
-  t.add({"slaveof", 3, kAdmin | kNoscript | kStale, {}, replicaof, "server",
+  t.add({"slaveof", 3, kAdmin | kNoscript | kStale | kWhileSeeding, {}, replicaof, "server",
          "Make the server a replica of another instance, or promote it as master.", "1.0.0", "O(1)",
          "host port"});
   t.add({"bgsave", -1, kAdmin | kNoscript | kNoMulti, {}, bgsave, "server",

@@ -45,15 +45,15 @@ ReplicationService& service_of(core::Instance& instance) {
 ReplicationService::ReplicationService(core::Instance& instance, asio::io_context& io)
     : instance_(instance),
       io_(io),
-      replid_(random_replid()),
-      replid2_(40, '0'),
       pump_timer_(io),
       cron_timer_(io),
       known_replicas_(path_in_dir(instance, "arbor-replicas")) {
+  history_.replid = random_replid();
   known_replicas_.load();
   instance_.propagation.set_feed(this);
   instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
   instance_.replication_info = [this] { return info_section(); };
+  instance_.on_sentinel_hello = [this](std::string_view payload) { on_sentinel_hello(payload); };
   instance_.save_to_disk = [this](std::string& error) {
     abort_snapshot("saving in the foreground before exit");
     return save_to_disk(instance_, error);
@@ -69,6 +69,7 @@ ReplicationService::~ReplicationService() {
   instance_.propagation.set_feed(nullptr);
   instance_.on_client_removed = nullptr;
   instance_.replication_info = nullptr;
+  instance_.on_sentinel_hello = nullptr;
   instance_.save_to_disk = nullptr;
 }
 
@@ -87,7 +88,7 @@ void ReplicationService::feed(int db, std::string_view command) {
 void ReplicationService::append(std::string_view bytes) {
   if (!backlog_) return;
   backlog_->append(bytes);
-  offset_ += bytes.size();
+  history_.offset += bytes.size();
   std::vector<AttachedReplica*> over_limit;
   const auto& limit = instance_.config.settings().output_limit_replica;
   for (auto& [client, replica] : replicas_) {
@@ -118,11 +119,11 @@ void ReplicationService::ensure_backlog() {
   // As Redis's createReplicationBacklog: a primary's first replica starts a
   // new history, so no one can mistake old offsets for this one's.
   if (!is_replica()) {
-    replid_ = random_replid();
-    replid2_.assign(40, '0');
-    second_offset_ = -1;
+    history_ = History{.replid = random_replid(), .offset = history_.offset};
+    wrote_history_ = true;
+    record_role();
   }
-  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
+  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), history_.offset + 1);
 }
 
 int ReplicationService::stream_db() const {
@@ -131,28 +132,42 @@ int ReplicationService::stream_db() const {
 }
 
 SnapshotAux ReplicationService::snapshot_aux() const {
-  return SnapshotAux{.replid = replid_,
-                     .repl_offset = offset_,
+  return SnapshotAux{.replid = history_.replid,
+                     .repl_offset = history_.offset,
                      .stream_db = stream_db(),
                      .with_repl_fields = backlog_.has_value()};
 }
 
 void ReplicationService::adopt_history(std::string replid, uint64_t offset, int stream_db) {
-  replid_ = std::move(replid);
-  replid2_.assign(40, '0');
-  second_offset_ = -1;
-  offset_ = offset;
+  history_ = History{.replid = std::move(replid), .offset = offset};
+  wrote_history_ = false;
   stream_db_ = stream_db;
   select_next_ = true;
-  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), offset_ + 1);
+  backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), history_.offset + 1);
 }
 
 void ReplicationService::switch_replid(std::string replid) {
-  replid2_ = std::move(replid_);
-  second_offset_ = static_cast<int64_t>(offset_) + 1;
-  replid_ = std::move(replid);
+  history_ = promoted(history_, std::move(replid));
+  wrote_history_ = false;  // the id is our primary's
+  record_role();
   // Sub-replicas reconnect and continue under the new id (replid2 matches).
   disconnect_replicas();
+}
+
+void ReplicationService::promote(std::string_view why) {
+  history_ = promoted(history_, random_replid());
+  wrote_history_ = true;
+  record_role();
+  if (!backlog_) backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), history_.offset + 1);
+  spdlog::info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {} ({})",
+               history_.replid2, history_.second_offset, history_.replid, why);
+}
+
+void ReplicationService::start_serving(std::string_view why) {
+  // A history of ours from before (a dump, a seed): continuing it as its
+  // writer after a restart would let a node that followed someone else on
+  // it be continued past their fork.
+  if (backlog_ && !is_replica()) promote(why);
 }
 
 void ReplicationService::disconnect_replicas() {

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "replication/backlog.h"
+#include "replication/history.h"
 #include "replication/known_replicas.h"
+#include "replication/node_state.h"
 #include "replication/persistence.h"
 #include "replication/seeder.h"
 #include "replication/snapshot.h"
@@ -67,9 +69,10 @@ class ReplicationService : public core::ReplicationFeed {
   void feed(int db, std::string_view command) override;
 
   // The history.
-  const std::string& replid() const { return replid_; }
-  const std::string& replid2() const { return replid2_; }
-  uint64_t offset() const { return offset_; }
+  const History& history() const { return history_; }
+  const std::string& replid() const { return history_.replid; }
+  const std::string& replid2() const { return history_.replid2; }
+  uint64_t offset() const { return history_.offset; }
   const std::optional<Backlog>& backlog() const { return backlog_; }
 
   // Primary side (primary_side.cpp).
@@ -100,6 +103,17 @@ class ReplicationService : public core::ReplicationFeed {
   SnapshotAux snapshot_aux() const;
   // +CONTINUE with a new id: our primary was promoted.
   void switch_replid(std::string replid);
+  // We start taking writes as a primary (REPLICAOF NO ONE, a finished
+  // seeding, a restart from our dump): a new history that keeps the old
+  // one as replid2 up to our offset (history.h). `why` is logged.
+  void promote(std::string_view why);
+  // A node that was not serving (booting, seeding) starts taking writes as
+  // a primary: promote() when it holds a history from before.
+  void start_serving(std::string_view why);
+  // True while our replid is a history we wrote as its primary (and so
+  // our bytes on it past a successor's fork are ours, not replicated).
+  bool wrote_history() const { return wrote_history_; }
+  void set_wrote_history(bool wrote) { wrote_history_ = wrote; }
   void disconnect_replicas();
   // A full sync's snapshot: parsed into fresh databases and swapped in only
   // when whole; false with `error` leaves the old data serving.
@@ -118,10 +132,21 @@ class ReplicationService : public core::ReplicationFeed {
   // Every replica that completed a sync with this node (seeding's list).
   const KnownReplicas& known_replicas() const { return known_replicas_; }
 
-  // Seeding (seeder.h), for a primary at boot: asks seed-from and the known
-  // replicas for a dataset newer than ours (`dump_replid`/`dump_offset`
-  // from the dump loaded, offset -1 if none). No candidate: nothing to do.
-  void seed_at_boot(const std::string& dump_replid, int64_t dump_offset);
+  // At start (boot.cpp): continues the dump's history; then follows the
+  // configured primary, or decides with the fence and seeds (seeder.h), or
+  // serves at once when there is nobody to ask.
+  void boot(const SavedHistory& dump);
+  // The fence found another primary: we become its replica.
+  void follow_at_boot(const std::string& host, int port);
+  // REPLICAOF while undecided ends the seeding at once; false if none ran.
+  bool end_seeding(std::string_view why);
+  // A PUBLISH on __sentinel__:hello: the primary it names, remembered.
+  void on_sentinel_hello(std::string_view payload);
+  // `host`:`port` is this server (our port, a local address).
+  bool is_this_node(std::string_view host, int port) const;
+  // Writes our role and history to <dir>/arbor-state (node_state.h).
+  void record_role();
+  const NodeState& node_state() const { return node_state_; }
   const Seeder* seeder() const { return seeder_.get(); }
   // The seeder's result: the dataset, the history at `offset`, and the
   // chosen replica's backlog bytes from `backlog_first` on.
@@ -159,10 +184,8 @@ class ReplicationService : public core::ReplicationFeed {
 
   core::Instance& instance_;
   asio::io_context& io_;
-  std::string replid_;
-  std::string replid2_;
-  int64_t second_offset_ = -1;
-  uint64_t offset_ = 0;
+  History history_;
+  bool wrote_history_ = false;
   std::optional<Backlog> backlog_;
   int stream_db_ = 0;         // the database replicas apply our stream's next command in
   bool select_next_ = true;  // a SELECT goes first anyway: after a snapshot, a new history
@@ -186,6 +209,9 @@ class ReplicationService : public core::ReplicationFeed {
   std::shared_ptr<ReplicaLink> link_;
   KnownReplicas known_replicas_;
   std::shared_ptr<Seeder> seeder_;
+  NodeState node_state_;  // as in <dir>/arbor-state
+  NodeState load_node_state() const;
+  void save_node_state();
 };
 
 // The service installed on `instance` (main.cpp installs one).

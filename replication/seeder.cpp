@@ -85,16 +85,16 @@ bool auth_accepted(const std::string& line) {
 
 }  // namespace
 
-Seeder::Seeder(ReplicationService& service, std::vector<std::string> addresses, OwnState own)
-    : service_(service), own_(std::move(own)), round_timer_(service.io()) {
-  for (auto& address : addresses) {
-    candidates_.emplace_back();
-    candidates_.back().address = std::move(address);
-  }
-}
+Seeder::Seeder(ReplicationService& service, std::vector<SeedCandidate> candidates, OwnState own, FenceInputs fence)
+    : service_(service),
+      candidates_(std::move(candidates)),
+      own_(std::move(own)),
+      fence_(std::move(fence)),
+      round_timer_(service.io()) {}
 
 const char* Seeder::phase_name() const {
   switch (phase_) {
+    case Phase::kFencing: return "fencing";
     case Phase::kQuerying: return "querying";
     case Phase::kWaiting: return "waiting";
     case Phase::kTransfer: return "transfer";
@@ -118,6 +118,12 @@ void Seeder::append_info(std::string& out) const {
   field("seeding_answered", std::to_string(answered));
   field("seeding_chosen", chosen_);
   field("seeding_bytes_loaded", std::to_string(bytes_loaded()));
+  field("seeding_known_replicas", std::to_string(quorum_.known));
+  field("seeding_needed", std::to_string(quorum_.needed));
+  field("seeding_covered", std::to_string(quorum_.covered));
+  std::string missing;
+  for (const std::string& address : quorum_.missing) missing += (missing.empty() ? "" : " ") + address;
+  field("seeding_missing", missing);
   if (transfer_ && transfer_->transfer_size() >= 0)
     field("seeding_total_bytes", std::to_string(transfer_->transfer_size()));
   if (phase_ == Phase::kDone) field("seeding_outcome", outcome_);
@@ -128,7 +134,14 @@ void Seeder::start() {
   service_.instance().seeding = true;
   std::string list;
   for (const SeedCandidate& c : candidates_) list += (list.empty() ? "" : " ") + c.address;
-  if (own_.offset >= 0)
+  if (fence_.sentinel_epoch >= 0)
+    spdlog::info("Fence: a Sentinel named {}:{} the primary at config epoch {} before we stopped: waiting for its "
+                 "next hello before serving",
+                 service_.node_state().sentinel_primary_host, service_.node_state().sentinel_primary_port,
+                 fence_.sentinel_epoch);
+  if (candidates_.empty()) {
+    // Nothing to ask: only the fence.
+  } else if (own_.offset >= 0)
     spdlog::info("Seeding: our dump is at {}:{}; asking {} replica(s) whether one is ahead: {}", own_.replid,
                  own_.offset, candidates_.size(), list);
   else
@@ -158,6 +171,18 @@ void Seeder::finish(std::string outcome) {
   service_.instance().seeding = false;
   spdlog::info("Seeding done after {} ms: {}. Ready to accept writes.", core::unix_time_ms() - started_ms_,
                outcome_);
+  service_.start_serving("seeding done");
+}
+
+void Seeder::follow(const Takeover& takeover) {
+  phase_ = Phase::kDone;
+  outcome_ = "following " + takeover.host + ":" + std::to_string(takeover.port) + ": " + takeover.why;
+  peers_.clear();
+  service_.instance().seeding = false;
+  spdlog::warn("Fence: another primary took over while we were down: {}. Becoming its replica instead of "
+               "serving (after {} ms).",
+               outcome_, core::unix_time_ms() - started_ms_);
+  service_.follow_at_boot(takeover.host, takeover.port);
 }
 
 asio::awaitable<void> Seeder::run() {
@@ -165,48 +190,71 @@ asio::awaitable<void> Seeder::run() {
   const int64_t deadline = started_ms_ + settings.seed_timeout * 1000;
   bool waiting = false;
   while (!stopped_) {
-    phase_ = waiting ? Phase::kWaiting : Phase::kQuerying;
+    phase_ = fencing_ ? Phase::kFencing : waiting ? Phase::kWaiting : Phase::kQuerying;
     chosen_.clear();
     co_await query_all();
     if (stopped_) co_return;
-    const bool expired = core::unix_time_ms() >= deadline;
-    // A candidate that accepted the connection but did not answer may be
-    // the most advanced: until seed-timeout, it gets more rounds.
-    const bool someone_silent = std::count(silent_.begin(), silent_.end(), true) > 0;
-    const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
-    if (!ranked.empty() && (!someone_silent || expired)) {
-      const SeedCandidate& best = candidates_[ranked.front()];
-      if (own_.offset >= 0 && own_dump_is_newer(best)) {
-        finish("kept our dump (" + own_.replid + ":" + std::to_string(own_.offset) +
-               "), as advanced as the best replica " + best.address + " (" + best.replid + ":" +
-               std::to_string(best.offset) + ")");
-        co_return;
-      }
-      bool seeded = false;
-      for (size_t i = 0; i < ranked.size() && !seeded && !stopped_; ++i) {
-        seeded = co_await pull(ranked[i]);
-        if (!seeded && !stopped_)
-          spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[ranked[i]].address);
-      }
-      if (seeded || stopped_) co_return;
-    }
-    if (expired && !settings.seed_require) {
-      if (own_.has_data) {
-        finish("no replica could seed us within seed-timeout; serving our own dump");
-        co_return;
-      }
-      spdlog::warn("#################################################################");
-      spdlog::warn("Seeding: no replica answered within seed-timeout ({} s). STARTING EMPTY: if the "
-                   "replicas hold data, replica-protect-data keeps it from being wiped.",
-                   settings.seed_timeout);
-      spdlog::warn("#################################################################");
-      finish("no replica answered within seed-timeout; started empty");
+    // The fence first: if another node took over, we follow it.
+    auto takeover = find_takeover(candidates_, fence_.our_replids, service_.instance().run_id, fence_.is_this_node);
+    if (!takeover) takeover = hello_takeover();
+    if (takeover) {
+      follow(*takeover);
       co_return;
     }
-    if (expired && !waiting)
-      spdlog::warn("Seeding: no replica could seed us within seed-timeout and seed-require is yes: refusing "
-                   "commands that need data and retrying until one does");
-    waiting = expired;
+    const bool decided = fence_decided();
+    if (decided && candidates_.empty()) {
+      finish(own_.has_data ? "no other primary; no replica to ask; serving our own dump"
+                           : "no other primary; no replica to ask; started empty");
+      co_return;
+    }
+    if (decided) {
+      const bool expired = core::unix_time_ms() >= deadline;
+      // A candidate that accepted the connection but did not answer may be
+      // the most advanced: until seed-timeout, it gets more rounds.
+      const bool someone_silent = std::count(silent_.begin(), silent_.end(), true) > 0;
+      const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
+      quorum_ = assess_quorum(candidates_, settings.seed_safe_wait, service_.instance().run_id);
+      bool tried = false;
+      if (!ranked.empty() && quorum_.met() && (!someone_silent || expired)) {
+        const SeedCandidate& best = candidates_[ranked.front()];
+        spdlog::info("Seeding: {} of {} known replica(s) answered or are covered by one that did ({} needed so "
+                     "that no write acknowledged by WAIT {} is missed)",
+                     quorum_.covered, quorum_.known, quorum_.needed, settings.seed_safe_wait);
+        if (own_.offset >= 0 && own_dump_is_newer(best)) {
+          finish("kept our dump (" + own_.replid + ":" + std::to_string(own_.offset) +
+                 "), as advanced as the best replica " + best.address + " (" + best.replid + ":" +
+                 std::to_string(best.offset) + ")");
+          co_return;
+        }
+        bool seeded = false;
+        for (size_t i = 0; i < ranked.size() && !seeded && !stopped_; ++i) {
+          seeded = co_await pull(ranked[i]);
+          if (!seeded && !stopped_)
+            spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[ranked[i]].address);
+        }
+        if (seeded || stopped_) co_return;
+        tried = true;
+      }
+      if (expired && !settings.seed_require && (ranked.empty() || tried)) {
+        if (own_.has_data) {
+          finish("no replica could seed us within seed-timeout; serving our own dump");
+          co_return;
+        }
+        spdlog::warn("#################################################################");
+        spdlog::warn("Seeding: no replica answered within seed-timeout ({} s). STARTING EMPTY: if the "
+                     "replicas hold data, replica-protect-data keeps it from being wiped.",
+                     settings.seed_timeout);
+        spdlog::warn("#################################################################");
+        finish("no replica answered within seed-timeout; started empty");
+        co_return;
+      }
+      if (expired && !ranked.empty() && !quorum_.met()) log_quorum_wait(quorum_);
+      if (expired && !waiting && (ranked.empty() || tried))
+        spdlog::warn("Seeding: no replica could seed us within seed-timeout and seed-require is yes: refusing "
+                     "commands that need data and retrying until one does");
+      waiting = expired;
+      phase_ = waiting ? Phase::kWaiting : Phase::kQuerying;
+    }
     round_timer_.expires_after(kRoundPause);
     boost::system::error_code ec;
     co_await round_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -356,19 +404,6 @@ asio::awaitable<bool> Seeder::fetch_backlog(const SeedCandidate& from, const std
 }
 
 // The service's side of seeding.
-
-void ReplicationService::seed_at_boot(const std::string& dump_replid, int64_t dump_offset) {
-  std::vector<std::string> addresses = instance_.config.settings().seed_from;
-  for (const std::string& known : known_replicas_.addresses())
-    if (std::find(addresses.begin(), addresses.end(), known) == addresses.end()) addresses.push_back(known);
-  if (addresses.empty()) return;
-  Seeder::OwnState own;
-  own.replid = dump_replid;
-  own.offset = dump_offset;
-  for (int i = 0; i < instance_.db_count() && !own.has_data; ++i) own.has_data = instance_.db(i).size() > 0;
-  seeder_ = std::make_shared<Seeder>(*this, std::move(addresses), std::move(own));
-  seeder_->start();
-}
 
 void ReplicationService::adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset,
                                     uint64_t backlog_first, std::string_view backlog) {

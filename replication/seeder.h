@@ -1,5 +1,11 @@
 // Seeding: a primary that boots without the newest copy of its data asks
-// its replicas for theirs before it serves. It queries every candidate's
+// its replicas for theirs before it serves. First the fence: if one of them
+// was promoted in our place, or follows another primary, or a Sentinel's
+// hello names another primary with a config epoch at least as new as the
+// one we last saw, this node follows that primary instead of serving.
+// Otherwise it waits until enough known replicas answered for no write
+// acknowledged by WAIT seed-safe-wait to be missed (seed_choice.h's
+// quorum). It queries every candidate's
 // INFO in parallel, ranks them (seed_choice.h), pulls a full snapshot from
 // the best with the ordinary handshake (every arbor replica serves PSYNC
 // while its own link is down), then that replica's backlog, so replicas
@@ -17,6 +23,7 @@
 #include <vector>
 
 #include "replication/peer_connection.h"
+#include "replication/node_state.h"
 #include "replication/seed_choice.h"
 
 namespace arbor::replication {
@@ -25,7 +32,7 @@ class ReplicationService;
 
 class Seeder : public std::enable_shared_from_this<Seeder> {
  public:
-  enum class Phase : uint8_t { kQuerying, kWaiting, kTransfer, kLoading, kDone };
+  enum class Phase : uint8_t { kFencing, kQuerying, kWaiting, kTransfer, kLoading, kDone };
 
   // What this node holds already: the dump it loaded (offset -1: no dump or
   // no history in it) and whether it has any key.
@@ -35,9 +42,22 @@ class Seeder : public std::enable_shared_from_this<Seeder> {
     bool has_data = false;
   };
 
-  Seeder(ReplicationService& service, std::vector<std::string> addresses, OwnState own);
+  // What the fence compares with: the histories we last wrote or followed,
+  // the newest Sentinel config epoch we saw (-1: never monitored), and
+  // whether an address is this node.
+  struct FenceInputs {
+    std::vector<std::string> our_replids;
+    int64_t sentinel_epoch = -1;
+    IsThisNode is_this_node;
+  };
+
+  Seeder(ReplicationService& service, std::vector<SeedCandidate> candidates, OwnState own, FenceInputs fence);
   void start();
   void stop();
+  // Ends it now, whatever it was doing (REPLICAOF while undecided).
+  void abandon(std::string_view why);
+  // A PUBLISH on __sentinel__:hello while we decide.
+  void on_sentinel_hello(const SentinelHello& hello);
 
   Phase phase() const { return phase_; }
   const char* phase_name() const;
@@ -60,14 +80,25 @@ class Seeder : public std::enable_shared_from_this<Seeder> {
   asio::awaitable<bool> fetch_backlog(const SeedCandidate& from, const std::string& replid, uint64_t offset,
                                       std::string& bytes);
   bool own_dump_is_newer(const SeedCandidate& best) const;
+  // Done: serving as a primary (`follow` empty) or following another.
   void finish(std::string outcome);
+  void follow(const Takeover& takeover);
+  // The fence's verdict after a round; true once we know whether we serve.
+  bool fence_decided();
+  std::optional<Takeover> hello_takeover() const;
+  void log_quorum_wait(const SeedQuorum& quorum);
 
   ReplicationService& service_;
   std::vector<SeedCandidate> candidates_;
   std::vector<bool> silent_;  // this round: connected, then no answer in time
   std::shared_ptr<Round> round_;
   OwnState own_;
-  Phase phase_ = Phase::kQuerying;
+  FenceInputs fence_;
+  bool fencing_ = true;
+  std::optional<SentinelHello> hello_;  // the newest one received
+  SeedQuorum quorum_;
+  int64_t quorum_logged_ms_ = 0;
+  Phase phase_ = Phase::kFencing;
   std::string chosen_;
   std::string outcome_;
   uint64_t bytes_loaded_ = 0;

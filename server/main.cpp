@@ -135,17 +135,7 @@ int main(int argc, char** argv) {
   try {
     net::Server server(instance);
     replication::ReplicationService replication(instance, server.io());
-    // A node restarted from its own dump keeps its place in the history:
-    // a replica asks to continue from it, a primary's replicas continue.
-    if (history.offset >= 0)
-      replication.adopt_history(history.replid, static_cast<uint64_t>(history.offset), history.stream_db);
-    // A primary with replicas it knows of asks them first (seeder.h).
-    if (config.settings().replicaof.empty()) replication.seed_at_boot(history.replid, history.offset);
-    if (!config.settings().replicaof.empty()) {
-      const std::string& target = config.settings().replicaof;
-      const size_t space = target.find(' ');
-      replication.replicate_from(target.substr(0, space), std::stoi(target.substr(space + 1)));
-    }
+    replication.boot(history);
     server.run();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

@@ -39,6 +39,10 @@ enum CommandFlag : uint32_t {
   kRandom = 1u << 18,          // nondeterministic output (reported as a tip)
   kAllowedInSubscribe = 1u << 19,
   kTouchesArbitraryKeys = 1u << 20,
+  // arbor's own: allowed while a booting primary is undecided (seeding),
+  // beyond the `loading` ones; REPLICAOF, which Sentinel sends then. Not
+  // shown by COMMAND.
+  kWhileSeeding = 1u << 21,
 };
 
 struct KeySpec {

@@ -254,6 +254,12 @@ Config::Config() {
   add("masteruser", true, string_getter(&Settings::masteruser), string_setter(&Settings::masteruser));
   add("replica-announce-ip", true, string_getter(&Settings::replica_announce_ip),
       string_setter(&Settings::replica_announce_ip), "slave-announce-ip");
+  add("replica-announce-port", true, int_getter(&Settings::replica_announce_port),
+      int_setter(&Settings::replica_announce_port, 0, 65535), "slave-announce-port");
+  add("replica-priority", true, int_getter(&Settings::replica_priority),
+      int_setter(&Settings::replica_priority, 0, INT32_MAX), "slave-priority");
+  add("replica-announced", true, bool_getter(&Settings::replica_announced),
+      bool_setter(&Settings::replica_announced));
   add("replica-read-only", true, bool_getter(&Settings::replica_read_only),
       bool_setter(&Settings::replica_read_only), "slave-read-only");
   add("replica-serve-stale-data", true, bool_getter(&Settings::replica_serve_stale_data),
@@ -288,6 +294,8 @@ Config::Config() {
       });
   add("seed-timeout", true, int_getter(&Settings::seed_timeout), int_setter(&Settings::seed_timeout, 1, INT32_MAX));
   add("seed-require", true, bool_getter(&Settings::seed_require), bool_setter(&Settings::seed_require));
+  add("seed-safe-wait", true, int_getter(&Settings::seed_safe_wait),
+      int_setter(&Settings::seed_safe_wait, 0, INT32_MAX));
   add("replica-protect-data", true, bool_getter(&Settings::replica_protect_data),
       bool_setter(&Settings::replica_protect_data));
   add("repl-diskless-sync", true, bool_getter(&Settings::repl_diskless_sync),

@@ -56,6 +56,9 @@ struct Settings {
   std::string masterauth;
   std::string masteruser;
   std::string replica_announce_ip;
+  int64_t replica_announce_port = 0;  // 0: the port we listen on
+  int64_t replica_priority = 100;     // Sentinel promotes lower first; 0 never
+  bool replica_announced = true;      // Sentinel lists us (INFO replica_announced)
   bool replica_read_only = true;
   bool replica_serve_stale_data = true;
   int64_t repl_backlog_size = 1024 * 1024;
@@ -76,6 +79,10 @@ struct Settings {
   std::vector<std::string> seed_from;  // "host:port" entries
   int64_t seed_timeout = 10;
   bool seed_require = false;
+  // The WAIT numreplicas whose acknowledged writes seeding must not lose:
+  // of R known replicas it hears from R - k + 1 before it seeds (0: from
+  // whoever answers within seed-timeout).
+  int64_t seed_safe_wait = 1;
   bool replica_protect_data = true;
 };
 

@@ -141,7 +141,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   command.spec.handler(ctx);
   // As Redis: a write is replicated when it changed data, in its rewritten
   // deterministic form when the handler gave one.
-  if ((instance_.dirty != dirty_before && (command.spec.flags & kWrite)) || ctx.propagation_forced()) {
+  if (((instance_.dirty != dirty_before && (command.spec.flags & kWrite)) || ctx.propagation_forced()) &&
+      !instance_.seeding) {
     if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
     for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
   }
@@ -192,7 +193,8 @@ std::string Dispatcher::gate(const Command& command, const ClientState& client, 
   if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
       !settings.replica_serve_stale_data && !(command.spec.flags & kStale))
     return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
-  if (instance_.seeding && !(command.spec.flags & kLoading)) return "LOADING arbor is seeding its dataset from replicas";
+  if (instance_.seeding && !(command.spec.flags & (kLoading | kWhileSeeding)))
+    return "LOADING arbor is seeding its dataset from replicas";
   return {};
 }
 

@@ -167,9 +167,14 @@ class Instance {
   std::function<void(ClientState&)> on_client_removed;
   // INFO replication's lines, from replication/.
   std::function<std::string()> replication_info;
+  // Set by replication/: a PUBLISH on __sentinel__:hello (its payload).
+  std::function<void(std::string_view)> on_sentinel_hello;
   // Replication state the dispatcher's gates read, kept by replication/.
   bool master_link_up = false;   // a replica whose primary link is up
-  bool seeding = false;          // a booting primary pulls its data from a replica: -LOADING
+  // A booting primary that has not decided yet whether it serves (the
+  // fence, then seeding from a replica): data commands get -LOADING and
+  // nothing is propagated, so its history does not grow meanwhile.
+  bool seeding = false;
   int good_replicas = 0;         // replicas with lag <= min-replicas-max-lag
 
   // Set by main.cpp: writes the dump file (SHUTDOWN and SIGTERM save with

@@ -455,6 +455,7 @@ TEST(Replication, APrimaryThatDiesMidTransferLeavesTheOldDataServing) {
     };
     answer_once("PING", "+PONG\r\n", "<pong sent>");
     answer_once("capa", "+OK\r\n+OK\r\n", "<oks sent>");
+    answer_once("INFO", "-ERR unknown command 'INFO'\r\n", "<info refused>");
     return handshake.find("PSYNC") != std::string::npos;
   }));
   EXPECT_NE(handshake.find("listening-port"), std::string::npos);

@@ -317,5 +317,83 @@ TEST(Seeding, ADumpNewerThanTheReplicasIsKept) {
   EXPECT_TRUE(is_bulk(r.cmd({"GET", "only"}), "in the dump"));
 }
 
+// The issue-11 case: R2 paused, so writes are acknowledged (WAIT 1) by R1
+// alone; R1 paused too; the primary dies; R2 resumes first. The restarted
+// primary must not seed from R2: with 2 known replicas, WAIT 1 needs both
+// answers (R - k + 1), so it waits past seed-timeout for R1.
+struct PausedReplicas {
+  ServerProcess primary{{"--save", "", "--repl-backlog-size", "16mb"}};
+  std::string port = std::to_string(primary.port());
+  ServerProcess r1{{"--replicaof", "127.0.0.1 " + port, "--repl-backlog-size", "16mb"}};
+  ServerProcess r2{{"--replicaof", "127.0.0.1 " + port, "--repl-backlog-size", "16mb"}};
+  int acknowledged = 0;
+
+  // Leaves R1 paused (ahead) and R2 running (behind), the primary dead.
+  void run_up_to_the_crash() {
+    Client p(primary.port()), c1(r1.port()), c2(r2.port());
+    write_mixed(p, 0, 100);
+    ASSERT_TRUE(converged(p, {&c1, &c2}));
+    ASSERT_EQ(kill(r2.pid(), SIGSTOP), 0);
+    // Cut R2 off (a paused process still receives what its socket buffers).
+    ASSERT_TRUE(is_int(p.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 2));
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE(is_status(p.cmd({"SET", "acked:" + std::to_string(i), "v"}), "OK"));
+      if (i % 50 == 49) {
+        ASSERT_TRUE(is_int(p.cmd({"WAIT", "1", "5000"}), 1));  // R1 alone
+      }
+    }
+    acknowledged = 200;
+    ASSERT_EQ(kill(r1.pid(), SIGSTOP), 0);
+    primary.kill();
+    ASSERT_EQ(kill(r2.pid(), SIGCONT), 0);
+  }
+};
+
+TEST(Seeding, WaitsPastSeedTimeoutForAReplicaThatMayHoldAcknowledgedWrites) {
+  PausedReplicas t;
+  ASSERT_NO_FATAL_FAILURE(t.run_up_to_the_crash());
+  ASSERT_TRUE(t.primary.start({"--save", "", "--port", t.port, "--seed-timeout", "1", "--repl-backlog-size", "16mb"}));
+  Client p(t.primary.port());
+  ASSERT_TRUE(eventually([&] { return t.primary.log().find("may be only on") != std::string::npos; },
+                         milliseconds(10000)));
+  const std::string text = info(p);
+  EXPECT_EQ(info_field(text, "seeding_state"), "waiting");
+  EXPECT_EQ(info_field(text, "seeding_known_replicas"), "2");
+  EXPECT_EQ(info_field(text, "seeding_needed"), "2");
+  EXPECT_EQ(info_field(text, "seeding_covered"), "1");
+  EXPECT_EQ(info_field(text, "seeding_missing"), address(t.r1));
+  EXPECT_TRUE(is_error(p.cmd({"GET", "acked:0"}), "LOADING arbor is seeding its dataset from replicas"));
+
+  ASSERT_EQ(kill(t.r1.pid(), SIGCONT), 0);
+  ASSERT_TRUE(serving(p));
+  EXPECT_EQ(info_field(info(p), "seeding_chosen"), address(t.r1));
+  for (int i = 0; i < t.acknowledged; ++i)
+    ASSERT_TRUE(is_bulk(p.cmd({"GET", "acked:" + std::to_string(i)}), "v")) << i;
+  Client c1(t.r1.port()), c2(t.r2.port());
+  ASSERT_TRUE(converged(p, {&c1, &c2}));
+  EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);  // R2 continued from R1's backlog
+}
+
+// Told not to wait (seed-safe-wait 0), the primary seeds from R2 after
+// seed-timeout; R1, ahead of it on their shared history, keeps its data
+// and says so instead of taking the full sync that would drop it.
+TEST(Seeding, AReplicaAheadOfTheSeedKeepsItsAcknowledgedWrites) {
+  PausedReplicas t;
+  ASSERT_NO_FATAL_FAILURE(t.run_up_to_the_crash());
+  ASSERT_TRUE(t.primary.start({"--save", "", "--port", t.port, "--seed-timeout", "1", "--seed-safe-wait", "0",
+                               "--repl-backlog-size", "16mb"}));
+  Client p(t.primary.port());
+  ASSERT_TRUE(serving(p, milliseconds(10000)));
+  EXPECT_EQ(info_field(info(p), "seeding_chosen"), address(t.r2));
+  ASSERT_EQ(kill(t.r1.pid(), SIGCONT), 0);
+  Client c1(t.r1.port());
+  ASSERT_TRUE(eventually([&] { return info_field(info(c1), "replica_protect_data_refusing") == "ahead"; },
+                         milliseconds(10000)));
+  EXPECT_EQ(c1.cmd({"ROLE"}).elements.at(3).str, "protecting-data");
+  for (int i = 0; i < t.acknowledged; ++i)
+    ASSERT_TRUE(is_bulk(c1.cmd({"GET", "acked:" + std::to_string(i)}), "v")) << i;
+  EXPECT_NE(t.r1.log().find("a full sync would drop"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace arbor::test

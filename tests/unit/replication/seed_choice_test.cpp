@@ -66,5 +66,100 @@ TEST(SeedChoice, UnusableCandidatesAreLeftOut) {
   EXPECT_EQ(rank_candidates(c, "me"), (std::vector<size_t>{4}));
 }
 
+SeedCandidate known(SeedCandidate c, std::string address) {
+  c.known = true;
+  c.address = std::move(address);
+  return c;
+}
+
+bool only_port_7350_is_us(std::string_view host, int port) { return port == 7350 && host == "127.0.0.1"; }
+
+TEST(Fence, AReplicaPromotedOnOurHistoryTookOver) {
+  SeedCandidate c = known(replica("C1", 1100, 0, "A1"), "127.0.0.1:7352");
+  c.role = "master";
+  c.second_offset = 1001;
+  const auto t = find_takeover({c}, {"A1", ""}, "me", only_port_7350_is_us);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->host, "127.0.0.1");
+  EXPECT_EQ(t->port, 7352);
+  EXPECT_NE(t->why.find("promoted on our history A1 (up to offset 1000)"), std::string::npos);
+  // A primary on a history unrelated to ours (a replica restarted empty,
+  // standalone) took nothing over.
+  c.replid2 = std::string(40, '0');
+  EXPECT_FALSE(find_takeover({c}, {"A1"}, "me", only_port_7350_is_us).has_value());
+}
+
+TEST(Fence, AKnownReplicaFollowingAnotherPrimaryMeansItTookOver) {
+  SeedCandidate b = known(replica("C1", 1100, 0, "A1"), "127.0.0.1:7351");
+  b.master_host = "127.0.0.1";
+  b.master_port = 7352;
+  const auto t = find_takeover({b}, {"A1"}, "me", only_port_7350_is_us);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->port, 7352);
+  EXPECT_EQ(t->why, "replica 127.0.0.1:7351 follows 127.0.0.1:7352, another primary");
+  // Following us is no takeover; nor is a seed-from entry that never
+  // synced with us following its own primary.
+  b.master_port = 7350;
+  EXPECT_FALSE(find_takeover({b}, {"A1"}, "me", only_port_7350_is_us).has_value());
+  SeedCandidate stranger = replica("X", 10);
+  stranger.address = "127.0.0.1:7400";
+  stranger.master_host = "127.0.0.1";
+  stranger.master_port = 7401;
+  EXPECT_FALSE(find_takeover({stranger}, {"A1"}, "me", only_port_7350_is_us).has_value());
+}
+
+TEST(Fence, AReplicaOfOurReplicaIsAChainNotATakeover) {
+  SeedCandidate r1 = known(replica("A1", 500), "127.0.0.1:7351");
+  r1.master_host = "127.0.0.1";
+  r1.master_port = 7350;
+  SeedCandidate r2 = known(replica("A1", 500), "127.0.0.1:7353");
+  r2.master_host = "127.0.0.1";
+  r2.master_port = 7351;
+  EXPECT_FALSE(find_takeover({r1, r2}, {"A1"}, "me", only_port_7350_is_us).has_value());
+}
+
+// issue 11: with R known replicas, a write acknowledged by WAIT k is on k
+// of them; seeding needs R - k + 1 answers to be sure to see it.
+TEST(SeedQuorumRule, NeedsRMinusKPlusOneAnswers) {
+  SeedCandidate r1 = known(replica("A1", 7679894), "127.0.0.1:7351");
+  SeedCandidate r2 = known(replica("A1", 2986007), "127.0.0.1:7352");
+  r1.answered = false;  // paused: it accepted the connection, never answered
+  SeedQuorum q = assess_quorum({r1, r2}, 1, "me");
+  EXPECT_EQ(q.known, 2);
+  EXPECT_EQ(q.needed, 2);
+  EXPECT_EQ(q.covered, 1);
+  EXPECT_FALSE(q.met());
+  EXPECT_EQ(q.missing, (std::vector<std::string>{"127.0.0.1:7351"}));
+  EXPECT_TRUE(assess_quorum({r1, r2}, 2, "me").met());  // WAIT 2: any one answer sees it
+  EXPECT_TRUE(assess_quorum({r1, r2}, 0, "me").met());
+  r1.answered = true;
+  EXPECT_TRUE(assess_quorum({r1, r2}, 1, "me").met());
+  // seed-from entries that never synced with us do not count.
+  SeedCandidate other = replica("A1", 10);
+  other.answered = false;
+  EXPECT_EQ(assess_quorum({r1, r2, other}, 1, "me").known, 2);
+  // An answer that cannot seed us (a Redis replica) covers nothing.
+  r2.is_arbor = false;
+  EXPECT_EQ(assess_quorum({r1, r2}, 1, "me").covered, 1);
+}
+
+TEST(SeedQuorumRule, AReplicaThatLeftIsCoveredByOneHoldingWhatItAcknowledged) {
+  SeedCandidate gone = known(replica("A1", 0), "127.0.0.1:7351");
+  gone.answered = false;
+  gone.left = true;
+  gone.left_replid = "A1";
+  gone.left_offset = 4000;
+  SeedCandidate here = known(replica("A1", 5000), "127.0.0.1:7352");
+  EXPECT_TRUE(assess_quorum({gone, here}, 1, "me").met());
+  here.offset = 3999;  // behind what the gone one had acknowledged
+  EXPECT_FALSE(assess_quorum({gone, here}, 1, "me").met());
+  // Held on a history that moved on from A1 past that offset.
+  here = known(replica("A2", 6000, 0, "A1"), "127.0.0.1:7352");
+  here.second_offset = 4001;
+  EXPECT_TRUE(assess_quorum({gone, here}, 1, "me").met());
+  here.second_offset = 3000;
+  EXPECT_FALSE(assess_quorum({gone, here}, 1, "me").met());
+}
+
 }  // namespace
 }  // namespace arbor::replication

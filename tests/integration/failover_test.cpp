@@ -1,0 +1,222 @@
+// Failover without Sentinel (issue 11): a replica promoted in place of a
+// dead primary, the old primary's return, and the history rules that keep
+// it from diverging silently. Real processes on loopback; kill -9 plays the
+// crash; the test sends what Sentinel would send.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/replication_helpers.h"
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+namespace {
+
+std::string port_of(const ServerProcess& server) { return std::to_string(server.port()); }
+
+// The issue's reproduction: A with replicas B and C; A dies; C is promoted
+// and B follows it; A restarts with its original flags, hears a PUBLISH
+// (Sentinel's hello), C takes writes, and A is made C's replica. A must end
+// with every write of C's, not skip the bytes that carried them.
+TEST(Failover, ARestartedOldPrimaryGetsEveryWriteOfTheNewOne) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
+  Client cb(b.port()), cc(c.port());
+  {
+    Client ca(a.port());
+    write_mixed(ca, 0, 400);
+    ASSERT_TRUE(converged(ca, {&cb, &cc}));
+  }
+  a.kill();
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  ASSERT_TRUE(converged(cc, {&cb}));
+
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  ASSERT_TRUE(serving(ca));
+  ca.cmd({"PUBLISH", "chan", "hello"});
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(is_status(cc.cmd({"SET", "c" + std::to_string(i), "v"}), "OK"));
+  const Reply made_replica = ca.cmd({"REPLICAOF", "127.0.0.1", port_of(c)});
+  ASSERT_EQ(made_replica.type, ReplyType::kSimple) << describe(made_replica);
+  ASSERT_TRUE(converged(cc, {&ca, &cb}));
+  for (int i = 1; i <= 5; ++i) EXPECT_TRUE(is_bulk(ca.cmd({"GET", "c" + std::to_string(i)}), "v")) << i;
+  EXPECT_TRUE(is_int(ca.cmd({"NOTE.LEN", "n:7"}), 2));
+}
+
+bool following(Client& c, const ServerProcess& primary) {
+  return eventually([&] {
+    const std::string text = info(c);
+    return info_field(text, "role") == "slave" && info_field(text, "master_port") == port_of(primary) &&
+           info_field(text, "master_link_status") == "up";
+  }, milliseconds(15000));
+}
+
+// The fence: a restarted primary whose replica follows the replica promoted
+// in its place becomes a replica of that one, without ever serving.
+TEST(Failover, ARestartedPrimaryFollowsTheReplicaPromotedInItsPlace) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
+  Client cb(b.port()), cc(c.port());
+  {
+    Client ca(a.port());
+    write_mixed(ca, 0, 200);
+    ASSERT_TRUE(converged(ca, {&cb, &cc}));
+  }
+  a.kill();
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "after", "failover"}), "OK"));
+
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  ASSERT_TRUE(following(ca, c));
+  const std::string text = info(ca);
+  EXPECT_EQ(info_field(text, "seeding_outcome")->rfind("following 127.0.0.1:" + port_of(c), 0), 0u) << text;
+  EXPECT_EQ(a.log().find("Ready to accept writes"), std::string::npos);  // it never served as a primary
+  EXPECT_NE(a.log().find("follows 127.0.0.1:" + port_of(c) + ", another primary"), std::string::npos);
+  ASSERT_TRUE(converged(cc, {&ca, &cb}));
+  EXPECT_TRUE(is_bulk(ca.cmd({"GET", "after"}), "failover"));
+  EXPECT_TRUE(is_error(ca.cmd({"SET", "k", "v"}), "READONLY You can't write against a read only replica."));
+}
+
+// A failover that promoted the replica that was behind: the other replica
+// holds writes the new primary lacks and keeps them (refusing its full
+// sync) until REPLICAOF is given again; the old primary, which wrote them,
+// follows the failover's choice.
+TEST(Failover, AReplicaAheadOfThePromotedOneKeepsItsDataUntilToldAgain) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
+  Client cb(b.port()), cc(c.port());
+  {
+    Client ca(a.port());
+    write_mixed(ca, 0, 100);
+    ASSERT_TRUE(converged(ca, {&cb, &cc}));
+    // C is paused and cut off (a paused process still gets what its socket
+    // buffered); B reconnects at once.
+    ASSERT_EQ(kill(c.pid(), SIGSTOP), 0);
+    ASSERT_TRUE(is_int(ca.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 2));
+    ASSERT_TRUE(is_status(ca.cmd({"SET", "only-on-a-and-b", "x"}), "OK"));
+    ASSERT_TRUE(is_int(ca.cmd({"WAIT", "1", "5000"}), 1));  // acknowledged, by B alone
+    ASSERT_TRUE(is_status(ca.cmd({"SAVE"}), "OK"));
+  }
+  a.kill();
+  ASSERT_EQ(kill(c.pid(), SIGCONT), 0);
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "on-c", "y"}), "OK"));
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  // B is ahead of C on their shared history: it refuses and says so.
+  ASSERT_TRUE(eventually([&] { return info_field(info(cb), "replica_protect_data_refusing") == "ahead"; }));
+  EXPECT_GT(std::stoll(info_field(info(cb), "replica_protect_data_ahead_bytes").value_or("0")), 0);
+  const Reply role = cb.cmd({"ROLE"});
+  ASSERT_EQ(role.elements.size(), 5u);
+  EXPECT_EQ(role.elements[3].str, "protecting-data");
+  EXPECT_NE(b.log().find("we are ahead of it on our shared history"), std::string::npos);
+  EXPECT_TRUE(is_bulk(cb.cmd({"GET", "only-on-a-and-b"}), "x"));  // kept, served read-only
+
+  // The old primary comes back with its dump: it wrote the extra bytes and
+  // follows the replica the failover chose.
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  ASSERT_TRUE(following(ca, c));
+  EXPECT_NE(a.log().find("were not replicated to it and are dropped"), std::string::npos);
+  EXPECT_TRUE(is_bulk(ca.cmd({"GET", "on-c"}), "y"));
+  // The operator decides for B: REPLICAOF again replaces its data.
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  ASSERT_TRUE(converged(cc, {&ca, &cb}));
+  EXPECT_EQ(info_field(info(cb), "replica_protect_data_refusing"), "no");
+}
+
+std::string hello(int sentinel_port, const ServerProcess& primary, int epoch) {
+  return "127.0.0.1," + std::to_string(sentinel_port) + ",0123456789abcdef0123456789abcdef01234567," +
+         std::to_string(epoch) + ",mymaster,127.0.0.1," + port_of(primary) + "," + std::to_string(epoch);
+}
+
+// A Sentinel's hello names the primary: a restarted primary that last saw
+// itself named at epoch 1 waits for the next hello before it serves; one
+// naming another primary at a newer epoch makes it follow that one. While
+// it waits, only what Sentinel and operators need works.
+TEST(Failover, ASentinelHelloNamingAnotherPrimaryFencesARestartedOne) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  {
+    Client ca(a.port());
+    ca.cmd({"SET", "k", "v"});
+    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 1)});
+  }
+  EXPECT_NE(a.log().find("names 127.0.0.1:" + a_port + " the primary of 'mymaster', config epoch 1"),
+            std::string::npos);
+  a.kill();
+  ServerProcess d({"--save", ""});  // the primary Sentinel chose meanwhile
+  Client cd(d.port());
+  cd.cmd({"SET", "on-d", "1"});
+
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  EXPECT_EQ(info_field(info(ca), "seeding_state"), "fencing");
+  EXPECT_TRUE(is_status(ca.cmd({"PING"}), "PONG"));
+  EXPECT_TRUE(is_error(ca.cmd({"GET", "k"}), "LOADING arbor is seeding its dataset from replicas"));
+  EXPECT_EQ(ca.cmd({"ROLE"}).elements.at(1).str, "fencing");
+  EXPECT_EQ(ca.cmd({"CONFIG", "GET", "port"}).elements.at(1).str, a_port);
+  EXPECT_EQ(ca.cmd({"CLIENT", "LIST"}).type, ReplyType::kBulk);
+  Client subscriber(a.port());
+  EXPECT_EQ(subscriber.cmd({"SUBSCRIBE", "__sentinel__:hello"}).elements.at(0).str, "subscribe");
+  // A stale Sentinel (epoch 0) naming another primary is not believed.
+  EXPECT_TRUE(is_int(ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26380, d, 0)}), 1));
+  EXPECT_EQ(info_field(info(ca), "seeding_state"), "fencing");
+  EXPECT_EQ(info_int(ca, "replication", "master_repl_offset"), 0);  // nothing propagated meanwhile
+  ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, d, 2)});
+  ASSERT_TRUE(following(ca, d));
+  EXPECT_TRUE(is_bulk(ca.cmd({"GET", "on-d"}), "1"));
+  EXPECT_NE(a.log().find("the primary of 'mymaster' (config epoch 2; the newest we had seen was 1)"),
+            std::string::npos);
+}
+
+TEST(Failover, ASentinelHelloNamingUsLetsARestartedPrimaryServe) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  {
+    Client ca(a.port());
+    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 3)});
+  }
+  a.kill();
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  EXPECT_TRUE(is_error(ca.cmd({"SET", "k", "v"}), "LOADING arbor is seeding its dataset from replicas"));
+  ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 3)});
+  ASSERT_TRUE(serving(ca, milliseconds(3000)));  // at once, not after the whole wait for a hello
+  EXPECT_TRUE(is_status(ca.cmd({"SET", "k", "v"}), "OK"));
+  EXPECT_EQ(ca.cmd({"ROLE"}).elements.at(0).str, "master");
+  EXPECT_NE(a.log().find("names us the primary of 'mymaster' (config epoch 3)"), std::string::npos);
+}
+
+// REPLICAOF while undecided ends the wait at once, also inside MULTI as
+// Sentinel sends it.
+TEST(Failover, ReplicaofInsideMultiEndsTheFence) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  {
+    Client ca(a.port());
+    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 1)});
+  }
+  a.kill();
+  ServerProcess d({"--save", ""});
+  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  Client ca(a.port());
+  ASSERT_TRUE(is_status(ca.cmd({"MULTI"}), "OK"));
+  ASSERT_TRUE(is_status(ca.cmd({"SLAVEOF", "127.0.0.1", port_of(d)}), "QUEUED"));
+  ASSERT_TRUE(is_status(ca.cmd({"CLIENT", "KILL", "TYPE", "pubsub"}), "QUEUED"));
+  const Reply exec = ca.cmd({"EXEC"});
+  ASSERT_EQ(exec.type, ReplyType::kArray) << describe(exec);
+  EXPECT_TRUE(is_status(exec.elements.at(0), "OK"));
+  ASSERT_TRUE(following(ca, d));
+  EXPECT_NE(a.log().find("Seeding ended after"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arbor::test
