@@ -77,9 +77,13 @@ void ReplicationService::drop(AttachedReplica& replica, const std::string& why) 
 }
 
 void ReplicationService::psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text,
-                               bool old_sync) {
+                               bool old_sync, bool failover) {
   core::ClientState& client = ctx.client;
   if (client.is_replica) return;  // a second SYNC on the same link: ignored, as Redis
+  if (failover && !accept_failover_request(ctx, replid)) return;
+  // As Redis's syncCommand: no sync while we hand over. (Unlike Redis, a
+  // replica whose own link is down still serves PSYNC: seeding needs it.)
+  if (failover_.state != FailoverState::kNone) return ctx.reply.error("NOMASTERLINK Can't SYNC while failing over");
   AttachedReplica& replica = replica_for(client);
   replica.old_sync = old_sync;
   client.is_replica = true;
@@ -245,6 +249,7 @@ void ReplicationService::ack(core::ClientState& client, uint64_t offset) {
   replica.last_ack_ms = core::unix_time_ms();
   if (replica.state == AttachedReplica::State::kWaitFirstAck) go_online(replica);
   check_waiters();
+  update_failover();
 }
 
 int ReplicationService::online_replicas() const {

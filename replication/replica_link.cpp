@@ -51,6 +51,12 @@ void ReplicaLink::stop() {
   service_.instance().remove_client(&master_client_);
 }
 
+void ReplicaLink::drop() {
+  if (stopped_ || state_ == State::kConnect) return;
+  reconnect_now_ = true;
+  peer_.close();  // the pending read fails and run() starts again
+}
+
 const char* ReplicaLink::state_name() const {
   switch (state_) {
     case State::kConnect: return "connect";
@@ -71,7 +77,8 @@ asio::awaitable<void> ReplicaLink::run() {
     state_ = State::kConnect;
     service_.instance().master_link_up = false;
     if (down_since_ms_ == 0) down_since_ms_ = core::unix_time_ms();
-    retry_timer_.expires_after(std::chrono::seconds(1));
+    retry_timer_.expires_after(reconnect_now_ ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000));
+    reconnect_now_ = false;
     co_await retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
@@ -115,7 +122,10 @@ asio::awaitable<void> ReplicaLink::session() {
   if (!co_await peer_.connect()) co_return;
   spdlog::info("MASTER <-> REPLICA sync started");
   state_ = State::kHandshake;
-  if (!co_await peer_.handshake(instance.config.settings(), instance.tcp_port)) co_return;
+  // The port Sentinel and our primary's INFO list us under.
+  const int64_t announced = instance.config.settings().replica_announce_port;
+  const int listening_port = announced > 0 ? static_cast<int>(announced) : instance.tcp_port;
+  if (!co_await peer_.handshake(instance.config.settings(), listening_port)) co_return;
   spdlog::info("Master replied to PING, replication can continue...");
 
   // The primary's history (its replid2 tells a replica promoted on ours
@@ -127,21 +137,37 @@ asio::awaitable<void> ReplicaLink::session() {
   if (!co_await peer_.read_bulk_or_error(info, info_error)) co_return;
   const PeerHistory primary = info_error ? PeerHistory{} : read_peer_history(info);
 
+  // Handing over in a FAILOVER: the target promotes itself on this PSYNC.
+  const bool failover = service_.failover_state() == ReplicationService::FailoverState::kInProgress;
   std::string psync;
   if (service_.backlog()) {
-    psync = encode_command({"PSYNC", service_.replid(), std::to_string(service_.offset() + 1)});
+    const std::string offset = std::to_string(service_.offset() + 1);
+    psync = failover ? encode_command({"PSYNC", service_.replid(), offset, "FAILOVER"})
+                     : encode_command({"PSYNC", service_.replid(), offset});
     spdlog::info("Trying a partial resynchronization (request {}:{}).", service_.replid(), service_.offset() + 1);
   } else {
     psync = encode_command({"PSYNC", "?", "-1"});
     spdlog::info("Partial resynchronization not possible (no cached master)");
   }
-  if (!co_await peer_.write(std::move(psync))) co_return;
+  if (!co_await peer_.write(std::move(psync))) {
+    if (failover) service_.abort_failover("Write error to failover target");
+    co_return;
+  }
   std::string line;
   do {
     if (!co_await peer_.read_line(line)) co_return;
   } while (line.empty());  // keep-alives while the primary prepares
 
   const PsyncReply reply = parse_psync_reply(line);
+  if (failover) {
+    const bool accepted = reply.kind == PsyncReply::Kind::kFullResync || reply.kind == PsyncReply::Kind::kContinue;
+    if (!accepted) {
+      spdlog::warn("Failover target answered PSYNC FAILOVER with: {}", line);
+      service_.abort_failover("Failover target rejected psync request");
+      co_return;  // we are a primary again: this link is stopped
+    }
+    service_.end_failover();
+  }
   switch (reply.kind) {
     case PsyncReply::Kind::kFullResync:
       if (!may_replace_data(primary, reply.replid, reply.offset)) co_return;

@@ -30,6 +30,9 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   // Ends the link for good (REPLICAOF NO ONE, another primary, shutdown).
   void stop();
   void cron(int64_t now_ms);
+  // Closes the connection and reconnects at once, asking to continue
+  // (CLIENT KILL TYPE master, as Redis caches its master).
+  void drop();
   // REPLCONF ACK <offset>, now (every second, and on GETACK).
   void send_ack();
   // The operator insists (REPLICAOF again): the next full sync may replace
@@ -68,6 +71,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   std::string out_queue_;
   bool writing_ = false;
   bool stopped_ = false;
+  bool reconnect_now_ = false;
   bool ever_synced_ = false;
   bool allow_replacing_data_ = false;
   FullSyncVerdict refusal_;

@@ -30,7 +30,7 @@ void ReplicationService::replicate_from(std::string host, int port) {
   // Clients blocked in BLPOP & co. can no longer be served here.
   std::vector<core::ClientState*> blocked;
   for (core::ClientState* client : instance_.clients())
-    if (client->blocked && !client->blocked->wait_target) blocked.push_back(client);
+    if (client->blocked && !client->blocked->wait_target && !client->blocked->postponed) blocked.push_back(client);
   for (core::ClientState* client : blocked)
     instance_.unblock_client(*client, "UNBLOCKED force unblock from blocking operation, instance state changed "
                                       "(master -> replica?)");

@@ -58,10 +58,14 @@ void replconf(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-// PSYNC replicationid offset
+// PSYNC replicationid offset [FAILOVER]
 void psync(CommandContext& ctx) {
-  service_of(ctx.instance).psync(ctx, ctx.arg(1), ctx.arg(2), false);
+  const bool failover = ctx.argc() > 3 && equals_ci(ctx.arg(3), "failover");
+  service_of(ctx.instance).psync(ctx, ctx.arg(1), ctx.arg(2), false, failover);
 }
+
+// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]
+void failover(CommandContext& ctx) { service_of(ctx.instance).failover_command(ctx); }
 
 // SYNC
 void sync(CommandContext& ctx) { service_of(ctx.instance).psync(ctx, "?", "-1", true); }
@@ -69,6 +73,8 @@ void sync(CommandContext& ctx) { service_of(ctx.instance).psync(ctx, "?", "-1", 
 // REPLICAOF host port | NO ONE (SLAVEOF is the same command)
 void replicaof(CommandContext& ctx) {
   ReplicationService& service = service_of(ctx.instance);
+  if (service.failover_state() != ReplicationService::FailoverState::kNone)
+    return ctx.reply.error("ERR REPLICAOF not allowed while failing over.");
   if (equals_ci(ctx.arg(1), "no") && equals_ci(ctx.arg(2), "one")) {
     // Undecided at boot: the operator (or Sentinel) says we are the primary.
     if (service.end_seeding("REPLICAOF NO ONE: serving as the primary with the data we have")) {
@@ -213,9 +219,9 @@ std::string ReplicationService::info_section() const {
                            : refusal.kind == FullSyncVerdict::Kind::kRefuseUnrelated ? "new-history"
                                                                                       : "no"));
     if (refusal.kind == FullSyncVerdict::Kind::kRefuseAhead) field("replica_protect_data_ahead_bytes", refusal.ahead_by);
-    field("slave_priority", 100);
+    field("slave_priority", instance_.config.settings().replica_priority);
     field("slave_read_only", instance_.config.settings().replica_read_only ? 1 : 0);
-    field("replica_announced", 1);
+    field("replica_announced", instance_.config.settings().replica_announced ? 1 : 0);
   }
   field("connected_slaves", replicas_.size() - std::count_if(replicas_.begin(), replicas_.end(), [](const auto& r) {
                               return r.second->state == AttachedReplica::State::kHandshake;
@@ -230,7 +236,7 @@ std::string ReplicationService::info_section() const {
                                             ",offset=" + std::to_string(replica->ack_offset) +
                                             ",lag=" + std::to_string(lag));
   }
-  field("master_failover_state", std::string_view("no-failover"));
+  field("master_failover_state", std::string_view(failover_state_name()));
   field("master_replid", history_.replid);
   field("master_replid2", history_.replid2);
   field("master_repl_offset", history_.offset);
@@ -256,6 +262,9 @@ void register_replication_commands(core::CommandTable& t) {
   t.add({"slaveof", 3, kAdmin | kNoscript | kStale | kWhileSeeding, {}, replicaof, "server",
          "Make the server a replica of another instance, or promote it as master.", "1.0.0", "O(1)",
          "host port"});
+  t.add({"failover", -1, kAdmin | kNoscript | kStale, {}, failover, "server",
+         "Start a coordinated failover between this server and one of its replicas.", "6.2.0", "O(1)",
+         "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]"});
   t.add({"bgsave", -1, kAdmin | kNoscript | kNoMulti, {}, bgsave, "server",
          "Asynchronously save the dataset to disk", "1.0.0", "O(1)", "[SCHEDULE]"});
   t.add({"role", 1, kNoscript | kLoading | kStale | kFast, {}, role, "server",

@@ -54,6 +54,9 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
   instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
   instance_.replication_info = [this] { return info_section(); };
   instance_.on_sentinel_hello = [this](std::string_view payload) { on_sentinel_hello(payload); };
+  instance_.drop_master_link = [this] {
+    if (link_) link_->drop();
+  };
   instance_.save_to_disk = [this](std::string& error) {
     abort_snapshot("saving in the foreground before exit");
     return save_to_disk(instance_, error);
@@ -70,6 +73,7 @@ ReplicationService::~ReplicationService() {
   instance_.on_client_removed = nullptr;
   instance_.replication_info = nullptr;
   instance_.on_sentinel_hello = nullptr;
+  instance_.drop_master_link = nullptr;
   instance_.save_to_disk = nullptr;
 }
 
@@ -194,7 +198,10 @@ void ReplicationService::cron() {
     backlog_->resize(static_cast<size_t>(settings.repl_backlog_size));
   // A primary pings its replicas through the stream (counted in offsets);
   // a replica forwards its own primary's pings instead.
-  if (!is_replica() && !replicas_.empty() && now - last_ping_ms_ >= settings.repl_ping_replica_period * 1000) {
+  update_failover();
+  // (No PING while a failover waits for its target: the offset must hold.)
+  if (!is_replica() && !replicas_.empty() && failover_.state == FailoverState::kNone &&
+      now - last_ping_ms_ >= settings.repl_ping_replica_period * 1000) {
     last_ping_ms_ = now;
     if (online_replicas() > 0) {
       append("*1\r\n$4\r\nPING\r\n");  // no database: no SELECT for it

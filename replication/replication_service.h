@@ -77,7 +77,8 @@ class ReplicationService : public core::ReplicationFeed {
 
   // Primary side (primary_side.cpp).
   AttachedReplica& replica_for(core::ClientState& client);
-  void psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text, bool old_sync);
+  void psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text, bool old_sync,
+             bool failover = false);
   void ack(core::ClientState& client, uint64_t offset);
   const std::map<core::ClientState*, std::unique_ptr<AttachedReplica>>& replicas() const { return replicas_; }
   int online_replicas() const;
@@ -125,6 +126,18 @@ class ReplicationService : public core::ReplicationFeed {
   // more): the dataset is about to be replaced, or saved in the foreground
   // before exit, as Redis kills its child there.
   void abort_snapshot(std::string_view why);
+
+  // FAILOVER (failover.cpp): the coordinated handover to a replica.
+  enum class FailoverState : uint8_t { kNone, kWaitForSync, kInProgress };
+  FailoverState failover_state() const { return failover_.state; }
+  const char* failover_state_name() const;  // INFO master_failover_state
+  void failover_command(core::CommandContext& ctx);
+  void abort_failover(std::string_view why);
+  // The handover's PSYNC was answered (+CONTINUE / +FULLRESYNC): done.
+  void end_failover();
+  // `PSYNC <replid> <offset> FAILOVER` reached us (the target): false when
+  // refused (the error is written).
+  bool accept_failover_request(core::CommandContext& ctx, std::string_view replid);
 
   // INFO replication / ROLE (replication_commands.cpp).
   std::string info_section() const;
@@ -181,6 +194,17 @@ class ReplicationService : public core::ReplicationFeed {
   void disk_finish(bool complete);
   void check_save_schedule(int64_t now_ms);
   void update_good_replicas();
+  void update_failover();
+  void hand_over();
+  AttachedReplica* find_replica(std::string_view host, int port);
+  struct Failover {
+    FailoverState state = FailoverState::kNone;
+    int64_t end_ms = 0;  // 0: no timeout
+    bool force = false;
+    std::string target_host;  // empty: any replica, until one caught up
+    int target_port = 0;
+  };
+  Failover failover_;
 
   core::Instance& instance_;
   asio::io_context& io_;

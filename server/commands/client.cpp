@@ -193,6 +193,8 @@ void client_kill(CommandContext& ctx) {
       c->close_after_reply = true;  // our reply goes out first
     } else if (c->control) {
       c->control->close_soon();
+    } else if (c->is_master && ctx.instance.drop_master_link) {
+      ctx.instance.drop_master_link();  // the replica reconnects and continues (PSYNC)
     }
     ++killed;
   }
@@ -238,7 +240,8 @@ void client_unblock(CommandContext& ctx) {
       return ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
   }
   for (ClientState* c : ctx.instance.clients()) {
-    if (c->id != static_cast<uint64_t>(id) || !c->blocked) continue;
+    // A command postponed by a pause is not a wait the client chose.
+    if (c->id != static_cast<uint64_t>(id) || !c->blocked || c->blocked->postponed) continue;
     ctx.instance.unblock_client(*c, as_error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : "");
     return ctx.reply.integer(1);
   }

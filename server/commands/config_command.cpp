@@ -1,5 +1,16 @@
 // CONFIG GET | SET | RESETSTAT | REWRITE | HELP over core::Config.
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -64,11 +75,67 @@ void config_resetstat(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-// CONFIG REWRITE: arbor does not edit config files behind the operator's back.
+// Replaces `path` by `text` as Redis's rewriteConfigOverwriteFile: a
+// temporary file beside it, fsync, mode 0644 (less the umask), rename,
+// fsync of the directory. Empty on success, else strerror's text.
+std::string overwrite_config_file(const std::string& path, const std::string& text) {
+  std::string temp = path + ".XXXXXX";
+  const int fd = mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    spdlog::warn("Could not create tmp config file ({})", std::strerror(error));
+    return std::strerror(error);
+  }
+  int error = 0;
+  size_t written = 0;
+  while (written < text.size() && error == 0) {
+    const ssize_t n = write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno != EINTR) error = errno;
+    if (n > 0) written += static_cast<size_t>(n);
+  }
+  const mode_t mask = umask(0);
+  umask(mask);
+  if (error == 0 && fsync(fd) != 0) error = errno;
+  if (error == 0 && fchmod(fd, 0644 & ~mask) != 0) error = errno;
+  close(fd);
+  if (error == 0 && rename(temp.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    unlink(temp.c_str());
+    return std::strerror(error);
+  }
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)fsync(dir_fd);
+    close(dir_fd);
+  }
+  return {};
+}
+
+// CONFIG REWRITE: the file arbor was started with, in place (config_rewrite.cpp).
 void config_rewrite(CommandContext& ctx) {
-  if (ctx.instance.config_file.empty())
-    return ctx.reply.error("ERR The server is running without a config file");
-  ctx.reply.error("ERR Rewriting config file is not supported by arbor");
+  const std::string& path = ctx.instance.config_file;
+  if (path.empty()) return ctx.reply.error("ERR The server is running without a config file");
+  std::string old_text;
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    old_text = buffer.str();
+  } else if (errno != ENOENT) {
+    const std::string reason = std::strerror(errno);
+    spdlog::warn("CONFIG REWRITE failed: {}", reason);
+    return ctx.reply.error("ERR Rewriting config file: " + reason);
+  }
+  std::error_code ec;
+  const std::string dir = std::filesystem::absolute(ctx.instance.config.settings().dir, ec).lexically_normal().string();
+  const std::string text = ctx.instance.config.rewrite(old_text, dir.size() > 1 && dir.ends_with('/') ? dir.substr(0, dir.size() - 1) : dir);
+  if (const std::string error = overwrite_config_file(path, text); !error.empty()) {
+    spdlog::warn("CONFIG REWRITE failed: {}", error);
+    return ctx.reply.error("ERR Rewriting config file: " + error);
+  }
+  spdlog::warn("CONFIG REWRITE executed with success.");
+  ctx.reply.ok();
 }
 
 // CONFIG HELP

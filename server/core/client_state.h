@@ -91,6 +91,9 @@ struct BlockedState {
   // Set when the command, run again because a key got data, still found
   // nothing to serve (the client stays blocked where it was in the queue).
   bool still_waiting = false;
+  // Postponed while writes are paused (FAILOVER): no keys, no deadline;
+  // `args` runs again from scratch once the pause ends.
+  bool postponed = false;
   // WAIT: the offset to be acknowledged and by how many replicas.
   std::optional<std::pair<uint64_t, int64_t>> wait_target;
   // A wait on something other than keys (WAIT): writes the reply when the

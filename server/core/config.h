@@ -110,6 +110,10 @@ class Config {
   std::optional<std::string> set(std::string_view name, std::string_view value,
                                  bool at_startup = false);
   bool is_known(std::string_view name) const;
+  // CONFIG REWRITE: `old_text` (the file we started with) with our current
+  // values, as Redis rewrites it (config_rewrite.cpp). `absolute_dir` is
+  // written for `dir`.
+  std::string rewrite(std::string_view old_text, const std::string& absolute_dir) const;
   void set_apply_hook(ApplyHook hook) { apply_hook_ = std::move(hook); }
 
  private:

@@ -55,15 +55,21 @@ bool controls_transaction(const Command& command) {
          name == "reset";
 }
 
-// Redis's is_write_command: a write, or an EXEC whose queue holds one.
-bool is_write_command(const Instance& instance, const Command& command, const ClientState& client) {
-  if (command.spec.flags & kWrite) return true;
+// Redis's is_write_command (`flags` kWrite) and is_may_replicate_command
+// (kWrite | kMayReplicate): the command has them, or it is an EXEC whose
+// queue holds one that has.
+bool has_flag(const Instance& instance, const Command& command, const ClientState& client, uint32_t flags) {
+  if (command.spec.flags & flags) return true;
   if (command.fullname != "exec" || !client.multi.active) return false;
   for (const auto& queued : client.multi.queued) {
     const Command* c = instance.commands.find(queued[0]);
-    if (c != nullptr && (c->spec.flags & kWrite)) return true;
+    if (c != nullptr && (c->spec.flags & flags)) return true;
   }
   return false;
+}
+
+bool is_write_command(const Instance& instance, const Command& command, const ClientState& client) {
+  return has_flag(instance, command, client, kWrite);
 }
 
 // A rejected command inside MULTI dooms the EXEC (Redis's flagTransaction).
@@ -103,6 +109,10 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     flag_transaction(client);
   } else if (!rejection.empty()) {
     reject(*command, client, rejection, reply);
+  } else if (instance_.writes_paused() && !client.is_replica && client.control != nullptr && !client.in_exec &&
+             has_flag(instance_, *command, client, kWrite | kMayReplicate)) {
+    // Before MULTI queueing, as Redis: a paused write is not even queued.
+    instance_.postpone(client, args);
   } else if (client.multi.active && !controls_transaction(*command)) {
     queue(client, args, reply);
   } else {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "server/core/dispatcher.h"
 #include "server/core/keyspace_events.h"
 
 namespace arbor::core {
@@ -134,7 +135,36 @@ void Instance::unblock_client(ClientState& client, std::string_view error) {
   client.control->unblocked();
 }
 
+void Instance::postpone(ClientState& client, std::span<const std::string_view> args) {
+  client.blocked = std::make_unique<BlockedState>();
+  client.blocked->db = client.db;
+  client.blocked->postponed = true;
+  client.blocked->args.assign(args.begin(), args.end());
+  if (const Command* command = commands.find(args[0])) client.last_command = command->fullname;  // CLIENT LIST cmd=
+  blocking.add(client);
+  postponed_.push_back(&client);
+  client.control->block_timeout_at(0);
+}
+
+void Instance::resume_writes() {
+  failover_pause_ = false;
+  std::vector<ClientState*> waiting;
+  waiting.swap(postponed_);
+  std::vector<std::string_view> views;
+  for (ClientState* client : waiting) {
+    if (!client->blocked || !client->blocked->postponed || client->control == nullptr) continue;
+    const std::vector<std::string> args = std::move(client->blocked->args);
+    blocking.remove(*client);
+    views.assign(args.begin(), args.end());
+    protocol::ReplyWriter& writer = client->control->reply_writer();
+    writer.set_resp(client->resp);
+    dispatcher->execute(*client, views, writer);
+    if (!client->blocked) client->control->unblocked();
+  }
+}
+
 void Instance::forget_client_state(ClientState& client) {
+  std::erase(postponed_, &client);
   pubsub.remove_client(client);
   watches.unwatch_all(client);
   blocking.remove(client);
@@ -170,6 +200,8 @@ uint64_t Instance::expired_keys() const {
 // expired, and stop when the time budget is spent, so a million keys
 // expiring together go away over a few ticks without stalling the loop.
 void Instance::active_expire_cycle(int64_t budget_us) {
+  // As Redis while clients are paused: the dataset stays as it is.
+  if (writes_paused()) return;
   if (!active_expire_enabled) return;
   constexpr size_t kBatch = 20;
   const int64_t started = unix_time_us();

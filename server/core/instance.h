@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,15 @@ class Instance {
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
   void notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key, int db);
 
+  // Writes paused (Redis's pauseClients for FAILOVER): commands that may
+  // write or replicate are postponed, unanswered, until resume_writes(),
+  // then run again from scratch in arrival order. Replicas are not paused.
+  bool writes_paused() const { return failover_pause_; }
+  void pause_writes_for_failover() { failover_pause_ = true; }
+  void resume_writes();
+  // Called by the dispatcher for a command it postpones.
+  void postpone(ClientState& client, std::span<const std::string_view> args);
+
   // Blocks `client` (see CommandContext::block). Inside EXEC, or without a
   // connection, the client cannot wait: the timeout reply is written now.
   void block_client(ClientState& client, protocol::ReplyWriter& reply, std::vector<std::string> keys,
@@ -167,6 +177,9 @@ class Instance {
   std::function<void(ClientState&)> on_client_removed;
   // INFO replication's lines, from replication/.
   std::function<std::string()> replication_info;
+  // Set by replication/: closes the link to our primary, which then
+  // reconnects at once (CLIENT KILL TYPE master).
+  std::function<void()> drop_master_link;
   // Set by replication/: a PUBLISH on __sentinel__:hello (its payload).
   std::function<void(std::string_view)> on_sentinel_hello;
   // Replication state the dispatcher's gates read, kept by replication/.
@@ -198,6 +211,8 @@ class Instance {
   void forget_client_state(ClientState& client);
 
   std::vector<ClientState*> clients_;
+  bool failover_pause_ = false;
+  std::vector<ClientState*> postponed_;
   uint64_t last_client_id_ = 0;
   size_t expire_next_db_ = 0;
 };
