@@ -139,6 +139,13 @@ FullSyncVerdict judge_full_sync(const OwnData& own, const PeerHistory& primary, 
     related = true;
     forked = true;
     shared = std::min(us.offset, static_cast<uint64_t>(primary.second_offset - 1));
+  } else if (primary.known && primary.replid == offered_replid && us.replid2 != kNoReplid &&
+             primary.replid2 == us.replid2 && primary.second_offset > 0 && us.second_offset > 0) {
+    // Siblings: both moved on from the same history (two promotions of it).
+    related = true;
+    forked = true;
+    shared = std::min({us.offset, static_cast<uint64_t>(primary.second_offset - 1),
+                       static_cast<uint64_t>(us.second_offset - 1)});
   }
   if (related) {
     if (us.offset <= shared) {

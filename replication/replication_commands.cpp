@@ -187,7 +187,6 @@ std::string ReplicationService::info_section() const {
   };
   const int64_t now = core::unix_time_ms();
   field("role", std::string_view(link_ ? "slave" : "master"));
-  if (seeder_) seeder_->append_info(out);
   if (link_) {
     const bool up = link_->state() == ReplicaLink::State::kConnected;
     field("master_host", link_->host());
@@ -245,6 +244,8 @@ std::string ReplicationService::info_section() const {
   field("repl_backlog_size", instance_.config.settings().repl_backlog_size);
   field("repl_backlog_first_byte_offset", backlog_ ? backlog_->first_offset() : history_.offset + 1);
   field("repl_backlog_histlen", backlog_ ? backlog_->histlen() : 0);
+  // arbor's own lines last: Sentinel reads a replica's fields after role:.
+  if (seeder_) seeder_->append_info(out);
   return out;
 }
 

@@ -224,5 +224,22 @@ TEST(FullSyncRules, AnOldPrimaryFollowsTheReplicaPromotedInItsPlace) {
             Kind::kRefuseAhead);
 }
 
+// A restarted primary that seeded (and so moved on from history H1 at X)
+// while a failover promoted C (moving on from H1 at Y): siblings. What both
+// hold of H1 is shared; the rest of ours is what we wrote as a primary.
+TEST(FullSyncRules, SiblingsOfOneHistoryShareItUpToTheEarlierFork) {
+  const History a = promoted(at(kA1, 5000), kA2);
+  History a_now = a;
+  a_now.offset = 5100;
+  const History c = promoted(at(kA1, 4900), kC1);
+  const FullSyncVerdict v = judge_full_sync(holding(a_now, /*wrote=*/true), primary_info(c), kC1, 6000);
+  EXPECT_EQ(v.kind, Kind::kAccept);
+  EXPECT_EQ(v.ahead_by, 200u);  // H1 from 4900 to 5000, and 100 bytes of A2
+  EXPECT_EQ(judge_full_sync(holding(a_now), primary_info(c), kC1, 6000).kind, Kind::kRefuseAhead);
+  // Behind both forks: nothing of ours is lost.
+  History behind = promoted(at(kA1, 4000), kA2);
+  EXPECT_EQ(judge_full_sync(holding(behind), primary_info(c), kC1, 6000).kind, Kind::kAccept);
+}
+
 }  // namespace
 }  // namespace arbor::replication
