@@ -153,6 +153,18 @@ void ReplicationService::start_snapshot() {
 }
 
 void ReplicationService::pump() {
+  try {
+    pump_slices();
+  } catch (const std::bad_alloc&) {
+    // The replicas waiting for it sync again when they reconnect.
+    ++instance_.stats.allocation_failures;
+    std::vector<AttachedReplica*> targets = snapshot_targets_;
+    abort_snapshot("out of memory writing the snapshot");
+    for (AttachedReplica* replica : targets) drop(*replica, "out of memory writing its snapshot");
+  }
+}
+
+void ReplicationService::pump_slices() {
   if (!snapshot_) {
     start_snapshot();
     if (!snapshot_) return;

@@ -71,13 +71,27 @@ const char* ReplicaLink::state_name() const {
 asio::awaitable<void> ReplicaLink::run() {
   boost::system::error_code ec;
   while (!stopped_) {
-    co_await session();
+    // Out of memory (a snapshot too big for an address-space limit): the
+    // attempt is given up, the data we have keeps serving, and we retry.
+    bool out_of_memory = false;
+    try {
+      co_await session();
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    }
+    // Each failed attempt may have copied a whole snapshot: back off.
+    oom_streak_ = out_of_memory ? std::min(oom_streak_ + 1, 5) : 0;
+    if (out_of_memory) {
+      ++service_.instance().stats.allocation_failures;
+      spdlog::warn("Out of memory syncing with MASTER {}; retrying in {} s", peer_.address(), 1 << oom_streak_);
+    }
     if (stopped_) break;
     peer_.close();
     state_ = State::kConnect;
     service_.instance().master_link_up = false;
     if (down_since_ms_ == 0) down_since_ms_ = core::unix_time_ms();
-    retry_timer_.expires_after(reconnect_now_ ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000));
+    retry_timer_.expires_after(reconnect_now_ ? std::chrono::milliseconds(0)
+                                              : std::chrono::milliseconds(1000 << oom_streak_));
     reconnect_now_ = false;
     co_await retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -140,7 +154,7 @@ asio::awaitable<void> ReplicaLink::session() {
   // Handing over in a FAILOVER: the target promotes itself on this PSYNC.
   const bool failover = service_.failover_state() == ReplicationService::FailoverState::kInProgress;
   std::string psync;
-  if (service_.backlog()) {
+  if (service_.backlog() && !needs_full_sync_) {
     const std::string offset = std::to_string(service_.offset() + 1);
     psync = failover ? encode_command({"PSYNC", service_.replid(), offset, "FAILOVER"})
                      : encode_command({"PSYNC", service_.replid(), offset});
@@ -236,6 +250,7 @@ asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset
     co_return false;
   }
   peer_.consume_snapshot();
+  needs_full_sync_ = false;
   master_client_.db = 0;
   service_.adopt_history(replid, offset);
   service_.record_role();
@@ -270,10 +285,25 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       const std::string_view raw = unread.substr(0, result.consumed);
       if (result.status == Status::kCommand) {
         master_client_.last_interaction_ms = peer_.last_io_ms();
+        const uint64_t failures_before = instance.stats.allocation_failures;
+        const uint64_t dirty_before = instance.dirty;
         instance.applying_primary_stream = true;
         instance.dispatcher->execute(master_client_, args, replies);
         instance.applying_primary_stream = false;
         discarded.clear();
+        // Out of memory applying it: not counted (so never acknowledged);
+        // retried from the backlog, or, if it changed data half-way, the
+        // data is replaced by a full sync.
+        if (instance.stats.allocation_failures != failures_before) {
+          if (instance.dirty != dirty_before) {
+            needs_full_sync_ = true;
+            allow_replacing_data_ = true;
+          }
+          spdlog::warn("Out of memory applying the primary's stream at offset {}: {}", service_.offset() + 1,
+                       needs_full_sync_ ? "it changed data half-way, syncing again in full"
+                                        : "reconnecting to apply it again");
+          co_return;
+        }
       }
       // Counted once applied: an ACK for GETACK excludes the GETACK itself.
       service_.append_from_primary(raw);

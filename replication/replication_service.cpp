@@ -93,29 +93,63 @@ void ReplicationService::append(std::string_view bytes) {
   if (!backlog_) return;
   backlog_->append(bytes);
   history_.offset += bytes.size();
-  std::vector<AttachedReplica*> over_limit;
+  std::vector<AttachedReplica*> over_limit, out_of_memory;
   const auto& limit = instance_.config.settings().output_limit_replica;
   for (auto& [client, replica] : replicas_) {
     if (replica->rdb_only) continue;  // the snapshot alone, then it closes
-    switch (replica->state) {
-      case AttachedReplica::State::kOnline:
-        if (client->control != nullptr) client->control->deliver(bytes);
-        break;
-      case AttachedReplica::State::kSendSnapshot:
-      case AttachedReplica::State::kWaitFirstAck:
-        // Held until the snapshot is through; bounded like an output buffer.
-        replica->pending.append(bytes);
-        if (limit.hard > 0 && static_cast<int64_t>(replica->pending.size()) >= limit.hard)
-          over_limit.push_back(replica.get());
-        break;
-      default:
-        break;
+    // A replica whose copy of the stream cannot be buffered (allocation
+    // failed) is dropped, never left up with a gap: it continues from the
+    // backlog when it reconnects.
+    try {
+      switch (replica->state) {
+        case AttachedReplica::State::kOnline:
+          if (client->control != nullptr) client->control->deliver(bytes);
+          break;
+        case AttachedReplica::State::kSendSnapshot:
+        case AttachedReplica::State::kWaitFirstAck:
+          // Held until the snapshot is through; bounded like an output buffer.
+          replica->pending.append(bytes);
+          if (limit.hard > 0 && static_cast<int64_t>(replica->pending.size()) >= limit.hard)
+            over_limit.push_back(replica.get());
+          break;
+        default:
+          break;
+      }
+    } catch (const std::bad_alloc&) {
+      out_of_memory.push_back(replica.get());
     }
   }
   for (AttachedReplica* replica : over_limit) {
     ++instance_.stats.client_output_buffer_limit_disconnections;
     drop(*replica, "its stream buffer passed client-output-buffer-limit replica during the sync");
   }
+  for (AttachedReplica* replica : out_of_memory)
+    drop(*replica, "out of memory buffering its stream; it continues from the backlog when it reconnects");
+}
+
+void ReplicationService::reserve(size_t bytes) {
+  for (auto& [client, replica] : replicas_) {
+    if (replica->rdb_only) continue;
+    if (replica->state == AttachedReplica::State::kOnline && client->control != nullptr)
+      client->control->reserve_output(bytes);
+    else if (replica->state == AttachedReplica::State::kSendSnapshot ||
+             replica->state == AttachedReplica::State::kWaitFirstAck)
+      replica->pending.reserve(replica->pending.size() + bytes);
+  }
+}
+
+// The stream misses a write the data has: no offset of this history can be
+// trusted past here, so a new history without a past, and every replica
+// syncs again in full.
+void ReplicationService::lost_write(std::string_view why) {
+  spdlog::error("A write could not be propagated ({}): starting a new replication history so that every replica "
+                "syncs again in full",
+                why);
+  history_ = History{.replid = random_replid(), .offset = history_.offset};
+  wrote_history_ = true;
+  if (is_replica() && link_) link_->drop();
+  disconnect_replicas();
+  record_role();
 }
 
 void ReplicationService::ensure_backlog() {

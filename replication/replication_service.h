@@ -67,6 +67,8 @@ class ReplicationService : public core::ReplicationFeed {
   // core::ReplicationFeed: commands this node executes, in the stream's form.
   bool active() const override { return backlog_.has_value() && !proxying_; }
   void feed(int db, std::string_view command) override;
+  void lost_write(std::string_view why) override;
+  void reserve(size_t bytes) override;
 
   // The history.
   const History& history() const { return history_; }
@@ -178,6 +180,7 @@ class ReplicationService : public core::ReplicationFeed {
   // The snapshot pump: starts a snapshot for waiting replicas and feeds it
   // to them a slice at a time, yielding to the loop between slices.
   void pump();
+  void pump_slices();
   void schedule_pump(int delay_ms);
   void start_snapshot();
   void snapshot_done();

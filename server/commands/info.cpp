@@ -186,6 +186,7 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
   out.field("total_error_replies", s.total_error_replies);
   out.field("unexpected_error_replies", s.unexpected_error_replies);
+  out.field("allocation_failures", s.allocation_failures);  // arbor: commands failed with -OOM by malloc
 }
 
 void replication_section(CommandContext& ctx, InfoText& out) {

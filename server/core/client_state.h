@@ -39,6 +39,10 @@ class ClientControl {
   // keyspace event): appended to its stream and flushed soon. A client that
   // passes its output buffer limit is closed instead.
   virtual void deliver(std::string_view bytes) = 0;
+  // Room for `bytes` more of delivered output, allocated now (throws
+  // std::bad_alloc when it cannot be), so the deliver() that follows does
+  // not fail half-way.
+  virtual void reserve_output(size_t bytes) { (void)bytes; }
   // The writer of this client's own reply stream: a blocked command served
   // by another client's write replies through it, then calls output_ready().
   virtual protocol::ReplyWriter& reply_writer() = 0;

@@ -4,7 +4,10 @@
 // statistics, EXEC, and serving clients blocked on keys.
 #include "server/core/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -136,7 +139,14 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   --depth_;
   --instance_.command_depth;
   // The end of an execution unit; WAIT waits for the stream up to here.
-  if (depth_ == 0 && instance_.propagation.flush()) client.repl_offset = instance_.propagation.feed()->offset();
+  if (depth_ == 0) {
+    try {
+      if (instance_.propagation.flush()) client.repl_offset = instance_.propagation.feed()->offset();
+    } catch (const std::bad_alloc&) {
+      ++instance_.stats.allocation_failures;
+      instance_.propagation.abandon("out of memory feeding the replication stream");
+    }
+  }
   if (depth_ == 0 && !serving_ && instance_.blocking.has_ready()) serve_blocked_clients();
 }
 
@@ -148,13 +158,40 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   ++client.executing;
   const uint64_t dirty_before = instance_.dirty;
   CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
-  command.spec.handler(ctx);
+  // An allocation that fails (an address-space limit, a huge value) fails
+  // the command, not the server: the client gets an error, and what the
+  // command changed before failing still reaches the replicas (or, if even
+  // that cannot be encoded, the replicas are made to sync again).
+  bool out_of_memory = false;
+  try {
+    // A write's stream form is mostly its arguments: room for them first,
+    // so a write too big for memory is refused before it changes anything.
+    if ((command.spec.flags & kWrite) && instance_.replicating()) {
+      size_t bytes = 32;
+      for (std::string_view arg : args) bytes += arg.size() + 24;
+      instance_.propagation.reserve(bytes);
+    }
+    command.spec.handler(ctx);
+  } catch (const std::bad_alloc&) {
+    out_of_memory = true;
+    reply.buffer().resize(mark);  // a partial reply must not reach the client
+  }
   // As Redis: a write is replicated when it changed data, in its rewritten
   // deterministic form when the handler gave one.
   if (((instance_.dirty != dirty_before && (command.spec.flags & kWrite)) || ctx.propagation_forced()) &&
       !instance_.seeding) {
-    if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
-    for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
+    try {
+      if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
+      for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+      instance_.propagation.abandon("out of memory encoding '" + command.fullname + "' for the replicas");
+    }
+  }
+  if (out_of_memory) {
+    ++instance_.stats.allocation_failures;
+    spdlog::warn("Out of memory running '{}' for client id={} addr={}", command.fullname, client.id, client.addr);
+    reply.error("OOM out of memory while executing the command");
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // A command that left its client blocked is counted once, when it is

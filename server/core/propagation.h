@@ -25,6 +25,12 @@ class ReplicationFeed {
   virtual void feed(int db, std::string_view command) = 0;
   // The stream's length so far (master_repl_offset).
   virtual uint64_t offset() const = 0;
+  // Room for `bytes` more of stream in every consumer's buffer, allocated
+  // now (throws std::bad_alloc when it cannot be).
+  virtual void reserve(size_t bytes) = 0;
+  // A write changed the data but could not be encoded into the stream (an
+  // allocation failed): the stream no longer describes the data.
+  virtual void lost_write(std::string_view why) = 0;
 };
 
 class Propagation {
@@ -42,11 +48,21 @@ class Propagation {
     pending_.push_back(Write{db, begin, encoded_.size()});
   }
   void add(int db, std::initializer_list<std::string_view> args) { add<decltype(args)>(db, args); }
+  // Room for `bytes` more of encoded writes, taken before a write runs so
+  // that running out of memory refuses it instead of losing it half-way.
+  void reserve(size_t bytes) {
+    if (!active()) return;
+    encoded_.reserve(encoded_.size() + bytes);
+    feed_->reserve(bytes);
+  }
   // EXEC with writes goes out as MULTI ... EXEC even when it holds one.
   void mark_transaction() { transaction_ = true; }
   // Ends the unit: hands the collected writes to the feed. True when it
   // sent anything.
   bool flush();
+  // The unit's writes cannot all be propagated: drops them and tells the
+  // feed (ReplicationFeed::lost_write).
+  void abandon(std::string_view why);
   ReplicationFeed* feed() const { return feed_; }
 
  private:

@@ -85,6 +85,11 @@ void Connection::deliver(std::string_view bytes) {
   output_ready();
 }
 
+void Connection::reserve_output(size_t bytes) {
+  std::string& target = state_.executing > 0 ? state_.deferred_output : out_;
+  target.reserve(target.size() + bytes);
+}
+
 void Connection::output_ready() {
   if (closing_) return;
   if (over_output_limit()) {
@@ -276,7 +281,22 @@ asio::awaitable<void> Connection::run() {
   bool need_read = true;
   while (!closing_) {
     if (need_read) {
-      if (!reserve_read_space()) {
+      bool room = false, out_of_memory = false;
+      try {
+        room = reserve_read_space();
+      } catch (const std::bad_alloc&) {
+        out_of_memory = true;
+      }
+      if (out_of_memory) {
+        // No room for the next command's bytes: say so, then close (the
+        // rest of its bytes cannot be read or skipped).
+        ++instance_.stats.allocation_failures;
+        spdlog::warn("Closing client id={} addr={}: out of memory for its query buffer", state_.id, state_.addr);
+        writer_.error("OOM out of memory reading the command");
+        co_await flush();
+        break;
+      }
+      if (!room) {
         ++instance_.stats.client_query_buffer_limit_disconnections;
         spdlog::warn("Closing client that reached max query buffer length: id={} addr={} (qbuf={})", state_.id,
                      state_.addr, end_ - begin_);

@@ -36,6 +36,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   size_t query_buffer_bytes() const override { return end_ - begin_; }
   size_t output_buffer_bytes() const override { return out_.size() + sending_.size(); }
   void deliver(std::string_view bytes) override;
+  void reserve_output(size_t bytes) override;
   protocol::ReplyWriter& reply_writer() override { return writer_; }
   void output_ready() override;
   void block_timeout_at(int64_t deadline_ms) override;

@@ -71,8 +71,10 @@ asio::awaitable<void> Listener::accept_loop() {
       continue;
     }
     auto connection = std::make_shared<Connection>(std::move(socket), instance_, dispatcher_);
-    asio::co_spawn(io_, serve(connection), [id = connection->state().id](std::exception_ptr error) {
-      if (error) spdlog::warn("Client id={} closed after an internal error: {}", id, exception_text(error));
+    asio::co_spawn(io_, serve(connection), [connection](std::exception_ptr error) {
+      if (!error) return;
+      spdlog::warn("Client id={} closed after an internal error: {}", connection->state().id, exception_text(error));
+      connection->close_soon();  // the peer sees the connection end, not silence
     });
   }
 }

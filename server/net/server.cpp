@@ -116,7 +116,18 @@ void Server::run() {
   });
   schedule_cron();
   spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);
-  io_.run();
+  // An allocation that fails in a timer or a transfer (commands catch their
+  // own) must not take the server down: the handler's work is dropped
+  // (its own timeouts retry it) and the loop goes on.
+  while (true) {
+    try {
+      io_.run();
+      break;
+    } catch (const std::bad_alloc&) {
+      ++instance_.stats.allocation_failures;
+      spdlog::warn("Out of memory in an event handler; its work was abandoned, serving on");
+    }
+  }
   spdlog::warn("arbor is now ready to exit, bye bye...");
 }
 

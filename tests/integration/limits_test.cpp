@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "tests/integration/replication_helpers.h"
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
@@ -195,6 +196,43 @@ TEST(SlowPeers, ClientVanishingMidCommandDoesNotHurtOthers) {
   Client c(server.port());
   EXPECT_TRUE(eventually([&] { return info_int(c, "clients", "connected_clients") == 1; }));
   EXPECT_TRUE(is_int(c.cmd({"EXISTS", "k"}), 0));
+}
+
+// issue 11: a primary under an address-space limit gets 1 MB SETs until
+// allocations fail. Each write is applied on every node or on none: the
+// client gets -OOM (never silence), the replica converges to the same
+// digest with its link up, and the primary keeps serving.
+TEST(OutOfMemory, AWriteThatCannotBeAllocatedIsRefusedEverywhere) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than any limit the test could set";
+#else
+  ServerProcess primary(ServerProcess::DeferStart{});
+  ServerProcess::Options options;
+  options.wrapper = {"/usr/bin/prlimit", "--as=" + std::to_string(300LL << 20)};
+  options.args = {"--save", ""};
+  ASSERT_TRUE(primary.start(options));
+  ServerProcess replica({"--save", "", "--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port()), r(replica.port());
+  const std::string value(1 << 20, 'x');
+  int refused_at = -1;
+  for (int i = 0; i < 1000 && refused_at < 0; ++i) {
+    const Reply reply = p.cmd({"SET", "big:" + std::to_string(i), value});
+    if (is_status(reply, "OK")) continue;
+    ASSERT_EQ(reply.type, ReplyType::kError) << describe(reply);
+    EXPECT_EQ(reply.str.rfind("OOM out of memory", 0), 0u) << reply.str;
+    refused_at = i;
+  }
+  ASSERT_GE(refused_at, 0) << "the limit was never reached";
+  Client again(primary.port());  // (the refused client may have been closed)
+  EXPECT_TRUE(is_status(again.cmd({"PING"}), "PONG"));
+  EXPECT_GE(info_int(again, "stats", "allocation_failures"), 1);
+  ASSERT_TRUE(converged(again, {&r}));
+  EXPECT_TRUE(is_int(again.cmd({"DBSIZE"}), refused_at));
+  // Memory given back, writes succeed again and reach the replica.
+  for (int i = 0; i < 20; ++i) again.cmd({"DEL", "big:" + std::to_string(i)});
+  EXPECT_TRUE(is_status(again.cmd({"SET", "small", "v"}), "OK"));
+  ASSERT_TRUE(converged(again, {&r}));
+#endif
 }
 
 }  // namespace

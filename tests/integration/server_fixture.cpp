@@ -346,7 +346,15 @@ bool ServerProcess::start(const Options& options) {
   std::error_code ignored;
   std::filesystem::remove(port_file, ignored);
   dumped_ = false;
-  child_.spawn(arbor_server_path(), argv, dir_.file("stdout.log"));
+  if (options.wrapper.empty()) {
+    child_.spawn(arbor_server_path(), argv, dir_.file("stdout.log"));
+  } else {
+    // A program that execs the server (prlimit): the pid stays the server's.
+    std::vector<std::string> wrapped(options.wrapper.begin() + 1, options.wrapper.end());
+    wrapped.push_back(arbor_server_path());
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    child_.spawn(options.wrapper.front(), wrapped, dir_.file("stdout.log"));
+  }
 
   const auto deadline = Clock::now() + kStartDeadline;
   port_ = 0;

@@ -105,6 +105,8 @@ class ServerProcess {
     bool default_args = true;  // false: only config_file + args
     std::string port_file;     // where the port is announced; default <tmp>/arbor.port
     std::string log_file;      // default <tmp>/arbor.log
+    // A program and its arguments that exec the server (e.g. prlimit).
+    std::vector<std::string> wrapper;
   };
 
   // Creates the temp dir and starts with the default arguments plus `args`.
