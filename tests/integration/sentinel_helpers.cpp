@@ -20,7 +20,7 @@ SentinelProcess::SentinelProcess(uint16_t primary_port, SentinelSettings setting
                    std::to_string(primary_port) + " " + std::to_string(settings_.quorum) +
                    "\nsentinel down-after-milliseconds " + name + " " + std::to_string(settings_.down_after_ms) +
                    "\nsentinel failover-timeout " + name + " " + std::to_string(settings_.failover_timeout_ms) +
-                   "\nsentinel parallel-syncs " + name + " 2\n");
+                   "\nsentinel parallel-syncs " + name + " 2\nloglevel verbose\n");
     child_.spawn("/usr/bin/redis-sentinel", {dir_.file("sentinel.conf")}, dir_.file("stdout.log"));
     auto ours = [&] {
       RawConnection conn(port, milliseconds(500));
