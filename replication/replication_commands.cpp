@@ -225,7 +225,8 @@ std::string ReplicationService::info_section() const {
   field("connected_slaves", replicas_.size() - std::count_if(replicas_.begin(), replicas_.end(), [](const auto& r) {
                               return r.second->state == AttachedReplica::State::kHandshake;
                             }));
-  if (instance_.config.settings().min_replicas_to_write > 0) field("min_slaves_good_slaves", instance_.good_replicas);
+  if (instance_.config.settings().min_replicas_to_write > 0 && instance_.config.settings().min_replicas_max_lag > 0)
+    field("min_slaves_good_slaves", instance_.good_replicas);
   int n = 0;
   for (const auto& [client, replica] : replicas_) {
     if (replica->state == AttachedReplica::State::kHandshake) continue;

@@ -226,7 +226,9 @@ std::string Dispatcher::gate(const Command& command, const ClientState& client, 
   if (!command.arity_ok(argc)) return "ERR wrong number of arguments for '" + command.fullname + "' command";
   if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
   if (client.multi.active && (command.spec.flags & kNoMulti)) return "ERR Command not allowed inside a transaction";
-  if (!client.is_master && settings.min_replicas_to_write > 0 && !instance_.is_replica() &&
+  // As Redis: both min-replicas settings non-zero turn the check on.
+  if (!client.is_master && settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 &&
+      !instance_.is_replica() &&
       instance_.good_replicas < settings.min_replicas_to_write && is_write_command(instance_, command, client))
     return "NOREPLICAS Not enough good replicas to write.";
   if (!client.is_master && instance_.is_replica() && settings.replica_read_only &&
