@@ -28,19 +28,12 @@ uint64_t keys_in(std::string_view info) {
 }  // namespace
 
 bool read_candidate_info(std::string_view info, SeedCandidate& c) {
-  const auto role = info_field(info, "role");
-  const auto replid = info_field(info, "master_replid");
-  if (!role || !replid) return false;
+  PeerHistory history = read_peer_history(info);
+  if (!history.known) return false;
+  static_cast<PeerHistory&>(c) = std::move(history);
   c.answered = true;
   c.is_arbor = info_field(info, "arbor_version").has_value();
-  c.role = std::string(*role);
   c.run_id = std::string(info_field(info, "run_id").value_or(""));
-  c.replid = std::string(*replid);
-  c.replid2 = std::string(info_field(info, "master_replid2").value_or(""));
-  c.second_offset = info_integer(info, "second_repl_offset", -1);
-  c.offset = number(info, "master_repl_offset");
-  c.master_host = c.role == "slave" ? std::string(info_field(info, "master_host").value_or("")) : std::string();
-  c.master_port = c.role == "slave" ? static_cast<int>(info_integer(info, "master_port")) : 0;
   c.backlog_first = number(info, "repl_backlog_first_byte_offset");
   c.backlog_histlen = number(info, "repl_backlog_histlen");
   const auto down = info_field(info, "master_link_down_since_seconds");

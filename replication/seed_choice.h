@@ -13,21 +13,18 @@
 #include <string_view>
 #include <vector>
 
+#include "replication/history.h"
+
 namespace arbor::replication {
 
-struct SeedCandidate {
+// Its history (role, replid, replid2, offsets, its primary) as history.h
+// reads a node's INFO, and what seeding needs besides.
+struct SeedCandidate : PeerHistory {
   std::string address;  // "host:port", as configured or remembered
   // Filled from its INFO server / replication / keyspace when it answered.
   bool answered = false;
   bool is_arbor = false;
-  std::string role;  // "slave" or "master"
   std::string run_id;
-  std::string replid;
-  std::string replid2;
-  int64_t second_offset = -1;
-  uint64_t offset = 0;
-  std::string master_host;  // a replica's primary
-  int master_port = 0;
   uint64_t backlog_first = 0;  // repl_backlog_first_byte_offset
   uint64_t backlog_histlen = 0;
   int64_t lag_seconds = 0;  // since it last heard from its primary

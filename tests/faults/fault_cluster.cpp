@@ -9,13 +9,6 @@
 namespace arbor::faults {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 int count(const std::string& text, const std::string& needle) {
   int n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -75,9 +68,9 @@ void FaultNode::resume() {
 
 bool FaultNode::crashed() { return !killed_ && !child_.running(); }
 
-std::string FaultNode::log() const { return read_all(dir_ + "/node.log") + read_all(dir_ + "/stdout.log"); }
+std::string FaultNode::log() const { return test::read_file(dir_ + "/node.log") + test::read_file(dir_ + "/stdout.log"); }
 
-int FaultNode::full_resyncs() const { return count(read_all(dir_ + "/node.log"), "Full resync from master"); }
+int FaultNode::full_resyncs() const { return count(test::read_file(dir_ + "/node.log"), "Full resync from master"); }
 
 void FaultNode::stop() {
   resume();

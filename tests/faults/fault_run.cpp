@@ -1,6 +1,9 @@
 #include "tests/faults/fault_run.h"
 
+#include <sys/resource.h>
+
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <sstream>
@@ -35,6 +38,7 @@ class Episodes {
         {"pause-node", &Episodes::pause_node, false},
         {"client-kill-master", &Episodes::client_kill_master, false},
         {"slow-advanced-replica", &Episodes::slow_advanced_replica, false},
+        {"allocation-failure", &Episodes::allocation_failure, false},
         {"cut-link", &Episodes::cut_link, true},
         {"delay-link", &Episodes::delay_link, true},
     };
@@ -174,6 +178,49 @@ class Episodes {
     cluster_.node(p).restart();
     hold(milliseconds(5000));  // longer than arbor's seed-timeout (3 s) in the fault cluster
     cluster_.node(r1).resume();
+  }
+
+  // The primary's address space is capped a little above what it uses now
+  // (prlimit on the running process), a client writes 1 MB values until an
+  // allocation fails, the cap is lifted and the values deleted. arbor must
+  // refuse the write everywhere; Redis aborts on a failed allocation.
+  void allocation_failure() {
+    const size_t p = primary();
+    const pid_t pid = cluster_.node(p).pid();
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    int64_t vm_kb = 0;
+    while (std::getline(status, line))
+      if (line.rfind("VmSize:", 0) == 0) vm_kb = std::stoll(line.substr(7));
+    rlimit cap{static_cast<rlim_t>((vm_kb << 10) + (192LL << 20)), RLIM_INFINITY};
+    note("allocation failure: primary node" + std::to_string(p) + " capped at " + std::to_string(cap.rlim_cur >> 20) +
+         " MB of address space, 1 MB SETs until one fails");
+    ++result_.faults;
+    if (::prlimit(pid, RLIMIT_AS, &cap, nullptr) != 0) return note("prlimit failed");
+    int written = 0;
+    {
+      Client c(cluster_.node(p).public_port(), milliseconds(5000));
+      const std::string value(1 << 20, 'm');
+      for (; written < 1000; ++written) {
+        const Reply reply = c.cmd({"SET", "big:" + std::to_string(written), value});
+        if (!test::is_status(reply, "OK")) {
+          note("  refused after " + std::to_string(written) + " MB: " +
+               (reply.type == test::ReplyType::kError ? reply.str.substr(0, 60) : std::string("no reply")));
+          break;
+        }
+      }
+    }
+    const rlimit lifted{RLIM_INFINITY, RLIM_INFINITY};
+    if (cluster_.node(p).up()) ::prlimit(pid, RLIMIT_AS, &lifted, nullptr);
+    if (!cluster_.wait_healthy(milliseconds(60000))) return;
+    if (const auto now = cluster_.primary()) {
+      Client c(cluster_.node(*now).public_port(), milliseconds(5000));
+      for (int i = 0; i < written; i += 100) {
+        std::vector<std::string> del = {"DEL"};
+        for (int k = i; k < std::min(written, i + 100); ++k) del.push_back("big:" + std::to_string(k));
+        c.cmd(del);
+      }
+    }
   }
 
   void cut_link() {

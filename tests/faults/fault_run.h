@@ -27,7 +27,7 @@ struct RunOptions {
 
 // kill-primary-quick, kill-primary-twice, kill-primary-after-failover,
 // kill-replica, pause-node, client-kill-master, slow-advanced-replica,
-// cut-link, delay-link.
+// allocation-failure, cut-link, delay-link.
 std::vector<std::string> episode_names();
 
 struct RunResult {

@@ -16,20 +16,28 @@ namespace {
 
 std::string port_of(const ServerProcess& server) { return std::to_string(server.port()); }
 
+// A primary A (no persistence) with replicas B and C that hold `keys` keys
+// of every type.
+struct ThreeNodes {
+  explicit ThreeNodes(int keys) {
+    Client ca(a.port());
+    write_mixed(ca, 0, keys);
+    if (!converged(ca, {&cb, &cc})) ADD_FAILURE() << "the replicas did not converge";
+  }
+  ServerProcess a{{"--save", ""}};
+  const std::string a_port = port_of(a);
+  ServerProcess b{{"--replicaof", "127.0.0.1 " + a_port}};
+  ServerProcess c{{"--replicaof", "127.0.0.1 " + a_port}};
+  Client cb{b.port()}, cc{c.port()};
+};
+
 // The reproduction: A with replicas B and C; A dies; C is promoted
 // and B follows it; A restarts with its original flags, hears a PUBLISH
 // (Sentinel's hello), C takes writes, and A is made C's replica. A must end
 // with every write of C's, not skip the bytes that carried them.
 TEST(Failover, ARestartedOldPrimaryGetsEveryWriteOfTheNewOne) {
-  ServerProcess a({"--save", ""});
-  const std::string a_port = port_of(a);
-  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
-  Client cb(b.port()), cc(c.port());
-  {
-    Client ca(a.port());
-    write_mixed(ca, 0, 400);
-    ASSERT_TRUE(converged(ca, {&cb, &cc}));
-  }
+  ThreeNodes nodes(400);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
   a.kill();
   ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
   ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
@@ -58,15 +66,8 @@ bool following(Client& c, const ServerProcess& primary) {
 // The fence: a restarted primary whose replica follows the replica promoted
 // in its place becomes a replica of that one, without ever serving.
 TEST(Failover, ARestartedPrimaryFollowsTheReplicaPromotedInItsPlace) {
-  ServerProcess a({"--save", ""});
-  const std::string a_port = port_of(a);
-  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
-  Client cb(b.port()), cc(c.port());
-  {
-    Client ca(a.port());
-    write_mixed(ca, 0, 200);
-    ASSERT_TRUE(converged(ca, {&cb, &cc}));
-  }
+  ThreeNodes nodes(200);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
   a.kill();
   ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
   ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
@@ -89,14 +90,10 @@ TEST(Failover, ARestartedPrimaryFollowsTheReplicaPromotedInItsPlace) {
 // sync) until REPLICAOF is given again; the old primary, which wrote them,
 // follows the failover's choice.
 TEST(Failover, AReplicaAheadOfThePromotedOneKeepsItsDataUntilToldAgain) {
-  ServerProcess a({"--save", ""});
-  const std::string a_port = port_of(a);
-  ServerProcess b({"--replicaof", "127.0.0.1 " + a_port}), c({"--replicaof", "127.0.0.1 " + a_port});
-  Client cb(b.port()), cc(c.port());
+  ThreeNodes nodes(100);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
   {
     Client ca(a.port());
-    write_mixed(ca, 0, 100);
-    ASSERT_TRUE(converged(ca, {&cb, &cc}));
     // C is paused and cut off (a paused process still gets what its socket
     // buffered); B reconnects at once.
     ASSERT_EQ(kill(c.pid(), SIGSTOP), 0);

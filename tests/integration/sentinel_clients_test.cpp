@@ -16,13 +16,6 @@
 namespace arbor::test {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string joined(const std::vector<uint16_t>& ports) {
   std::string out;
   for (uint16_t p : ports) out += (out.empty() ? "" : ",") + std::to_string(p);
@@ -44,17 +37,17 @@ struct FailoverRig {
   std::string run(const std::string& program, std::vector<std::string> args, uint16_t& promoted) {
     const std::string out = dir.file("client.out");
     client.spawn(program, args, out);
-    EXPECT_TRUE(eventually([&] { return read_all(out).find("wrote-before") != std::string::npos || !client.running(); },
+    EXPECT_TRUE(eventually([&] { return read_file(out).find("wrote-before") != std::string::npos || !client.running(); },
                            milliseconds(20000)))
-        << read_all(out);
+        << read_file(out);
     a.kill();
     const auto now = sentinels.wait_for_failover(a.port());
     EXPECT_TRUE(now.has_value()) << sentinels.logs();
     promoted = now.value_or(0);
     std::ofstream(dir.file("failed-over")) << "yes\n";
     const auto status = client.wait_exit(milliseconds(60000));
-    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << read_all(out);
-    return read_all(out);
+    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << read_file(out);
+    return read_file(out);
   }
 };
 

@@ -19,13 +19,6 @@ namespace {
 
 std::string port_of(const ServerProcess& server) { return std::to_string(server.port()); }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Every refusal of FAILOVER, on a primary with no replica and on one
 // with a replica, word for word as redis-server's.
 TEST(FailoverCommand, RefusalsMatchRedis) {

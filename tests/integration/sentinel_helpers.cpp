@@ -40,14 +40,7 @@ SentinelProcess::SentinelProcess(uint16_t primary_port, SentinelSettings setting
 SentinelProcess::~SentinelProcess() { child_.terminate(milliseconds(5000)); }
 
 std::string SentinelProcess::log() const {
-  std::string text;
-  for (const char* name : {"sentinel.log", "stdout.log"}) {
-    std::ifstream in(dir_.file(name));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text += buffer.str();
-  }
-  return text;
+  return read_file(dir_.file("sentinel.log")) + read_file(dir_.file("stdout.log"));
 }
 
 std::optional<uint16_t> SentinelProcess::primary_port() {

@@ -48,13 +48,6 @@ int remaining_ms(Clock::time_point deadline) {
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string tail_lines(const std::string& text, size_t lines) {
   size_t pos = text.size();
   size_t count = 0;
@@ -742,6 +735,13 @@ int64_t info_int(Client& c, std::string_view section, std::string_view field) {
   if (info.type != ReplyType::kBulk) return -1;
   const auto value = info_field(info.str, field);
   return value ? std::stoll(*value) : -1;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 }  // namespace arbor::test

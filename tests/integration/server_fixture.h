@@ -224,6 +224,9 @@ Reply from_hiredis(const redisReply* reply);
 // SET <prefix>0 .. <prefix>(count-1) to `value`, pipelined; all replies read.
 void set_keys(Client& c, const std::string& prefix, int count, const std::string& value);
 
+// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // Encodes a command as a RESP multibulk request.
 std::string encode_command(const std::vector<std::string>& args);
 
