@@ -65,7 +65,12 @@ void ReplicationService::failover_command(core::CommandContext& ctx) {
   }
   if (failover_.state != FailoverState::kNone) return ctx.reply.error("ERR FAILOVER already in progress.");
   if (is_replica()) return ctx.reply.error("ERR FAILOVER is not valid when server is a replica.");
-  if (replicas_.empty()) return ctx.reply.error("ERR FAILOVER requires connected replicas.");
+  // As Redis's server.slaves: connections that sent SYNC/PSYNC, not ones
+  // that only sent REPLCONF.
+  const bool has_replicas = std::any_of(replicas_.begin(), replicas_.end(), [](const auto& entry) {
+    return entry.second->state != AttachedReplica::State::kHandshake;
+  });
+  if (!has_replicas) return ctx.reply.error("ERR FAILOVER requires connected replicas.");
   if (force && (timeout == 0 || host.empty()))
     return ctx.reply.error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
   if (!host.empty()) {
@@ -107,7 +112,8 @@ void ReplicationService::update_failover() {
     std::sort(ordered.begin(), ordered.end(),
               [](const AttachedReplica* a, const AttachedReplica* b) { return a->client->id < b->client->id; });
     for (const AttachedReplica* replica : ordered)
-      if (replica->ack_offset == history_.offset && replica->listening_port > 0) {
+      if (replica->state == AttachedReplica::State::kOnline && replica->ack_offset == history_.offset &&
+          replica->listening_port > 0) {
         target = replica;
         failover_.target_host = replica->ip();
         failover_.target_port = replica->listening_port;

@@ -18,6 +18,23 @@
 namespace arbor::replication {
 using protocol::encode_command;
 
+namespace {
+
+// The primary's stream is being applied (expired keys stay visible to it),
+// until this goes away, whatever way the command ends.
+class ApplyingStream {
+ public:
+  explicit ApplyingStream(core::Instance& instance) : instance_(instance) { instance_.applying_primary_stream = true; }
+  ~ApplyingStream() { instance_.applying_primary_stream = false; }
+  ApplyingStream(const ApplyingStream&) = delete;
+  ApplyingStream& operator=(const ApplyingStream&) = delete;
+
+ private:
+  core::Instance& instance_;
+};
+
+}  // namespace
+
 ReplicaLink::ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db)
     : service_(service), peer_(service.io(), std::move(host), port, "MASTER"), retry_timer_(service.io()) {
   core::Instance& instance = service_.instance();
@@ -154,7 +171,7 @@ asio::awaitable<void> ReplicaLink::session() {
   // Handing over in a FAILOVER: the target promotes itself on this PSYNC.
   const bool failover = service_.failover_state() == ReplicationService::FailoverState::kInProgress;
   std::string psync;
-  if (service_.backlog() && !needs_full_sync_) {
+  if (service_.backlog()) {
     const std::string offset = std::to_string(service_.offset() + 1);
     psync = failover ? encode_command({"PSYNC", service_.replid(), offset, "FAILOVER"})
                      : encode_command({"PSYNC", service_.replid(), offset});
@@ -184,7 +201,9 @@ asio::awaitable<void> ReplicaLink::session() {
   }
   switch (reply.kind) {
     case PsyncReply::Kind::kFullResync:
-      if (!may_replace_data(primary, reply.replid, reply.offset)) co_return;
+      // (Handing over in a FAILOVER, the operator chose the target: its
+      // history is the one we hand our place to.)
+      if (!failover && !may_replace_data(primary, reply.replid, reply.offset)) co_return;
       spdlog::info("Full resync from master: {}:{}", reply.replid, reply.offset);
       if (!co_await full_sync(reply.replid, reply.offset)) co_return;
       break;
@@ -250,7 +269,6 @@ asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset
     co_return false;
   }
   peer_.consume_snapshot();
-  needs_full_sync_ = false;
   master_client_.db = 0;
   service_.adopt_history(replid, offset);
   service_.record_role();
@@ -286,22 +304,25 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       if (result.status == Status::kCommand) {
         master_client_.last_interaction_ms = peer_.last_io_ms();
         const uint64_t failures_before = instance.stats.allocation_failures;
-        const uint64_t dirty_before = instance.dirty;
-        instance.applying_primary_stream = true;
-        instance.dispatcher->execute(master_client_, args, replies);
-        instance.applying_primary_stream = false;
+        const uint64_t partial_before = instance.stats.partial_write_failures;
+        {
+          ApplyingStream applying(instance);
+          instance.dispatcher->execute(master_client_, args, replies);
+        }
         discarded.clear();
-        // Out of memory applying it: not counted (so never acknowledged);
-        // retried from the backlog, or, if it changed data half-way, the
-        // data is replaced by a full sync.
+        // Out of memory applying it: those bytes are not counted (so never
+        // acknowledged). Refused before it ran: applied again from the
+        // backlog after reconnecting. Failed half-way: our data no longer
+        // matches any offset, so we forget our history and sync in full.
         if (instance.stats.allocation_failures != failures_before) {
-          if (instance.dirty != dirty_before) {
-            needs_full_sync_ = true;
+          const bool partial = instance.stats.partial_write_failures != partial_before;
+          spdlog::warn("Out of memory applying the primary's stream at offset {}: {}", service_.offset() + 1,
+                       partial ? "it may have changed data half-way, syncing again in full"
+                               : "reconnecting to apply it again");
+          if (partial) {
+            service_.forget_history("out of memory in the middle of a command of the primary's stream");
             allow_replacing_data_ = true;
           }
-          spdlog::warn("Out of memory applying the primary's stream at offset {}: {}", service_.offset() + 1,
-                       needs_full_sync_ ? "it changed data half-way, syncing again in full"
-                                        : "reconnecting to apply it again");
           co_return;
         }
       }

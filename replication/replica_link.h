@@ -72,7 +72,6 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool writing_ = false;
   bool stopped_ = false;
   bool reconnect_now_ = false;
-  bool needs_full_sync_ = false;  // our data no longer matches our offset
   int oom_streak_ = 0;            // attempts in a row that ran out of memory
   bool ever_synced_ = false;
   bool allow_replacing_data_ = false;

@@ -211,13 +211,6 @@ std::string ReplicationService::info_section() const {
       field("master_sync_last_io_seconds_ago", (now - link_->last_io_ms()) / 1000);
     }
     if (!up) field("master_link_down_since_seconds", link_->down_since_ms() ? (now - link_->down_since_ms()) / 1000 : -1);
-    // replica-protect-data refusing the primary's full sync, and why.
-    const FullSyncVerdict& refusal = link_->refusal();
-    field("replica_protect_data_refusing",
-          std::string_view(refusal.kind == FullSyncVerdict::Kind::kRefuseAhead       ? "ahead"
-                           : refusal.kind == FullSyncVerdict::Kind::kRefuseUnrelated ? "new-history"
-                                                                                      : "no"));
-    if (refusal.kind == FullSyncVerdict::Kind::kRefuseAhead) field("replica_protect_data_ahead_bytes", refusal.ahead_by);
     field("slave_priority", instance_.config.settings().replica_priority);
     field("slave_read_only", instance_.config.settings().replica_read_only ? 1 : 0);
     field("replica_announced", instance_.config.settings().replica_announced ? 1 : 0);
@@ -245,7 +238,16 @@ std::string ReplicationService::info_section() const {
   field("repl_backlog_size", instance_.config.settings().repl_backlog_size);
   field("repl_backlog_first_byte_offset", backlog_ ? backlog_->first_offset() : history_.offset + 1);
   field("repl_backlog_histlen", backlog_ ? backlog_->histlen() : 0);
-  // arbor's own lines last: Sentinel reads a replica's fields after role:.
+  // arbor's own lines last, after Redis's: replica-protect-data refusing
+  // the primary's full sync, and why; the seeding at boot.
+  if (link_) {
+    const FullSyncVerdict& refusal = link_->refusal();
+    field("replica_protect_data_refusing",
+          std::string_view(refusal.kind == FullSyncVerdict::Kind::kRefuseAhead       ? "ahead"
+                           : refusal.kind == FullSyncVerdict::Kind::kRefuseUnrelated ? "new-history"
+                                                                                      : "no"));
+    if (refusal.kind == FullSyncVerdict::Kind::kRefuseAhead) field("replica_protect_data_ahead_bytes", refusal.ahead_by);
+  }
   if (seeder_) seeder_->append_info(out);
   return out;
 }

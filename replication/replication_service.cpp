@@ -128,14 +128,23 @@ void ReplicationService::append(std::string_view bytes) {
 }
 
 void ReplicationService::reserve(size_t bytes) {
+  // A replica whose buffer cannot take the write is dropped (it continues
+  // from the backlog when it reconnects), not a reason to refuse the write.
+  std::vector<AttachedReplica*> out_of_memory;
   for (auto& [client, replica] : replicas_) {
     if (replica->rdb_only) continue;
-    if (replica->state == AttachedReplica::State::kOnline && client->control != nullptr)
-      client->control->reserve_output(bytes);
-    else if (replica->state == AttachedReplica::State::kSendSnapshot ||
-             replica->state == AttachedReplica::State::kWaitFirstAck)
-      replica->pending.reserve(replica->pending.size() + bytes);
+    try {
+      if (replica->state == AttachedReplica::State::kOnline && client->control != nullptr)
+        client->control->reserve_output(bytes);
+      else if (replica->state == AttachedReplica::State::kSendSnapshot ||
+               replica->state == AttachedReplica::State::kWaitFirstAck)
+        replica->pending.reserve(replica->pending.size() + bytes);
+    } catch (const std::bad_alloc&) {
+      out_of_memory.push_back(replica.get());
+    }
   }
+  for (AttachedReplica* replica : out_of_memory)
+    drop(*replica, "out of memory for its stream buffer; it continues from the backlog when it reconnects");
 }
 
 // The stream misses a write the data has: no offset of this history can be
@@ -148,6 +157,15 @@ void ReplicationService::lost_write(std::string_view why) {
   history_ = History{.replid = random_replid(), .offset = history_.offset};
   wrote_history_ = true;
   if (is_replica() && link_) link_->drop();
+  disconnect_replicas();
+  record_role();
+}
+
+void ReplicationService::forget_history(std::string_view why) {
+  spdlog::error("Forgetting our replication history ({}): the next sync with our primary is a full one", why);
+  history_ = History{.replid = random_replid(), .offset = 0};
+  wrote_history_ = false;
+  backlog_.reset();
   disconnect_replicas();
   record_role();
 }
@@ -219,8 +237,8 @@ void ReplicationService::schedule_cron() {
   cron_timer_.expires_after(std::chrono::milliseconds(100));
   cron_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
+    schedule_cron();  // first: a tick that throws must not end the ticks
     cron();
-    schedule_cron();
   });
 }
 

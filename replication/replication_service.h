@@ -68,6 +68,9 @@ class ReplicationService : public core::ReplicationFeed {
   bool active() const override { return backlog_.has_value() && !proxying_; }
   void feed(int db, std::string_view command) override;
   void lost_write(std::string_view why) override;
+  // A replica whose data no longer matches any offset (a command of the
+  // stream failed half-way): no history, no backlog; the next sync is full.
+  void forget_history(std::string_view why);
   void reserve(size_t bytes) override;
 
   // The history.

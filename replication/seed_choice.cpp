@@ -49,6 +49,7 @@ std::optional<std::string> unusable_reason(const SeedCandidate& c, std::string_v
   if (!c.is_arbor) return "it is not arbor (a Redis replica answers -NOMASTERLINK to PSYNC while its link is down)";
   if (!our_run_id.empty() && c.run_id == our_run_id) return "it is this server";
   if (c.role != "slave") return "it is a primary, not a replica";
+  if (c.skip_rounds > 0) return "its snapshot transfer just failed";
   return std::nullopt;
 }
 

@@ -31,6 +31,8 @@ struct SeedCandidate : PeerHistory {
   uint64_t keys = 0;
   // From <dir>/arbor-replicas: it synced with us (a WAIT may have counted
   // it), and, if it had left before we stopped, what it had acknowledged.
+  // Rounds left before it may seed us again after its transfer failed.
+  int skip_rounds = 0;
   bool known = false;
   bool left = false;
   std::string left_replid;

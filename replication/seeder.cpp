@@ -148,10 +148,21 @@ void Seeder::start() {
     spdlog::info("Seeding: {}; asking {} replica(s) for their dataset before serving: {}",
                  own_.has_data ? "our dump carries no replication history" : "no dataset of our own",
                  candidates_.size(), list);
+  spawn_run();
+}
+
+void Seeder::spawn_run() {
   asio::co_spawn(service_.io(), run(), [self = shared_from_this()](std::exception_ptr error) {
-    if (!error) return;
-    spdlog::error("Seeding stopped after an internal error: {}", net::exception_text(error));
-    if (!self->stopped_ && self->phase_ != Phase::kDone) self->finish("internal error");
+    if (!error || self->stopped_ || self->phase_ == Phase::kDone) return;
+    // Never serve because of an internal error (it could be a stale dump or
+    // nothing): ask again a second later, still answering -LOADING.
+    spdlog::error("Seeding stopped after an internal error: {}; starting again in 1 s",
+                  net::exception_text(error));
+    self->transfer_.reset();
+    self->round_timer_.expires_after(kRoundPause);
+    self->round_timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec && !self->stopped_) self->spawn_run();
+    });
   });
 }
 
@@ -192,6 +203,8 @@ asio::awaitable<void> Seeder::run() {
   while (!stopped_) {
     phase_ = fencing_ ? Phase::kFencing : waiting ? Phase::kWaiting : Phase::kQuerying;
     chosen_.clear();
+    for (SeedCandidate& c : candidates_)
+      if (c.skip_rounds > 0) --c.skip_rounds;
     co_await query_all();
     if (stopped_) co_return;
     // The fence first: if another node took over, we follow it.
@@ -214,7 +227,6 @@ asio::awaitable<void> Seeder::run() {
       const bool someone_silent = std::count(silent_.begin(), silent_.end(), true) > 0;
       const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
       quorum_ = assess_quorum(candidates_, settings.seed_safe_wait, service_.instance().run_id);
-      bool tried = false;
       if (!ranked.empty() && quorum_.met() && (!someone_silent || expired)) {
         const SeedCandidate& best = candidates_[ranked.front()];
         spdlog::info("Seeding: {} of {} known replica(s) answered or are covered by one that did ({} needed so "
@@ -226,16 +238,22 @@ asio::awaitable<void> Seeder::run() {
                  std::to_string(best.offset) + ")");
           co_return;
         }
-        bool seeded = false;
-        for (size_t i = 0; i < ranked.size() && !seeded && !stopped_; ++i) {
-          seeded = co_await pull(ranked[i]);
-          if (!seeded && !stopped_)
-            spdlog::warn("Seeding from {} failed; trying the next best replica", candidates_[ranked[i]].address);
+        // Only the best: if its transfer fails, it sits out the next round
+        // and everyone is asked again, so the quorum decides anew (a less
+        // advanced replica may lack writes only the best had).
+        const bool seeded = co_await pull(ranked.front());
+        if (!seeded && !stopped_) {
+          candidates_[ranked.front()].skip_rounds = 2;
+          spdlog::warn("Seeding from {} failed; asking every replica again without it", best.address);
         }
         if (seeded || stopped_) co_return;
-        tried = true;
       }
-      if (expired && !settings.seed_require && (ranked.empty() || tried)) {
+      // Nobody to seed from: no replica answered at all (one that answers
+      // but fails its transfers is asked again, never given up for empty).
+      const bool nobody = std::none_of(candidates_.begin(), candidates_.end(),
+                                       [&](const SeedCandidate& c) { return c.answered && c.skip_rounds == 0; }) &&
+                          ranked.empty();
+      if (expired && !settings.seed_require && nobody) {
         if (own_.has_data) {
           finish("no replica could seed us within seed-timeout; serving our own dump");
           co_return;
@@ -249,7 +267,7 @@ asio::awaitable<void> Seeder::run() {
         co_return;
       }
       if (expired && !ranked.empty() && !quorum_.met()) log_quorum_wait(quorum_);
-      if (expired && !waiting && (ranked.empty() || tried))
+      if (expired && !waiting && nobody)
         spdlog::warn("Seeding: no replica could seed us within seed-timeout and seed-require is yes: refusing "
                      "commands that need data and retrying until one does");
       waiting = expired;

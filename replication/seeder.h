@@ -68,6 +68,7 @@ class Seeder : public std::enable_shared_from_this<Seeder> {
 
  private:
   asio::awaitable<void> run();
+  void spawn_run();
   asio::awaitable<void> query_all();
   // One round of INFO queries: the last query to end wakes the round.
   struct Round {

@@ -170,7 +170,7 @@ void register_config_command(core::CommandTable& t) {
                                 "Returns the effective values of configuration parameters.", "2.0.0",
                                 "O(N) when N is the number of configuration parameters provided",
                                 "parameter [parameter ...]"});
-  config.subcommands.push_back({"set", -4, admin | kMayReplicate, {}, config_set, "server",
+  config.subcommands.push_back({"set", -4, admin, {}, config_set, "server",
                                 "Sets configuration parameters in-flight.", "2.0.0",
                                 "O(N) when N is the number of configuration parameters provided",
                                 "parameter value [parameter value ...]"});

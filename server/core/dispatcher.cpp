@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <new>
 #include <string>
 #include <string_view>
@@ -71,6 +72,19 @@ bool has_flag(const Instance& instance, const Command& command, const ClientStat
   return false;
 }
 
+// A write with this many bytes of arguments first checks that memory for
+// them can be had (the values it will store are about that big).
+constexpr size_t kProbeBytes = 64 * 1024;
+
+// Throws std::bad_alloc unless `bytes` can be allocated now. (The compiler
+// may drop an unused new/delete pair; the empty asm keeps this one.)
+void probe_memory(size_t bytes) {
+  void* block = std::malloc(bytes);
+  if (block == nullptr) throw std::bad_alloc();
+  asm volatile("" : : "r"(block) : "memory");
+  std::free(block);
+}
+
 bool is_write_command(const Instance& instance, const Command& command, const ClientState& client) {
   return has_flag(instance, command, client, kWrite);
 }
@@ -82,14 +96,72 @@ void flag_transaction(ClientState& client) {
 
 }  // namespace
 
+namespace {
+
+// The nesting counters, restored however the command ends (an allocation
+// failure must not leave a unit open, or nothing would be flushed again).
+class Nesting {
+ public:
+  Nesting(int& depth, int& command_depth) : depth_(depth), command_depth_(command_depth) {
+    ++depth_;
+    ++command_depth_;
+  }
+  ~Nesting() {
+    --depth_;
+    --command_depth_;
+  }
+  Nesting(const Nesting&) = delete;
+  Nesting& operator=(const Nesting&) = delete;
+
+ private:
+  int& depth_;
+  int& command_depth_;
+};
+
+}  // namespace
+
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
                          protocol::ReplyWriter& reply) {
   if (args.empty()) return;
   const size_t mark = reply.buffer().size();
-  const ReplyMode mode_before = client.reply_mode;
-  ++depth_;
-  ++instance_.command_depth;
+  {
+    Nesting nesting(depth_, instance_.command_depth);
+    try {
+      dispatch(client, args, reply, mark);
+    } catch (const std::bad_alloc&) {
+      // Out of memory outside a handler (queueing, a rejection's text): a
+      // command that was meant to be queued dooms its transaction.
+      ++instance_.stats.allocation_failures;
+      flag_transaction(client);
+      reply.buffer().resize(mark);
+      reply_out_of_memory(client, reply);
+    }
+  }
+  // The end of an execution unit; WAIT waits for the stream up to here.
+  if (depth_ == 0) end_unit(client);
+}
 
+void Dispatcher::reply_out_of_memory(ClientState& client, protocol::ReplyWriter& reply) {
+  try {
+    reply.error("OOM out of memory while executing the command");
+  } catch (const std::bad_alloc&) {
+    client.close_after_reply = true;  // not even room to say so: the connection ends
+  }
+}
+
+void Dispatcher::end_unit(ClientState& client) {
+  try {
+    if (instance_.propagation.flush()) client.repl_offset = instance_.propagation.feed()->offset();
+  } catch (const std::bad_alloc&) {
+    ++instance_.stats.allocation_failures;
+    instance_.propagation.abandon("out of memory feeding the replication stream", true);
+  }
+  if (!serving_ && instance_.blocking.has_ready()) serve_blocked_clients();
+}
+
+void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply,
+                          size_t mark) {
+  const ReplyMode mode_before = client.reply_mode;
   Command* command = instance_.commands.find(args[0]);
   // Gate order mirrors Redis 7.0's processCommand: existence, arity, then
   // authentication (so an unauthenticated client still learns of typos).
@@ -114,8 +186,10 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     reject(*command, client, rejection, reply);
   } else if (instance_.writes_paused() && !client.is_replica && client.control != nullptr && !client.in_exec &&
              has_flag(instance_, *command, client, kWrite | kMayReplicate)) {
-    // Before MULTI queueing, as Redis: a paused write is not even queued.
+    // Before MULTI queueing, as Redis: a paused write is not even queued;
+    // it runs from scratch later, with its CLIENT REPLY mode untouched.
     instance_.postpone(client, args);
+    return;
   } else if (client.multi.active && !controls_transaction(*command)) {
     queue(client, args, reply);
   } else {
@@ -135,19 +209,6 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   else if (mode_before == ReplyMode::kSkipThis && client.reply_mode == ReplyMode::kSkipThis)
     client.reply_mode = ReplyMode::kOn;
   if (suppress) reply.buffer().resize(mark);
-
-  --depth_;
-  --instance_.command_depth;
-  // The end of an execution unit; WAIT waits for the stream up to here.
-  if (depth_ == 0) {
-    try {
-      if (instance_.propagation.flush()) client.repl_offset = instance_.propagation.feed()->offset();
-    } catch (const std::bad_alloc&) {
-      ++instance_.stats.allocation_failures;
-      instance_.propagation.abandon("out of memory feeding the replication stream");
-    }
-  }
-  if (depth_ == 0 && !serving_ && instance_.blocking.has_ready()) serve_blocked_clients();
 }
 
 void Dispatcher::call(Command& command, ClientState& client, std::span<const std::string_view> args,
@@ -159,39 +220,52 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   const uint64_t dirty_before = instance_.dirty;
   CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
   // An allocation that fails (an address-space limit, a huge value) fails
-  // the command, not the server: the client gets an error, and what the
-  // command changed before failing still reaches the replicas (or, if even
-  // that cannot be encoded, the replicas are made to sync again).
-  bool out_of_memory = false;
+  // the command, not the server. Room for what a write needs is taken
+  // first: its stream form (encoder and every replica's buffer) and, for a
+  // big one, its values; so a write too big for memory is refused before it
+  // changes anything. One that still fails half-way may have changed data
+  // that cannot be described to the replicas: they sync again in full.
+  const bool write = command.spec.flags & kWrite;
+  const bool may_replicate = write || (command.spec.flags & kMayReplicate);
+  bool refused = false, failed = false;
   try {
-    // A write's stream form is mostly its arguments: room for them first,
-    // so a write too big for memory is refused before it changes anything.
-    if ((command.spec.flags & kWrite) && instance_.replicating()) {
-      size_t bytes = 32;
-      for (std::string_view arg : args) bytes += arg.size() + 24;
-      instance_.propagation.reserve(bytes);
-    }
-    command.spec.handler(ctx);
+    size_t bytes = 32;
+    for (std::string_view arg : args) bytes += arg.size() + 24;
+    if (may_replicate && instance_.replicating()) instance_.propagation.reserve(bytes);
+    // (Twice the values and some: the allocator may serve the value from
+    // another arena than the probe, and a handler may copy once.)
+    if (write && bytes >= kProbeBytes) probe_memory(2 * bytes + kProbeBytes);
   } catch (const std::bad_alloc&) {
-    out_of_memory = true;
-    reply.buffer().resize(mark);  // a partial reply must not reach the client
+    refused = true;
+  }
+  if (!refused) {
+    try {
+      command.spec.handler(ctx);
+    } catch (const std::bad_alloc&) {
+      failed = true;
+      reply.buffer().resize(mark);  // a partial reply must not reach the client
+      if (write) ++instance_.stats.partial_write_failures;
+    }
   }
   // As Redis: a write is replicated when it changed data, in its rewritten
   // deterministic form when the handler gave one.
-  if (((instance_.dirty != dirty_before && (command.spec.flags & kWrite)) || ctx.propagation_forced()) &&
-      !instance_.seeding) {
+  const bool changed = (instance_.dirty != dirty_before && write) || ctx.propagation_forced();
+  if (failed && write) {
+    instance_.propagation.abandon("out of memory in the middle of '" + command.fullname + "'", true);
+  } else if (!refused && changed && !instance_.seeding) {
     try {
       if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
       for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
     } catch (const std::bad_alloc&) {
-      out_of_memory = true;
-      instance_.propagation.abandon("out of memory encoding '" + command.fullname + "' for the replicas");
+      failed = true;
+      instance_.propagation.abandon("out of memory encoding '" + command.fullname + "' for the replicas", write);
     }
   }
-  if (out_of_memory) {
+  if (refused || failed) {
     ++instance_.stats.allocation_failures;
-    spdlog::warn("Out of memory running '{}' for client id={} addr={}", command.fullname, client.id, client.addr);
-    reply.error("OOM out of memory while executing the command");
+    spdlog::warn("Out of memory running '{}' for client id={} addr={}{}", command.fullname, client.id, client.addr,
+                 refused ? ": refused before it ran" : "");
+    reply_out_of_memory(client, reply);
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // A command that left its client blocked is counted once, when it is

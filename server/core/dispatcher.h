@@ -31,8 +31,15 @@ class Dispatcher {
   void exec(ClientState& client, protocol::ReplyWriter& reply);
 
  private:
+  // One command's lookup, gates and run, inside execute()'s unit.
+  void dispatch(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply,
+                size_t mark);
   void call(Command& command, ClientState& client, std::span<const std::string_view> args,
             protocol::ReplyWriter& reply);
+  // The end of a top-level unit: its writes to the stream, then clients
+  // blocked on keys that got data.
+  void end_unit(ClientState& client);
+  void reply_out_of_memory(ClientState& client, protocol::ReplyWriter& reply);
   void queue(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply);
   // Redis's processCommand checks, in its order: the error that refuses
   // `command` for `client` now, or empty.

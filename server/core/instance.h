@@ -46,7 +46,8 @@ struct Stats {
   uint64_t sync_full = 0;         // full syncs this node served
   uint64_t sync_partial_ok = 0;   // PSYNCs answered +CONTINUE
   uint64_t sync_partial_err = 0;  // PSYNCs that had to become full syncs
-  uint64_t allocation_failures = 0;  // commands failed by an allocation (OOM replies)
+  uint64_t allocation_failures = 0;     // commands failed by an allocation (OOM replies)
+  uint64_t partial_write_failures = 0;  // of those, writes that failed inside their handler
   // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO
   // errorstats; at most kMaxErrorCodes distinct codes, as Redis.
   static constexpr size_t kMaxErrorCodes = 128;

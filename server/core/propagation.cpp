@@ -23,11 +23,11 @@ bool Propagation::flush() {
   return true;
 }
 
-void Propagation::abandon(std::string_view why) {
+void Propagation::abandon(std::string_view why, bool data_changed) {
   pending_.clear();
   std::string().swap(encoded_);
   transaction_ = false;
-  if (active()) feed_->lost_write(why);
+  if (data_changed && active()) feed_->lost_write(why);
 }
 
 }  // namespace arbor::core

@@ -60,9 +60,9 @@ class Propagation {
   // Ends the unit: hands the collected writes to the feed. True when it
   // sent anything.
   bool flush();
-  // The unit's writes cannot all be propagated: drops them and tells the
-  // feed (ReplicationFeed::lost_write).
-  void abandon(std::string_view why);
+  // The unit's writes cannot all be propagated: drops them, and when data
+  // may have changed (`data_changed`) tells the feed (lost_write).
+  void abandon(std::string_view why, bool data_changed);
   ReplicationFeed* feed() const { return feed_; }
 
  private:

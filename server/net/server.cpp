@@ -61,8 +61,8 @@ void Server::schedule_cron() {
   cron_timer_.expires_after(std::chrono::milliseconds(1000 / hz));
   cron_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
+    schedule_cron();  // first: a tick that throws must not end the ticks
     cron();
-    schedule_cron();
   });
 }
 
