@@ -94,10 +94,14 @@ class Episodes {
     const size_t p = primary();
     const milliseconds down = between(50, 400);
     note("kill -9 primary node" + std::to_string(p) + ", restart after " + std::to_string(down.count()) + " ms");
+    kill_and_restart(p, down);
+  }
+
+  void kill_and_restart(size_t n, milliseconds down) {
     ++result_.faults;
-    cluster_.node(p).kill();
+    cluster_.node(n).kill();
     hold(down);
-    cluster_.node(p).restart();
+    cluster_.node(n).restart();
   }
 
   void kill_primary_twice() {
@@ -129,10 +133,7 @@ class Episodes {
     const size_t r = some_replica(primary());
     const milliseconds down = between(200, 3000);
     note("kill -9 replica node" + std::to_string(r) + ", restart after " + std::to_string(down.count()) + " ms");
-    ++result_.faults;
-    cluster_.node(r).kill();
-    hold(down);
-    cluster_.node(r).restart();
+    kill_and_restart(r, down);
   }
 
   void pause_node() {

@@ -134,6 +134,18 @@ std::string hello(int sentinel_port, const ServerProcess& primary, int epoch) {
          std::to_string(epoch) + ",mymaster,127.0.0.1," + port_of(primary) + "," + std::to_string(epoch);
 }
 
+// A (no persistence) hears a Sentinel hello naming itself at `epoch`, is
+// killed and restarted on its port: it starts fenced, as after a crash.
+bool restart_after_hello(ServerProcess& a, int epoch) {
+  const std::string a_port = port_of(a);
+  {
+    Client ca(a.port());
+    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, epoch)});
+  }
+  a.kill();
+  return a.start({"--save", "", "--port", a_port});
+}
+
 // A Sentinel's hello names the primary: a restarted primary that last saw
 // itself named at epoch 1 waits for the next hello before it serves; one
 // naming another primary at a newer epoch makes it follow that one. While
@@ -176,13 +188,7 @@ TEST(Failover, ASentinelHelloNamingAnotherPrimaryFencesARestartedOne) {
 
 TEST(Failover, ASentinelHelloNamingUsLetsARestartedPrimaryServe) {
   ServerProcess a({"--save", ""});
-  const std::string a_port = port_of(a);
-  {
-    Client ca(a.port());
-    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 3)});
-  }
-  a.kill();
-  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  ASSERT_TRUE(restart_after_hello(a, 3));
   Client ca(a.port());
   EXPECT_TRUE(is_error(ca.cmd({"SET", "k", "v"}), "LOADING arbor is seeding its dataset from replicas"));
   ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 3)});
@@ -196,14 +202,8 @@ TEST(Failover, ASentinelHelloNamingUsLetsARestartedPrimaryServe) {
 // Sentinel sends it.
 TEST(Failover, ReplicaofInsideMultiEndsTheFence) {
   ServerProcess a({"--save", ""});
-  const std::string a_port = port_of(a);
-  {
-    Client ca(a.port());
-    ca.cmd({"PUBLISH", "__sentinel__:hello", hello(26379, a, 1)});
-  }
-  a.kill();
   ServerProcess d({"--save", ""});
-  ASSERT_TRUE(a.start({"--save", "", "--port", a_port}));
+  ASSERT_TRUE(restart_after_hello(a, 1));
   Client ca(a.port());
   ASSERT_TRUE(is_status(ca.cmd({"MULTI"}), "OK"));
   ASSERT_TRUE(is_status(ca.cmd({"SLAVEOF", "127.0.0.1", port_of(d)}), "QUEUED"));
