@@ -136,6 +136,7 @@ ClusterHealth FaultCluster::health() {
                test::info_field(info, "master_port") != std::to_string(nodes_[*h.primary]->public_port()) ||
                test::info_field(info, "master_link_status") != "up") {
       h.why = "node " + std::to_string(i) + " does not follow the primary yet";
+      if (test::info_field(info, "replica_protect_data_refusing") == "yes") h.protecting = i;
       return h;
     }
   }
@@ -147,10 +148,15 @@ bool FaultCluster::wait_healthy(milliseconds timeout) {
   return test::eventually([&] { return health().healthy; }, timeout, milliseconds(100));
 }
 
-bool FaultCluster::converged(milliseconds timeout, std::string& why) {
+bool FaultCluster::converged(milliseconds timeout, std::string& why, int& released) {
   const bool ok = test::eventually(
       [&] {
         const ClusterHealth h = health();
+        if (!h.healthy && h.protecting) {
+          Client r(nodes_[*h.protecting]->public_port(), milliseconds(2000));
+          r.cmd({"REPLICAOF", "127.0.0.1", std::to_string(nodes_[*h.primary]->public_port())});
+          ++released;
+        }
         if (!h.healthy) {
           why = h.why;
           return false;

@@ -58,6 +58,9 @@ struct ClusterHealth {
   bool healthy = false;
   std::optional<size_t> primary;  // index of the node the Sentinels name
   std::string why;                // when not healthy
+  // A replica that refuses its primary's full sync because it holds writes
+  // the primary lacks (replica-protect-data): an operator's call.
+  std::optional<size_t> protecting;
 };
 
 class FaultCluster {
@@ -76,7 +79,10 @@ class FaultCluster {
   ClusterHealth health();
   bool wait_healthy(milliseconds timeout);
   // Every replica at the primary's offset with the same DEBUG DIGEST.
-  bool converged(milliseconds timeout, std::string& why);
+  // Waits for one primary, every node following it, one offset and one
+  // DEBUG DIGEST. A replica that protects its data is told REPLICAOF again,
+  // as the README tells operators; `released` counts those.
+  bool converged(milliseconds timeout, std::string& why, int& released);
 
  private:
   ServerKind kind_;

@@ -285,6 +285,7 @@ std::string RunResult::line() const {
       << " missing-reads=" << missing_reads << " full-resyncs=" << full_resyncs << " unavailable=";
   out.precision(1);
   out << std::fixed << unavailable_seconds << "s converged=" << (converged ? "yes" : "no") << " crashes=" << crashes;
+  if (protecting_released > 0) out << " protecting-released=" << protecting_released;
   if (!converged) out << " (" << not_converged_why << ")";
   return out.str();
 }
@@ -312,7 +313,7 @@ RunResult run_faults(const RunOptions& options) {
   result.acknowledged = workload.acknowledged_count();
   result.missing_reads = workload.missing_reads();
   result.unavailable_seconds = workload.unavailable_seconds();
-  result.converged = cluster.converged(milliseconds(60000), result.not_converged_why);
+  result.converged = cluster.converged(milliseconds(60000), result.not_converged_why, result.protecting_released);
   result.lost = count_lost(cluster, workload.acknowledged());
   for (size_t i = 0; i < cluster.size(); ++i) {
     result.full_resyncs += cluster.node(i).full_resyncs();

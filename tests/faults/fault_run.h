@@ -41,6 +41,7 @@ struct RunResult {
   int64_t missing_reads = 0;  // reads of acknowledged keys a serving primary answered nil
   int full_resyncs = 0;
   double unavailable_seconds = 0;
+  int protecting_released = 0;  // replicas that protected their data until told REPLICAOF again
   bool converged = false;
   std::string not_converged_why;
   int crashes = 0;

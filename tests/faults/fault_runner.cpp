@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
       t.full_resyncs += result.full_resyncs;
       t.unavailable_seconds += result.unavailable_seconds;
       t.crashes += result.crashes + (result.started ? 0 : 1);
+      t.protecting_released += result.protecting_released;
       ++runs_done[kind == ServerKind::kArbor ? 0 : 1];
       not_converged[kind == ServerKind::kArbor ? 0 : 1] += !result.converged;
     }
@@ -84,12 +85,12 @@ int main(int argc, char** argv) {
   for (int k = 0; k < 2; ++k) {
     if (runs_done[k] == 0) continue;
     std::printf("total %s: runs=%lld ops=%lld faults=%d acked=%lld lost=%lld missing-reads=%lld full-resyncs=%d "
-                "unavailable=%.1fs not-converged=%lld crashes-or-no-start=%d\n",
+                "unavailable=%.1fs not-converged=%lld crashes-or-no-start=%d protecting-released=%d\n",
                 k == 0 ? "arbor" : "redis", static_cast<long long>(runs_done[k]),
                 static_cast<long long>(total[k].operations), total[k].faults,
                 static_cast<long long>(total[k].acknowledged), static_cast<long long>(total[k].lost),
                 static_cast<long long>(total[k].missing_reads), total[k].full_resyncs, total[k].unavailable_seconds,
-                static_cast<long long>(not_converged[k]), total[k].crashes);
+                static_cast<long long>(not_converged[k]), total[k].crashes, total[k].protecting_released);
   }
   if (runs_done[0] == 0) return 0;
   bool failed = not_converged[0] > 0 || total[0].crashes > 0;
