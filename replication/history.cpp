@@ -167,6 +167,17 @@ FullSyncVerdict judge_full_sync(const OwnData& own, const PeerHistory& primary, 
                   " bytes of writes we replicated, which WAIT may have acknowledged";
     return verdict;
   }
+  // A history we never followed, from a primary already found lacking our
+  // writes: it moved on (restarted, seeded) from the history that lacked
+  // them, so its offset says nothing about them.
+  if (own.primary_lacked > 0) {
+    verdict.kind = FullSyncVerdict::Kind::kRefuseAhead;
+    verdict.ahead_by = own.primary_lacked;
+    verdict.why = "it moved to a new history (" + std::string(offered_replid) + " at offset " + text(offered_offset) +
+                  ") after lacking " + text(own.primary_lacked) + " bytes of ours on " + us.replid +
+                  ": a full sync would drop them, and WAIT may have acknowledged them";
+    return verdict;
+  }
   // A history we never followed: accepted only when it is ahead of ours
   // (a primary that came back empty offers one at or behind our offset).
   if (offered_offset > us.offset) {

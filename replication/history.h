@@ -88,6 +88,9 @@ struct OwnData {
   History history;
   bool holds_data = false;
   bool wrote_history = false;  // we were the primary of history.replid
+  // Bytes of ours this primary was already found to lack (a refusal in
+  // force): a history it moved on to since cannot hold them either.
+  uint64_t primary_lacked = 0;
 };
 struct FullSyncVerdict {
   enum class Kind : uint8_t { kAccept, kRefuseUnrelated, kRefuseAhead };

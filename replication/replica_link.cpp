@@ -237,6 +237,7 @@ bool ReplicaLink::may_replace_data(const PeerHistory& primary, const std::string
   OwnData own;
   own.history = service_.history();
   own.wrote_history = service_.wrote_history();
+  if (refusal_.kind == FullSyncVerdict::Kind::kRefuseAhead) own.primary_lacked = refusal_.ahead_by;
   for (int i = 0; i < instance.db_count() && !own.holds_data; ++i) own.holds_data = instance.db(i).size() > 0;
   const FullSyncVerdict verdict = judge_full_sync(own, primary, replid, offset);
   const bool accepted = verdict.kind == FullSyncVerdict::Kind::kAccept;

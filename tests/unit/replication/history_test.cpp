@@ -185,6 +185,24 @@ TEST(FullSyncRules, APrimaryThatCameBackEmptyIsRefused) {
   EXPECT_EQ(judge_full_sync(holding(at(kA1, 5000)), PeerHistory{}, kC1, 6000).kind, Kind::kAccept);
 }
 
+// Fault run: the promoted primary lacked 91,876 bytes of a replica's; it
+// then restarted and seeded itself onto a new id with a bigger offset. The
+// replica must keep refusing: the new history descends from the one that
+// lacked its writes.
+TEST(FullSyncRules, AReplicaAlreadyRefusingKeepsRefusingThePrimarysNextHistory) {
+  const std::string kC2(40, 'e');  // C's, after it restarted and seeded
+  OwnData own = holding(at(kA1, 186624567));
+  const History moved_on = promoted(at(kC1, 201286003), kC2);
+  EXPECT_EQ(judge_full_sync(own, primary_info(moved_on), kC2, 201286003).kind, Kind::kAccept);  // not yet refusing
+  own.primary_lacked = 91876;
+  const FullSyncVerdict v = judge_full_sync(own, primary_info(moved_on), kC2, 201286003);
+  EXPECT_EQ(v.kind, Kind::kRefuseAhead);
+  EXPECT_EQ(v.ahead_by, 91876u);
+  EXPECT_NE(v.why.find("after lacking 91876 bytes of ours on " + kA1), std::string::npos) << v.why;
+  // A history that shares ours and holds all of it is still taken.
+  EXPECT_EQ(judge_full_sync(own, primary_info(at(kA1, 186700000)), kA1, 186700000).kind, Kind::kAccept);
+}
+
 TEST(FullSyncRules, AReplicaBehindOnTheSameHistoryAccepts) {
   // Its backlog did not reach back far enough: a full sync loses nothing.
   EXPECT_EQ(judge_full_sync(holding(at(kA1, 5000)), primary_info(at(kA1, 9000)), kA1, 9000).kind, Kind::kAccept);
