@@ -253,7 +253,9 @@ asio::awaitable<void> Seeder::run() {
       const bool nobody = std::none_of(candidates_.begin(), candidates_.end(),
                                        [&](const SeedCandidate& c) { return c.answered && c.skip_rounds == 0; }) &&
                           ranked.empty();
-      if (expired && !settings.seed_require && nobody) {
+      // (Only when the durability rule asks for no one: a known replica
+      // that is silent may hold acknowledged writes, also past seed-timeout.)
+      if (expired && !settings.seed_require && nobody && quorum_.met()) {
         if (own_.has_data) {
           finish("no replica could seed us within seed-timeout; serving our own dump");
           co_return;
@@ -266,8 +268,8 @@ asio::awaitable<void> Seeder::run() {
         finish("no replica answered within seed-timeout; started empty");
         co_return;
       }
-      if (expired && !ranked.empty() && !quorum_.met()) log_quorum_wait(quorum_);
-      if (expired && !waiting && nobody)
+      if (expired && !quorum_.met()) log_quorum_wait(quorum_);
+      if (expired && !waiting && nobody && quorum_.met())
         spdlog::warn("Seeding: no replica could seed us within seed-timeout and seed-require is yes: refusing "
                      "commands that need data and retrying until one does");
       waiting = expired;

@@ -136,7 +136,7 @@ ClusterHealth FaultCluster::health() {
                test::info_field(info, "master_port") != std::to_string(nodes_[*h.primary]->public_port()) ||
                test::info_field(info, "master_link_status") != "up") {
       h.why = "node " + std::to_string(i) + " does not follow the primary yet";
-      if (test::info_field(info, "replica_protect_data_refusing") == "yes") h.protecting = i;
+      if (test::info_field(info, "replica_protect_data_refusing").value_or("no") != "no") h.protecting = i;
       return h;
     }
   }

@@ -374,6 +374,28 @@ TEST(Seeding, WaitsPastSeedTimeoutForAReplicaThatMayHoldAcknowledgedWrites) {
   EXPECT_EQ(info_int(p, "stats", "sync_full"), 0);  // R2 continued from R1's backlog
 }
 
+// No replica answers at all (fault run: the only known replica's link was
+// cut): past seed-timeout the primary still waits instead of starting empty.
+TEST(Seeding, WaitsPastSeedTimeoutWhenNoKnownReplicaAnswers) {
+  PausedReplicas t;
+  ASSERT_NO_FATAL_FAILURE(t.run_up_to_the_crash());
+  ASSERT_EQ(kill(t.r2.pid(), SIGSTOP), 0);
+  ASSERT_TRUE(t.primary.start({"--save", "", "--port", t.port, "--seed-timeout", "1", "--repl-backlog-size", "16mb"}));
+  Client p(t.primary.port());
+  ASSERT_TRUE(eventually([&] { return t.primary.log().find("may be only on") != std::string::npos; },
+                         milliseconds(10000)));
+  EXPECT_EQ(info_field(info(p), "seeding_state"), "waiting");
+  EXPECT_EQ(info_field(info(p), "seeding_covered"), "0");
+  EXPECT_TRUE(is_error(p.cmd({"GET", "acked:0"}), "LOADING arbor is seeding its dataset from replicas"));
+  EXPECT_EQ(t.primary.log().find("STARTING EMPTY"), std::string::npos);
+
+  ASSERT_EQ(kill(t.r1.pid(), SIGCONT), 0);
+  ASSERT_EQ(kill(t.r2.pid(), SIGCONT), 0);
+  ASSERT_TRUE(serving(p));
+  for (int i = 0; i < t.acknowledged; ++i)
+    ASSERT_TRUE(is_bulk(p.cmd({"GET", "acked:" + std::to_string(i)}), "v")) << i;
+}
+
 // Told not to wait (seed-safe-wait 0), the primary seeds from R2 after
 // seed-timeout; R1, ahead of it on their shared history, keeps its data
 // and says so instead of taking the full sync that would drop it.
