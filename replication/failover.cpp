@@ -88,7 +88,7 @@ void ReplicationService::failover_command(core::CommandContext& ctx) {
   failover_.force = force;
   failover_.target_host = host;
   failover_.target_port = static_cast<int>(port);
-  instance_.pause_writes_for_failover();
+  instance_.pause_writes();
   ctx.reply.ok();
   update_failover();
 }
@@ -140,7 +140,7 @@ void ReplicationService::abort_failover(std::string_view why) {
     spdlog::warn("FAILOVER to {}:{} aborted: {}", failover_.target_host, failover_.target_port, why);
   // Already a replica of the target: a primary again, on a new history.
   if (failover_.state == FailoverState::kInProgress) {
-    become_primary();
+    become_primary(false);
     instance_.config.settings().replicaof.clear();
   }
   end_failover();
@@ -163,7 +163,7 @@ bool ReplicationService::accept_failover_request(core::CommandContext& ctx, std:
     ctx.reply.error("ERR PSYNC FAILOVER replid must match my replid.");
     return false;
   }
-  become_primary();
+  become_primary(false);
   instance_.config.settings().replicaof.clear();
   spdlog::info("MASTER MODE enabled (failover request from 'id={} addr={}')", ctx.client.id, ctx.client.addr);
   return true;

@@ -12,6 +12,21 @@ constexpr size_t kReplidLength = 40;
 
 std::string text(uint64_t n) { return std::to_string(n); }
 
+// "ip=127.0.0.1,port=7351,state=online,...": "127.0.0.1:7351", or empty.
+std::string replica_address(std::string_view fields) {
+  std::string_view ip, port;
+  while (!fields.empty()) {
+    const size_t comma = fields.find(',');
+    const std::string_view field = fields.substr(0, comma);
+    if (field.starts_with("ip=")) ip = field.substr(3);
+    if (field.starts_with("port=")) port = field.substr(5);
+    fields = comma == std::string_view::npos ? std::string_view() : fields.substr(comma + 1);
+  }
+  const auto number = protocol::parse_int64(port);
+  if (ip.empty() || !number || *number <= 0 || *number > 65535) return {};
+  return std::string(ip) + ":" + std::string(port);
+}
+
 }  // namespace
 
 History promoted(const History& history, std::string new_replid) {
@@ -108,6 +123,13 @@ PeerHistory read_peer_history(std::string_view info) {
   peer.offset = static_cast<uint64_t>(std::max<int64_t>(0, info_integer(info, "master_repl_offset")));
   peer.master_host = std::string(info_field(info, "master_host").value_or(""));
   peer.master_port = static_cast<int>(info_integer(info, "master_port"));
+  for_each_info_line(info, [&peer](std::string_view line) {
+    const size_t colon = line.find(':');
+    if (!line.starts_with("slave") || colon == std::string_view::npos || colon <= 5) return;
+    if (line.substr(5, colon - 5).find_first_not_of("0123456789") != std::string_view::npos) return;
+    std::string address = replica_address(line.substr(colon + 1));
+    if (!address.empty()) peer.replicas.push_back(std::move(address));
+  });
   return peer;
 }
 

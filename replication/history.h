@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "replication/backlog.h"
 
@@ -73,6 +74,8 @@ struct PeerHistory {
   uint64_t offset = 0;
   std::string master_host;  // a replica's primary
   int master_port = 0;
+  // A primary's replicas ("slaveN:ip=...,port=..." lines) as "ip:port".
+  std::vector<std::string> replicas;
 };
 PeerHistory read_peer_history(std::string_view info);
 

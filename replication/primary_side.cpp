@@ -84,6 +84,10 @@ void ReplicationService::psync(core::CommandContext& ctx, std::string_view repli
   // As Redis's syncCommand: no sync while we hand over. (Unlike Redis, a
   // replica whose own link is down still serves PSYNC: seeding needs it.)
   if (failover_.state != FailoverState::kNone) return ctx.reply.error("NOMASTERLINK Can't SYNC while failing over");
+  // Promoted, catching up with a sibling: our history is not the one we
+  // will serve yet (the replica retries on -LOADING).
+  if (catch_up_ && catch_up_->phase() != PromotionCatchUp::Phase::kDone)
+    return ctx.reply.error("LOADING arbor is catching up with another replica before taking writes");
   AttachedReplica& replica = replica_for(client);
   replica.old_sync = old_sync;
   client.is_replica = true;

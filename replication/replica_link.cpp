@@ -12,26 +12,18 @@
 #include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
 #include "replication/history.h"
+#include "replication/peer_query.h"
 #include "replication/replication_service.h"
 #include "server/core/dispatcher.h"
+#include "server/core/scoped_value.h"
 
 namespace arbor::replication {
 using protocol::encode_command;
 
 namespace {
 
-// The primary's stream is being applied (expired keys stay visible to it),
-// until this goes away, whatever way the command ends.
-class ApplyingStream {
- public:
-  explicit ApplyingStream(core::Instance& instance) : instance_(instance) { instance_.applying_primary_stream = true; }
-  ~ApplyingStream() { instance_.applying_primary_stream = false; }
-  ApplyingStream(const ApplyingStream&) = delete;
-  ApplyingStream& operator=(const ApplyingStream&) = delete;
-
- private:
-  core::Instance& instance_;
-};
+// How often a replica reads its primary's list of replicas.
+constexpr int64_t kSiblingsEveryMs = 2000;
 
 }  // namespace
 
@@ -63,6 +55,7 @@ void ReplicaLink::stop() {
   if (stopped_) return;
   stopped_ = true;
   peer_.stop();
+  for (auto& query : queries_) query->stop();
   retry_timer_.cancel();
   service_.instance().master_link_up = false;
   service_.instance().remove_client(&master_client_);
@@ -85,9 +78,22 @@ const char* ReplicaLink::state_name() const {
   return "connect";
 }
 
+void ReplicaLink::hold_off(int64_t ms) {
+  hold_until_ms_ = core::unix_time_ms() + ms;
+  if (state_ == State::kConnect) retry_timer_.cancel();  // run() then waits out the hold
+  else peer_.close();
+}
+
+bool ReplicaLink::holding_off() const { return core::unix_time_ms() < hold_until_ms_; }
+
 asio::awaitable<void> ReplicaLink::run() {
   boost::system::error_code ec;
   while (!stopped_) {
+    if (const int64_t hold = hold_until_ms_ - core::unix_time_ms(); hold > 0) {
+      retry_timer_.expires_after(std::chrono::milliseconds(hold));
+      co_await retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     // Out of memory (a snapshot too big for an address-space limit): the
     // attempt is given up, the data we have keeps serving, and we retry.
     bool out_of_memory = false;
@@ -137,6 +143,10 @@ void ReplicaLink::send_ack() {
 void ReplicaLink::cron(int64_t now_ms) {
   if (stopped_) return;
   if (state_ == State::kConnected && now_ms - last_ack_ms_ >= 1000) send_ack();
+  if (state_ == State::kConnected && !catch_up_only_ && now_ms - siblings_asked_ms_ >= kSiblingsEveryMs) {
+    siblings_asked_ms_ = now_ms;
+    asio::co_spawn(service_.io(), refresh_siblings(), asio::detached);
+  }
   const int64_t timeout_ms = service_.instance().config.settings().repl_timeout * 1000;
   const int64_t last_sign = std::max(peer_.last_io_ms(), last_timeout_ms_);
   if (state_ != State::kConnect && last_sign != 0 && now_ms - last_sign > timeout_ms) {
@@ -155,7 +165,8 @@ asio::awaitable<void> ReplicaLink::session() {
   state_ = State::kHandshake;
   // The port Sentinel and our primary's INFO list us under.
   const int64_t announced = instance.config.settings().replica_announce_port;
-  const int listening_port = announced > 0 ? static_cast<int>(announced) : instance.tcp_port;
+  // (A catch-up is no replica of its sibling's: not announced.)
+  const int listening_port = catch_up_only_ ? 0 : announced > 0 ? static_cast<int>(announced) : instance.tcp_port;
   if (!co_await peer_.handshake(instance.config.settings(), listening_port)) co_return;
   spdlog::info("Master replied to PING, replication can continue...");
 
@@ -167,6 +178,7 @@ asio::awaitable<void> ReplicaLink::session() {
   if (!co_await peer_.write(std::move(info_request))) co_return;
   if (!co_await peer_.read_bulk_or_error(info, info_error)) co_return;
   const PeerHistory primary = info_error ? PeerHistory{} : read_peer_history(info);
+  note_siblings(primary);
 
   // Handing over in a FAILOVER: the target promotes itself on this PSYNC.
   const bool failover = service_.failover_state() == ReplicationService::FailoverState::kInProgress;
@@ -203,6 +215,11 @@ asio::awaitable<void> ReplicaLink::session() {
     case PsyncReply::Kind::kFullResync:
       // (Handing over in a FAILOVER, the operator chose the target: its
       // history is the one we hand our place to.)
+      if (catch_up_only_ && (reply.replid != service_.replid() || reply.offset < service_.offset())) {
+        spdlog::warn("Promotion: {} offers {}:{} instead of our history: not taking it", peer_.address(),
+                     reply.replid, reply.offset);
+        co_return;
+      }
       if (!failover && !may_replace_data(primary, reply.replid, reply.offset)) co_return;
       spdlog::info("Full resync from master: {}:{}", reply.replid, reply.offset);
       if (!co_await full_sync(reply.replid, reply.offset)) co_return;
@@ -226,6 +243,21 @@ asio::awaitable<void> ReplicaLink::session() {
       co_return;
   }
   co_await follow_stream();
+}
+
+void ReplicaLink::note_siblings(const PeerHistory& primary) {
+  if (!catch_up_only_ && primary.known && primary.role == "master") service_.set_siblings(primary.replicas);
+}
+
+asio::awaitable<void> ReplicaLink::refresh_siblings() {
+  auto self = shared_from_this();
+  auto peer = std::make_shared<PeerConnection>(service_.io(), peer_.host(), peer_.port(), "MASTER");
+  WatchedPeer watched(service_.io(), peer, 1000, queries_, "Replication");
+  std::string info;
+  bool connected = false;
+  const bool ok =
+      co_await fetch_info(*peer, service_.instance().config.settings(), "replication", info, connected);
+  if (ok && !stopped_) note_siblings(read_peer_history(info));
 }
 
 // replica-protect-data (history.h's judge_full_sync): a replica holding
@@ -307,7 +339,8 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
         const uint64_t failures_before = instance.stats.allocation_failures;
         const uint64_t partial_before = instance.stats.partial_write_failures;
         {
-          ApplyingStream applying(instance);
+          // (Expired keys stay visible to the stream until it deletes them.)
+          core::ScopedValue<bool> applying(instance.applying_primary_stream, true);
           instance.dispatcher->execute(master_client_, args, replies);
         }
         discarded.clear();

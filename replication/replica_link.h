@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "replication/history.h"
 #include "replication/peer_connection.h"
@@ -27,12 +28,22 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   ReplicaLink(ReplicationService& service, std::string host, int port, int stream_db);
   ~ReplicaLink();
   void start();
+  // A promoted replica's catch-up with a sibling (promotion_catch_up.h):
+  // not announced as a replica, and only our own history is taken from it.
+  // Before start().
+  void catch_up_only() { catch_up_only_ = true; }
   // Ends the link for good (REPLICAOF NO ONE, another primary, shutdown).
   void stop();
   void cron(int64_t now_ms);
   // Closes the connection and reconnects at once, asking to continue
   // (CLIENT KILL TYPE master, as Redis caches its master).
   void drop();
+  // Another replica of our primary is being promoted in its place on our
+  // history: we stop following (and acknowledging) it for `ms`, or until
+  // REPLICAOF, so that no write our primary takes meanwhile counts as
+  // acknowledged by us (promotion_catch_up.h).
+  void hold_off(int64_t ms);
+  bool holding_off() const;
   // REPLCONF ACK <offset>, now (every second, and on GETACK).
   void send_ack();
   // The operator insists (REPLICAOF again): the next full sync may replace
@@ -63,6 +74,10 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   bool may_replace_data(const PeerHistory& primary, const std::string& replid, uint64_t offset);
   asio::awaitable<void> follow_stream();
   void queue_write(std::string bytes);
+  // Our primary's other replicas, for a promotion's catch-up: read from
+  // its INFO at each connection and every few seconds while connected.
+  asio::awaitable<void> refresh_siblings();
+  void note_siblings(const PeerHistory& primary);
 
   ReplicationService& service_;
   PeerConnection peer_;
@@ -75,6 +90,10 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   int oom_streak_ = 0;            // attempts in a row that ran out of memory
   bool ever_synced_ = false;
   bool allow_replacing_data_ = false;
+  bool catch_up_only_ = false;
+  int64_t siblings_asked_ms_ = 0;
+  int64_t hold_until_ms_ = 0;
+  std::vector<std::shared_ptr<PeerConnection>> queries_;  // for stop()
   FullSyncVerdict refusal_;
   State state_ = State::kConnect;
   int64_t down_since_ms_ = 0;

@@ -22,6 +22,7 @@ using core::equals_ci;
 void replconf(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) return ctx.reply.error(protocol::errors::kSyntax);
   ReplicationService& service = service_of(ctx.instance);
+  std::string_view promoting, old_primary;
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     const std::string_view option = ctx.arg(i);
     const std::string_view value = ctx.arg(i + 1);
@@ -34,6 +35,12 @@ void replconf(CommandContext& ctx) {
     if (equals_ci(option, "getack")) {
       if (ctx.client.is_master && service.link() != nullptr) service.link()->send_ack();
       return;
+    }
+    // arbor's own: `promoting <replid> old-primary <host:port>`, a replica
+    // of that primary is promoted in its place (promotion_catch_up.h).
+    if (equals_ci(option, "promoting") || equals_ci(option, "old-primary")) {
+      (equals_ci(option, "promoting") ? promoting : old_primary) = value;
+      continue;
     }
     AttachedReplica& replica = service.replica_for(ctx.client);
     if (equals_ci(option, "listening-port")) {
@@ -55,6 +62,7 @@ void replconf(CommandContext& ctx) {
       return ctx.reply.error("ERR Unrecognized REPLCONF option: " + std::string(option));
     }
   }
+  if (!promoting.empty()) service.hold_off_primary(promoting, old_primary, ctx.client.addr);
   ctx.reply.ok();
 }
 
@@ -248,7 +256,13 @@ std::string ReplicationService::info_section() const {
                                                                                       : "no"));
     if (refusal.kind == FullSyncVerdict::Kind::kRefuseAhead) field("replica_protect_data_ahead_bytes", refusal.ahead_by);
   }
+  if (link_) {
+    std::string siblings;
+    for (const std::string& address : siblings_) siblings += (siblings.empty() ? "" : " ") + address;
+    field("sibling_replicas", siblings);
+  }
   if (seeder_) seeder_->append_info(out);
+  if (catch_up_) catch_up_->append_info(out);
   return out;
 }
 

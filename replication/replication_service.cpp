@@ -67,6 +67,7 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
 ReplicationService::~ReplicationService() {
   if (link_) link_->stop();  // the coroutine may outlive us: it must not call back
   if (seeder_) seeder_->stop();
+  if (catch_up_) catch_up_->stop();
   link_.reset();
   snapshot_.reset();
   instance_.propagation.set_feed(nullptr);
@@ -154,19 +155,21 @@ void ReplicationService::lost_write(std::string_view why) {
   spdlog::error("A write could not be propagated ({}): starting a new replication history so that every replica "
                 "syncs again in full",
                 why);
-  history_ = History{.replid = random_replid(), .offset = history_.offset};
-  wrote_history_ = true;
+  start_history(history_.offset, true);
   if (is_replica() && link_) link_->drop();
   disconnect_replicas();
-  record_role();
 }
 
 void ReplicationService::forget_history(std::string_view why) {
   spdlog::error("Forgetting our replication history ({}): the next sync with our primary is a full one", why);
-  history_ = History{.replid = random_replid(), .offset = 0};
-  wrote_history_ = false;
+  start_history(0, false);
   backlog_.reset();
   disconnect_replicas();
+}
+
+void ReplicationService::start_history(uint64_t offset, bool wrote) {
+  history_ = History{.replid = random_replid(), .offset = offset};
+  wrote_history_ = wrote;
   record_role();
 }
 
@@ -174,11 +177,7 @@ void ReplicationService::ensure_backlog() {
   if (backlog_) return;
   // As Redis's createReplicationBacklog: a primary's first replica starts a
   // new history, so no one can mistake old offsets for this one's.
-  if (!is_replica()) {
-    history_ = History{.replid = random_replid(), .offset = history_.offset};
-    wrote_history_ = true;
-    record_role();
-  }
+  if (!is_replica()) start_history(history_.offset, true);
   backlog_.emplace(static_cast<size_t>(instance_.config.settings().repl_backlog_size), history_.offset + 1);
 }
 

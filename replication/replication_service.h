@@ -20,6 +20,7 @@
 #include "replication/known_replicas.h"
 #include "replication/node_state.h"
 #include "replication/persistence.h"
+#include "replication/promotion_catch_up.h"
 #include "replication/seeder.h"
 #include "replication/snapshot.h"
 #include "server/core/instance.h"
@@ -93,7 +94,21 @@ class ReplicationService : public core::ReplicationFeed {
 
   // Replica side (replica_link.cpp).
   void replicate_from(std::string host, int port);
-  void become_primary();  // REPLICAOF NO ONE
+  // REPLICAOF NO ONE: promotes us, after catching up with a sibling that
+  // is ahead (promotion_catch_up.h) when our primary listed others.
+  // FAILOVER's handover passes false: its target is the most advanced.
+  void become_primary(bool catch_up_with_siblings = true);
+  // Our primary's other replicas, from its INFO (this node left out).
+  void set_siblings(const std::vector<std::string>& replicas);
+  const std::vector<std::string>& siblings() const { return siblings_; }
+  // REPLCONF promoting <replid> old-primary <host:port> from `who`: a
+  // replica of that primary is promoted in its place; when it is ours and we
+  // follow that history, we stop following it (ReplicaLink::hold_off) until
+  // REPLICAOF, at most kHoldOffMs.
+  void hold_off_primary(std::string_view replid, std::string_view old_primary, std::string_view who);
+  static constexpr int64_t kHoldOffMs = 10000;
+  // The catch-up is over (`outcome` says how): we promote ourselves.
+  void end_catch_up(std::string_view outcome);
   bool is_replica() const { return link_ != nullptr; }
   ReplicaLink* link() const { return link_.get(); }
   // The stream from our primary: applied by the link, then kept verbatim.
@@ -177,6 +192,9 @@ class ReplicationService : public core::ReplicationFeed {
  private:
   void append(std::string_view bytes);
   void ensure_backlog();
+  // A history without a past (no replid2), from `offset`, that we write
+  // (`wrote`) or that we will take from our primary; recorded in arbor-state.
+  void start_history(uint64_t offset, bool wrote);
   void forget(core::ClientState& client);
   void cron();
   void schedule_cron();
@@ -239,6 +257,9 @@ class ReplicationService : public core::ReplicationFeed {
   std::shared_ptr<ReplicaLink> link_;
   KnownReplicas known_replicas_;
   std::shared_ptr<Seeder> seeder_;
+  std::vector<std::string> siblings_;
+  std::shared_ptr<PromotionCatchUp> catch_up_;
+  bool stop_catch_up();  // true if one was running (writes wait)
   NodeState node_state_;  // as in <dir>/arbor-state
   NodeState load_node_state() const;
   void save_node_state();

@@ -142,4 +142,20 @@ SeedQuorum assess_quorum(const std::vector<SeedCandidate>& candidates, int64_t s
   return q;
 }
 
+int64_t siblings_needed(int64_t siblings, int64_t safe_wait) {
+  if (safe_wait <= 0) return 0;
+  return std::clamp<int64_t>(siblings - safe_wait + 1, 0, siblings);
+}
+
+std::optional<size_t> sibling_ahead(const std::vector<SeedCandidate>& siblings, const History& ours,
+                                    std::string_view our_run_id) {
+  std::optional<size_t> best;
+  for (size_t i = 0; i < siblings.size(); ++i) {
+    const SeedCandidate& s = siblings[i];
+    if (!s.answered || s.run_id == our_run_id || s.replid != ours.replid || s.offset <= ours.offset) continue;
+    if (!best || s.offset > siblings[*best].offset) best = i;
+  }
+  return best;
+}
+
 }  // namespace arbor::replication

@@ -82,4 +82,13 @@ struct SeedQuorum {
 };
 SeedQuorum assess_quorum(const std::vector<SeedCandidate>& candidates, int64_t safe_wait, std::string_view our_run_id);
 
+// A promoted replica's catch-up (promotion_catch_up.h): of R siblings, how
+// many it hears from before it takes writes (R - k + 1 for seed-safe-wait
+// k: a write WAIT k acknowledged is on k of the R + 1 replicas, us among
+// them), and the sibling to follow first, the most advanced on our history
+// past our offset (nullopt: none is ahead of us).
+int64_t siblings_needed(int64_t siblings, int64_t safe_wait);
+std::optional<size_t> sibling_ahead(const std::vector<SeedCandidate>& siblings, const History& ours,
+                                    std::string_view our_run_id);
+
 }  // namespace arbor::replication

@@ -7,6 +7,7 @@
 
 #include "protocol/number_format.h"
 #include "protocol/reply_writer.h"
+#include "replication/peer_query.h"
 #include "replication/persistence.h"
 #include "replication/replication_service.h"
 #include "server/core/instance.h"
@@ -20,68 +21,6 @@ using std::chrono::milliseconds;
 constexpr int64_t kQueryIdleMs = 1000;  // a candidate that is up answers INFO at once
 constexpr auto kRoundLimit = milliseconds(2000);
 constexpr auto kRoundPause = milliseconds(1000);
-
-bool parse_address(const std::string& address, std::string& host, int& port) {
-  const size_t colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  const auto value = protocol::parse_int64(std::string_view(address).substr(colon + 1));
-  if (!value || *value <= 0 || *value > 65535) return false;
-  host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  port = static_cast<int>(*value);
-  return true;
-}
-
-std::shared_ptr<PeerConnection> peer_for(asio::io_context& io, const std::string& address) {
-  std::string host;
-  int port = 0;
-  if (!parse_address(address, host, port)) return nullptr;
-  return std::make_shared<PeerConnection>(io, std::move(host), port, "replica");
-}
-
-// Closes `peer` once it has been silent for `idle_ms` (a candidate that is
-// stopped, a transfer that stalled), until `done`.
-asio::awaitable<void> watch_idle(std::shared_ptr<PeerConnection> peer, int64_t idle_ms, std::shared_ptr<bool> done) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  const int64_t started = core::unix_time_ms();
-  boost::system::error_code ec;
-  while (!*done && !peer->stopped()) {
-    timer.expires_after(milliseconds(100));
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (*done || peer->stopped()) break;
-    if (core::unix_time_ms() - std::max(started, peer->last_io_ms()) > idle_ms) {
-      spdlog::warn("Seeding: replica {} silent for {} ms: closing the connection", peer->address(), idle_ms);
-      peer->stop();
-    }
-  }
-}
-
-// A connection in use: listed in `open` (so Seeder::stop reaches it) and
-// watched for silence; closed, unlisted and unwatched when this goes away.
-struct Watched {
-  Watched(asio::io_context& io, std::shared_ptr<PeerConnection> watched, int64_t idle_ms,
-          std::vector<std::shared_ptr<PeerConnection>>& open)
-      : peer(std::move(watched)), done(std::make_shared<bool>(false)), open(open) {
-    open.push_back(peer);
-    asio::co_spawn(io, watch_idle(peer, idle_ms, done), asio::detached);
-  }
-  ~Watched() {
-    *done = true;
-    peer->stop();
-    std::erase(open, peer);
-  }
-  Watched(const Watched&) = delete;
-  Watched& operator=(const Watched&) = delete;
-  std::shared_ptr<PeerConnection> peer;
-  std::shared_ptr<bool> done;
-  std::vector<std::shared_ptr<PeerConnection>>& open;
-};
-
-// "-ERR AUTH <password> called without any password configured": a replica
-// without requirepass answers INFO all the same.
-bool auth_accepted(const std::string& line) {
-  return !line.starts_with("-") || line.find("without any password configured") != std::string::npos;
-}
 
 }  // namespace
 
@@ -312,24 +251,13 @@ asio::awaitable<void> Seeder::query_all() {
 
 asio::awaitable<void> Seeder::query(size_t index, std::shared_ptr<Round> round) {
   auto self = shared_from_this();
-  auto peer = peer_for(service_.io(), candidates_[index].address);
+  auto peer = peer_for(service_.io(), candidates_[index].address, "replica");
   if (peer && !stopped_) {
-    Watched watched(service_.io(), peer, kQueryIdleMs, peers_);
-    const auto& settings = service_.instance().config.settings();
-    std::string request;
-    if (!settings.masterauth.empty())
-      request += settings.masteruser.empty() ? encode_command({"AUTH", settings.masterauth})
-                                             : encode_command({"AUTH", settings.masteruser, settings.masterauth});
-    request += encode_command({"INFO", "server", "replication", "keyspace"});
-    std::string line, info;
-    const bool connected = co_await peer->connect();
-    bool ok = connected;
-    if (ok) ok = co_await peer->write(std::move(request));
-    if (ok && !settings.masterauth.empty()) {
-      ok = co_await peer->read_line(line);
-      ok = ok && auth_accepted(line);
-    }
-    if (ok) ok = co_await peer->read_bulk(info);
+    WatchedPeer watched(service_.io(), peer, kQueryIdleMs, peers_, "Seeding");
+    std::string info;
+    bool connected = false;
+    const bool ok = co_await fetch_info(*peer, service_.instance().config.settings(),
+                                        "server replication keyspace", info, connected);
     // Only the current round's answers count.
     if (round == round_) {
       if (ok) read_candidate_info(info, candidates_[index]);
@@ -352,10 +280,10 @@ asio::awaitable<bool> Seeder::pull(size_t index) {
   phase_ = Phase::kTransfer;
   spdlog::info("Seeding: chose replica {} ({}:{}, {} keys); pulling a full snapshot", candidate.address,
                candidate.replid, candidate.offset, candidate.keys);
-  transfer_ = peer_for(service_.io(), candidate.address);
+  transfer_ = peer_for(service_.io(), candidate.address, "replica");
   if (!transfer_) co_return false;
   auto peer = transfer_;
-  Watched watched(service_.io(), peer, instance.config.settings().repl_timeout * 1000, peers_);
+  WatchedPeer watched(service_.io(), peer, instance.config.settings().repl_timeout * 1000, peers_, "Seeding");
 
   std::string psync = encode_command({"PSYNC", "?", "-1"});
   bool ok = co_await peer->connect();
@@ -404,9 +332,9 @@ asio::awaitable<bool> Seeder::pull(size_t index) {
 
 asio::awaitable<bool> Seeder::fetch_backlog(const SeedCandidate& from, const std::string& replid, uint64_t offset,
                                             std::string& bytes) {
-  auto peer = peer_for(service_.io(), from.address);
+  auto peer = peer_for(service_.io(), from.address, "replica");
   if (!peer) co_return false;
-  Watched watched(service_.io(), peer, service_.instance().config.settings().repl_timeout * 1000, peers_);
+  WatchedPeer watched(service_.io(), peer, service_.instance().config.settings().repl_timeout * 1000, peers_, "Seeding");
   std::string psync = encode_command({"PSYNC", replid, std::to_string(from.backlog_first)});
   std::string line;
   bool ok = co_await peer->connect();

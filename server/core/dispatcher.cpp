@@ -17,6 +17,7 @@
 #include "server/core/arguments.h"
 #include "server/core/command_context.h"
 #include "server/core/command_table.h"
+#include "server/core/scoped_value.h"
 
 namespace arbor::core {
 namespace {
@@ -96,36 +97,15 @@ void flag_transaction(ClientState& client) {
 
 }  // namespace
 
-namespace {
-
-// The nesting counters, restored however the command ends (an allocation
-// failure must not leave a unit open, or nothing would be flushed again).
-class Nesting {
- public:
-  Nesting(int& depth, int& command_depth) : depth_(depth), command_depth_(command_depth) {
-    ++depth_;
-    ++command_depth_;
-  }
-  ~Nesting() {
-    --depth_;
-    --command_depth_;
-  }
-  Nesting(const Nesting&) = delete;
-  Nesting& operator=(const Nesting&) = delete;
-
- private:
-  int& depth_;
-  int& command_depth_;
-};
-
-}  // namespace
-
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
                          protocol::ReplyWriter& reply) {
   if (args.empty()) return;
   const size_t mark = reply.buffer().size();
   {
-    Nesting nesting(depth_, instance_.command_depth);
+    // (Restored however the command ends: a unit left open would never
+    // be flushed again.)
+    ScopedValue<int> nesting(depth_, depth_ + 1);
+    ScopedValue<int> command_nesting(instance_.command_depth, instance_.command_depth + 1);
     try {
       dispatch(client, args, reply, mark);
     } catch (const std::bad_alloc&) {
@@ -229,12 +209,14 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   const bool may_replicate = write || (command.spec.flags & kMayReplicate);
   bool refused = false, failed = false;
   try {
-    size_t bytes = 32;
-    for (std::string_view arg : args) bytes += arg.size() + 24;
-    if (may_replicate && instance_.replicating()) instance_.propagation.reserve(bytes);
-    // (Twice the values and some: the allocator may serve the value from
-    // another arena than the probe, and a handler may copy once.)
-    if (write && bytes >= kProbeBytes) probe_memory(2 * bytes + kProbeBytes);
+    if (may_replicate) {
+      size_t bytes = 32;
+      for (std::string_view arg : args) bytes += arg.size() + 24;
+      if (instance_.replicating()) instance_.propagation.reserve(bytes);
+      // (Twice the values and some: the allocator may serve the value from
+      // another arena than the probe, and a handler may copy once.)
+      if (write && bytes >= kProbeBytes) probe_memory(2 * bytes + kProbeBytes);
+    }
   } catch (const std::bad_alloc&) {
     refused = true;
   }

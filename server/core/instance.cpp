@@ -147,7 +147,7 @@ void Instance::postpone(ClientState& client, std::span<const std::string_view> a
 }
 
 void Instance::resume_writes() {
-  failover_pause_ = false;
+  writes_paused_ = false;
   std::vector<ClientState*> waiting;
   waiting.swap(postponed_);
   std::vector<std::string_view> views;

@@ -129,11 +129,12 @@ class Instance {
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
   void notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key, int db);
 
-  // Writes paused (Redis's pauseClients for FAILOVER): commands that may
-  // write or replicate are postponed, unanswered, until resume_writes(),
-  // then run again from scratch in arrival order. Replicas are not paused.
-  bool writes_paused() const { return failover_pause_; }
-  void pause_writes_for_failover() { failover_pause_ = true; }
+  // Writes paused (Redis's pauseClients for FAILOVER; also a promoted
+  // replica catching up with a sibling): commands that may write or
+  // replicate are postponed, unanswered, until resume_writes(), then run
+  // again from scratch in arrival order. Replicas are not paused.
+  bool writes_paused() const { return writes_paused_; }
+  void pause_writes() { writes_paused_ = true; }
   void resume_writes();
   // Called by the dispatcher for a command it postpones.
   void postpone(ClientState& client, std::span<const std::string_view> args);
@@ -213,7 +214,7 @@ class Instance {
   void forget_client_state(ClientState& client);
 
   std::vector<ClientState*> clients_;
-  bool failover_pause_ = false;
+  bool writes_paused_ = false;
   std::vector<ClientState*> postponed_;
   uint64_t last_client_id_ = 0;
   size_t expire_next_db_ = 0;

@@ -31,6 +31,14 @@ struct ThreeNodes {
   Client cb{b.port()}, cc{c.port()};
 };
 
+bool following(Client& c, const ServerProcess& primary) {
+  return eventually([&] {
+    const std::string text = info(c);
+    return info_field(text, "role") == "slave" && info_field(text, "master_port") == port_of(primary) &&
+           info_field(text, "master_link_status") == "up";
+  }, milliseconds(15000));
+}
+
 // The reproduction: A with replicas B and C; A dies; C is promoted
 // and B follows it; A restarts with its original flags, hears a PUBLISH
 // (Sentinel's hello), C takes writes, and A is made C's replica. A must end
@@ -55,13 +63,6 @@ TEST(Failover, ARestartedOldPrimaryGetsEveryWriteOfTheNewOne) {
   EXPECT_TRUE(is_int(ca.cmd({"NOTE.LEN", "n:7"}), 2));
 }
 
-bool following(Client& c, const ServerProcess& primary) {
-  return eventually([&] {
-    const std::string text = info(c);
-    return info_field(text, "role") == "slave" && info_field(text, "master_port") == port_of(primary) &&
-           info_field(text, "master_link_status") == "up";
-  }, milliseconds(15000));
-}
 
 // The fence: a restarted primary whose replica follows the replica promoted
 // in its place becomes a replica of that one, without ever serving.
@@ -85,17 +86,17 @@ TEST(Failover, ARestartedPrimaryFollowsTheReplicaPromotedInItsPlace) {
   EXPECT_TRUE(is_error(ca.cmd({"SET", "k", "v"}), "READONLY You can't write against a read only replica."));
 }
 
-// A failover that promoted the replica that was behind: the other replica
-// holds writes the new primary lacks and keeps them (refusing its full
-// sync) until REPLICAOF is given again; the old primary, which wrote them,
-// follows the failover's choice.
-TEST(Failover, AReplicaAheadOfThePromotedOneKeepsItsDataUntilToldAgain) {
-  ThreeNodes nodes(100);
+// C is paused and cut off from A (a paused process still gets what its
+// socket buffered) while B reconnects at once, and A writes a key that B
+// alone acknowledges; then A dies and C resumes, behind B.
+void leave_c_behind_b(ThreeNodes& nodes) {
   auto& [a, a_port, b, c, cb, cc] = nodes;
+  // C knows B from A's INFO (where a promotion looks for writes it lacks).
+  ASSERT_TRUE(eventually([&] {
+    return info_field(info(cc), "sibling_replicas") == "127.0.0.1:" + port_of(b);
+  }));
   {
     Client ca(a.port());
-    // C is paused and cut off (a paused process still gets what its socket
-    // buffered); B reconnects at once.
     ASSERT_EQ(kill(c.pid(), SIGSTOP), 0);
     ASSERT_TRUE(is_int(ca.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 2));
     ASSERT_TRUE(is_status(ca.cmd({"SET", "only-on-a-and-b", "x"}), "OK"));
@@ -104,7 +105,85 @@ TEST(Failover, AReplicaAheadOfThePromotedOneKeepsItsDataUntilToldAgain) {
   }
   a.kill();
   ASSERT_EQ(kill(c.pid(), SIGCONT), 0);
+}
+
+// Sentinel promoted the replica that was behind (C): before it takes
+// writes it catches up with B, the sibling ahead of it on their history,
+// so the write B alone acknowledged survives and B continues with C by a
+// partial resync.
+TEST(Failover, APromotedReplicaCatchesUpWithASiblingAheadOfIt) {
+  ThreeNodes nodes(100);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
+  leave_c_behind_b(nodes);
   ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  EXPECT_EQ(info_field(info(cc), "role"), "master");  // at once, as Sentinel expects
+  // A write sent now waits for the catch-up, then runs on the new history.
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "on-c", "y"}), "OK"));
+  EXPECT_EQ(info_field(info(cc), "promotion_catch_up_state"), "done");
+  EXPECT_EQ(info_field(info(cc), "promotion_catch_up_from"), "127.0.0.1:" + port_of(b));
+  EXPECT_TRUE(is_bulk(cc.cmd({"GET", "only-on-a-and-b"}), "x"));
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  ASSERT_TRUE(following(cb, c));
+  ASSERT_TRUE(converged(cc, {&cb}));
+  EXPECT_EQ(info_field(info(cb), "replica_protect_data_refusing"), "no");
+  EXPECT_EQ(info_int(cc, "stats", "sync_full"), 0);  // B continued by partial resync
+  EXPECT_NE(c.log().find("is ahead of us on our history"), std::string::npos);
+}
+
+// The old primary is only paused when C is promoted: B, asked by C, stops
+// following it, so a write it takes after resuming is not acknowledged by
+// B (it would be lost when Sentinel makes B follow C); B then follows C.
+TEST(Failover, ASiblingStopsFollowingAPausedOldPrimaryWhenAnotherReplicaIsPromoted) {
+  ThreeNodes nodes(50);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
+  ASSERT_TRUE(eventually([&] { return info_field(info(cc), "sibling_replicas") == "127.0.0.1:" + port_of(b); }));
+  ASSERT_EQ(kill(a.pid(), SIGSTOP), 0);
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "on-c", "y"}), "OK"));  // after the catch-up
+  ASSERT_EQ(kill(a.pid(), SIGCONT), 0);
+  EXPECT_NE(c.log().find("does not answer; the other replicas stop following it"), std::string::npos);
+  EXPECT_NE(b.log().find("is being promoted in place of MASTER 127.0.0.1:" + a_port), std::string::npos);
+  {
+    Client ca(a.port());
+    ASSERT_TRUE(is_status(ca.cmd({"SET", "on-old-a", "x"}), "OK"));
+    EXPECT_TRUE(is_int(ca.cmd({"WAIT", "1", "500"}), 0));  // nobody acknowledges it
+  }
+  EXPECT_EQ(info_field(info(cb), "master_link_status"), "down");
+  ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
+  ASSERT_TRUE(following(cb, c));
+  ASSERT_TRUE(converged(cc, {&cb}));
+  EXPECT_TRUE(is_bulk(cb.cmd({"GET", "on-c"}), "y"));
+  EXPECT_EQ(info_int(cc, "stats", "sync_full"), 0);
+}
+
+// A replica detached by hand while its primary is up leaves its siblings
+// following that primary.
+TEST(Failover, DetachingAReplicaFromAHealthyPrimaryLeavesItsSiblingsAlone) {
+  ThreeNodes nodes(50);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
+  ASSERT_TRUE(eventually([&] { return info_field(info(cc), "sibling_replicas") == "127.0.0.1:" + port_of(b); }));
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "on-c", "y"}), "OK"));
+  Client ca(a.port());
+  ASSERT_TRUE(is_status(ca.cmd({"SET", "on-a", "x"}), "OK"));
+  EXPECT_TRUE(is_int(ca.cmd({"WAIT", "1", "5000"}), 1));  // B still follows A
+  EXPECT_EQ(b.log().find("is being promoted in place of MASTER"), std::string::npos);
+}
+
+// A failover that promoted the replica that was behind while the one ahead
+// could not answer (paused past seed-timeout): B holds writes the new
+// primary lacks and keeps them (refusing its full sync) until REPLICAOF is
+// given again; the old primary, which wrote them, follows the failover's
+// choice.
+TEST(Failover, AReplicaAheadOfThePromotedOneKeepsItsDataUntilToldAgain) {
+  ThreeNodes nodes(100);
+  auto& [a, a_port, b, c, cb, cc] = nodes;
+  ASSERT_TRUE(is_status(cc.cmd({"CONFIG", "SET", "seed-timeout", "1"}), "OK"));
+  leave_c_behind_b(nodes);
+  ASSERT_EQ(kill(b.pid(), SIGSTOP), 0);
+  ASSERT_TRUE(is_status(cc.cmd({"REPLICAOF", "NO", "ONE"}), "OK"));
+  ASSERT_TRUE(eventually([&] { return info_field(info(cc), "promotion_catch_up_state") == "done"; }));
+  ASSERT_EQ(kill(b.pid(), SIGCONT), 0);
   ASSERT_TRUE(is_status(cc.cmd({"SET", "on-c", "y"}), "OK"));
   ASSERT_TRUE(is_status(cb.cmd({"REPLICAOF", "127.0.0.1", port_of(c)}), "OK"));
   // B is ahead of C on their shared history: it refuses and says so.

@@ -4,6 +4,7 @@
 // write WAIT acknowledged must be on the final primary, and every node
 // must converge to one DEBUG DIGEST.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <mutex>
@@ -161,6 +162,57 @@ TEST(Sentinel, APrimaryRestartedQuicklyLosesNothing) {
   ASSERT_TRUE(converged(ca, {&cb, &cc}));
   expect_every_acknowledged_write(ca, writer.acknowledged_keys());
   EXPECT_EQ(info_int(ca, "stats", "sync_full"), 0);
+}
+
+// Sentinel promotes the replica that was behind (C, replica-priority 1
+// makes it Sentinel's choice whatever its offset) while B holds writes
+// that B alone acknowledged. C catches up with B before it takes writes:
+// nothing acknowledged is lost, and B continues with C without protecting
+// its data or a full sync.
+TEST(Sentinel, APromotedReplicaThatWasBehindCatchesUpWithItsSibling) {
+  ServerProcess a({"--save", ""});
+  const std::string a_port = port_of(a);
+  ServerProcess b({"--save", "", "--replicaof", "127.0.0.1 " + a_port});
+  ServerProcess c({"--save", "", "--replicaof", "127.0.0.1 " + a_port, "--replica-priority", "1"});
+  SentinelGroup sentinels(a.port(), 2);
+  ASSERT_TRUE(sentinels.ok());
+  {
+    Client cc(c.port());
+    ASSERT_TRUE(eventually([&] { return info_field(info(cc), "sibling_replicas") == "127.0.0.1:" + port_of(b); }));
+  }
+  std::set<int> acked;
+  {
+    Client ca(a.port());
+    // C paused and cut off (it would otherwise read what its socket
+    // buffered), briefly enough for Sentinel to keep it as a candidate.
+    ASSERT_EQ(kill(c.pid(), SIGSTOP), 0);
+    ASSERT_TRUE(is_int(ca.cmd({"CLIENT", "KILL", "TYPE", "replica"}), 2));
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE(is_status(ca.cmd({"SET", "w:" + std::to_string(i), "v"}), "OK"));
+      if (is_int(ca.cmd({"WAIT", "1", "1000"}), 1)) acked.insert(i);
+    }
+  }
+  a.kill();
+  ASSERT_EQ(kill(c.pid(), SIGCONT), 0);
+  ASSERT_GT(acked.size(), 40u);
+  const auto promoted = sentinels.wait_for_failover(a.port());
+  ASSERT_TRUE(promoted.has_value()) << sentinels.logs();
+  ASSERT_EQ(*promoted, c.port()) << sentinels.logs();
+  // (Connected after the failover: Sentinel's CLIENT KILL TYPE normal.)
+  Client cc(c.port());
+  ASSERT_TRUE(eventually([&] { return info_field(info(cc), "promotion_catch_up_state") == "done"; }));
+  EXPECT_EQ(info_field(info(cc), "promotion_catch_up_from"), "127.0.0.1:" + port_of(b)) << c.log();
+  expect_every_acknowledged_write(cc, acked);
+  ASSERT_TRUE(is_status(cc.cmd({"SET", "after", "failover"}), "OK"));
+  ASSERT_TRUE(eventually([&] {
+    Client cb(b.port());
+    const std::string text = info(cb);
+    return info_field(text, "master_port") == port_of(c) && info_field(text, "master_link_status") == "up";
+  })) << b.log();
+  Client cb(b.port());
+  ASSERT_TRUE(converged(cc, {&cb}));
+  EXPECT_EQ(info_field(info(cb), "replica_protect_data_refusing"), "no");
+  EXPECT_EQ(info_int(cc, "stats", "sync_full"), 0);
 }
 
 }  // namespace

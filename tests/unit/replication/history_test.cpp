@@ -147,6 +147,18 @@ TEST(PeerHistoryText, ReadFromInfoReplication) {
   EXPECT_FALSE(read_peer_history("# Server\r\nredis_version:7.0.15\r\n").known);
 }
 
+// A primary's replicas, as a replica reads them to know its siblings:
+// every "slaveN:" line with an address, none of the "slave_*" fields.
+TEST(PeerHistoryText, APrimarysReplicasAreReadFromItsSlaveLines) {
+  const std::string info =
+      "# Replication\r\nrole:master\r\nconnected_slaves:3\r\n"
+      "slave0:ip=127.0.0.1,port=7351,state=online,offset=1100,lag=0\r\n"
+      "slave1:ip=10.0.0.7,port=0,state=online,offset=1100,lag=0\r\n"
+      "slave12:ip=::1,port=7353,state=wait_bgsave,offset=0,lag=1\r\n"
+      "slave_read_only:1\r\nmaster_replid:" + kA1 + "\r\nmaster_repl_offset:1100\r\n";
+  EXPECT_EQ(read_peer_history(info).replicas, (std::vector<std::string>{"127.0.0.1:7351", "::1:7353"}));
+}
+
 PeerHistory primary_info(const History& h) {
   PeerHistory p;
   p.known = true;

@@ -43,6 +43,39 @@ TEST(SeedChoice, ReadsTheFieldsOfAnInfoReply) {
   EXPECT_FALSE(read_candidate_info("-ERR nope", none));
 }
 
+// A promoted replica hears from R - k + 1 of its R siblings (seed-safe-wait
+// k), clamped to what exists; k = 0 waits for nobody.
+TEST(SeedChoice, APromotedReplicaWaitsForEnoughSiblingsToSeeEveryAcknowledgedWrite) {
+  EXPECT_EQ(siblings_needed(2, 1), 2);
+  EXPECT_EQ(siblings_needed(2, 2), 1);
+  EXPECT_EQ(siblings_needed(2, 3), 0);  // on 3 of 3 replicas: we hold it
+  EXPECT_EQ(siblings_needed(0, 1), 0);
+  EXPECT_EQ(siblings_needed(4, 0), 0);
+}
+
+// It follows the sibling furthest along on its own history, read from the
+// siblings' INFO replies; one on another history, behind it or itself is
+// never followed.
+TEST(SeedChoice, APromotedReplicaFollowsTheSiblingFurthestAheadOnItsHistory) {
+  auto sibling = [](std::string_view info) {
+    SeedCandidate c;
+    EXPECT_TRUE(read_candidate_info(info, c));
+    return c;
+  };
+  const History ours{.replid = "h1", .offset = 1000};
+  std::vector<SeedCandidate> siblings = {
+      sibling("run_id:b\r\n# Replication\r\nrole:slave\r\nmaster_replid:h1\r\nmaster_repl_offset:1400\r\n"),
+      sibling("run_id:c\r\n# Replication\r\nrole:slave\r\nmaster_replid:h1\r\nmaster_repl_offset:1900\r\n"),
+      sibling("run_id:d\r\n# Replication\r\nrole:master\r\nmaster_replid:h2\r\nmaster_replid2:h1\r\n"
+              "second_repl_offset:1001\r\nmaster_repl_offset:5000\r\n"),
+      sibling("run_id:me\r\n# Replication\r\nrole:slave\r\nmaster_replid:h1\r\nmaster_repl_offset:9000\r\n")};
+  EXPECT_EQ(sibling_ahead(siblings, ours, "me"), 1u);
+  siblings[1].answered = false;  // silent this time
+  EXPECT_EQ(sibling_ahead(siblings, ours, "me"), 0u);
+  EXPECT_EQ(sibling_ahead(siblings, History{.replid = "h1", .offset = 1400}, "me"), std::nullopt);
+  EXPECT_EQ(sibling_ahead(siblings, History{.replid = "h0", .offset = 10}, "me"), std::nullopt);
+}
+
 TEST(SeedChoice, TheMostAdvancedOffsetWinsThenTheLowestLagThenListOrder) {
   std::vector<SeedCandidate> c = {replica("h", 100, 5), replica("h", 300, 9), replica("h", 300, 2),
                                   replica("h", 300, 2)};
