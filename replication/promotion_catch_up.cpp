@@ -28,11 +28,12 @@ constexpr int64_t kPrimaryProbeMs = 500;
 }  // namespace
 
 PromotionCatchUp::PromotionCatchUp(ReplicationService& service, std::vector<std::string> siblings,
-                                   std::string old_primary_host, int old_primary_port)
+                                   std::string old_primary_host, int old_primary_port, bool failover_decided)
     : service_(service),
       timer_(service.io()),
       old_primary_host_(std::move(old_primary_host)),
-      old_primary_port_(old_primary_port) {
+      old_primary_port_(old_primary_port),
+      failover_decided_(failover_decided) {
   for (std::string& address : siblings) {
     SeedCandidate sibling;
     sibling.address = std::move(address);
@@ -84,12 +85,14 @@ asio::awaitable<void> PromotionCatchUp::run() {
   const int64_t limit_ms = settings.seed_timeout * 1000;
   const int64_t needed = siblings_needed(static_cast<int64_t>(siblings_.size()), settings.seed_safe_wait);
   boost::system::error_code ec;
-  fence_siblings_ = !(co_await answers_ping(service_.io(), old_primary_host_, old_primary_port_, kPrimaryProbeMs));
+  fence_siblings_ = failover_decided_;
+  if (!fence_siblings_)
+    fence_siblings_ = !(co_await answers_ping(service_.io(), old_primary_host_, old_primary_port_, kPrimaryProbeMs));
   if (stopped_) co_return;
   if (fence_siblings_)
-    spdlog::info("Promotion: our old primary {}:{} does not answer; the other replicas stop following it as they "
-                 "answer",
-                 old_primary_host_, old_primary_port_);
+    spdlog::info("Promotion: our old primary {}:{} {}; the other replicas stop following it as they answer",
+                 old_primary_host_, old_primary_port_,
+                 failover_decided_ ? "is replaced by a Sentinel failover" : "does not answer");
   while (!stopped_) {
     co_await query_round();
     if (stopped_) co_return;

@@ -13,8 +13,10 @@
 // on which an arbor sibling on that history that follows that primary stops
 // following it (for 10 s, or until REPLICAOF) before it answers. So the
 // offset it reports is the last it acknowledged, and no write the old
-// primary takes later counts as acknowledged by it. A primary that answers is not fenced off (a replica
-// detached by hand leaves its siblings alone).
+// primary takes later counts as acknowledged by it. When Sentinel promotes
+// us (its connections are named sentinel-...), its quorum decided the old
+// primary is out and the siblings are told so without asking it; a replica
+// detached by hand from a primary that answers leaves its siblings alone.
 //
 // It waits for its siblings as seeding waits for replicas: with R siblings
 // and seed-safe-wait k, for R - k + 1 of them (a write acknowledged by WAIT k
@@ -42,8 +44,10 @@ class PromotionCatchUp : public std::enable_shared_from_this<PromotionCatchUp> {
  public:
   enum class Phase : uint8_t { kQuerying, kPulling, kDone };
 
+  // `failover_decided`: Sentinel promotes us; the siblings are told to
+  // stop following the old primary without asking it first.
   PromotionCatchUp(ReplicationService& service, std::vector<std::string> siblings, std::string old_primary_host,
-                   int old_primary_port);
+                   int old_primary_port, bool failover_decided);
   ~PromotionCatchUp();
   void start();
   // Ends it without promoting (REPLICAOF another primary, shutdown).
@@ -74,7 +78,8 @@ class PromotionCatchUp : public std::enable_shared_from_this<PromotionCatchUp> {
   std::string outcome_;
   std::string old_primary_host_;
   int old_primary_port_ = 0;
-  bool fence_siblings_ = false;  // the old primary did not answer
+  bool failover_decided_ = false;
+  bool fence_siblings_ = false;  // Sentinel decided, or the old primary did not answer
 };
 
 }  // namespace arbor::replication

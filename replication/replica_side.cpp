@@ -43,7 +43,7 @@ void ReplicationService::replicate_from(std::string host, int port) {
   link_->start();
 }
 
-void ReplicationService::become_primary(bool catch_up_with_siblings) {
+void ReplicationService::become_primary(bool catch_up_with_siblings, bool failover_decided) {
   if (!link_) return;
   const std::string old_host = link_->host();
   const int old_port = link_->port();
@@ -57,7 +57,7 @@ void ReplicationService::become_primary(bool catch_up_with_siblings) {
     // Writes wait (reads are served: our data is a prefix of the history),
     // and the stream we apply meanwhile is a sibling's.
     instance_.pause_writes();
-    catch_up_ = std::make_shared<PromotionCatchUp>(*this, siblings_, old_host, old_port);
+    catch_up_ = std::make_shared<PromotionCatchUp>(*this, siblings_, old_host, old_port, failover_decided);
     catch_up_->start();
     return;
   }

@@ -90,7 +90,9 @@ void replicaof(CommandContext& ctx) {
       return ctx.reply.ok();
     }
     if (service.is_replica()) {
-      service.become_primary();
+      // Sentinel names its connections "sentinel-<id>-cmd": a failover its
+      // quorum decided, the old primary is out whether it answers us or not.
+      service.become_primary(true, ctx.client.name.starts_with("sentinel-"));
       ctx.instance.config.settings().replicaof.clear();
       spdlog::info("MASTER MODE enabled (user request from 'id={} addr={}')", ctx.client.id, ctx.client.addr);
     }

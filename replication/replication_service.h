@@ -97,7 +97,9 @@ class ReplicationService : public core::ReplicationFeed {
   // REPLICAOF NO ONE: promotes us, after catching up with a sibling that
   // is ahead (promotion_catch_up.h) when our primary listed others.
   // FAILOVER's handover passes false: its target is the most advanced.
-  void become_primary(bool catch_up_with_siblings = true);
+  // `failover_decided`: a failover engine (Sentinel) promotes us, so the
+  // siblings stop following the old primary even if it answers.
+  void become_primary(bool catch_up_with_siblings = true, bool failover_decided = false);
   // Our primary's other replicas, from its INFO (this node left out).
   void set_siblings(const std::vector<std::string>& replicas);
   const std::vector<std::string>& siblings() const { return siblings_; }

@@ -202,6 +202,8 @@ TEST(Sentinel, APromotedReplicaThatWasBehindCatchesUpWithItsSibling) {
   Client cc(c.port());
   ASSERT_TRUE(eventually([&] { return info_field(info(cc), "promotion_catch_up_state") == "done"; }));
   EXPECT_EQ(info_field(info(cc), "promotion_catch_up_from"), "127.0.0.1:" + port_of(b)) << c.log();
+  EXPECT_NE(c.log().find("is replaced by a Sentinel failover; the other replicas stop following it"),
+            std::string::npos);
   expect_every_acknowledged_write(cc, acked);
   ASSERT_TRUE(is_status(cc.cmd({"SET", "after", "failover"}), "OK"));
   ASSERT_TRUE(eventually([&] {
