@@ -11,7 +11,7 @@
 // may still be taking writes that a sibling acknowledges: with its query
 // each sibling is told `REPLCONF promoting <replid> old-primary <host:port>`,
 // on which an arbor sibling on that history that follows that primary stops
-// following it (for 10 s, or until REPLICAOF) before it answers. So the
+// following it (for 180 s, or until REPLICAOF) before it answers. So the
 // offset it reports is the last it acknowledged, and no write the old
 // primary takes later counts as acknowledged by it. When Sentinel promotes
 // us (its connections are named sentinel-...), its quorum decided the old

@@ -106,9 +106,12 @@ class ReplicationService : public core::ReplicationFeed {
   // REPLCONF promoting <replid> old-primary <host:port> from `who`: a
   // replica of that primary is promoted in its place; when it is ours and we
   // follow that history, we stop following it (ReplicaLink::hold_off) until
-  // REPLICAOF, at most kHoldOffMs.
+  // REPLICAOF, at most kHoldOffMs: Sentinel's default failover-timeout,
+  // the time it gives itself to point the replicas at the new primary (a
+  // shorter hold let a sibling cut off from Sentinel go back to the old
+  // primary and acknowledge writes the failover then dropped).
   void hold_off_primary(std::string_view replid, std::string_view old_primary, std::string_view who);
-  static constexpr int64_t kHoldOffMs = 10000;
+  static constexpr int64_t kHoldOffMs = 180000;
   // The catch-up is over (`outcome` says how): we promote ourselves.
   void end_catch_up(std::string_view outcome);
   bool is_replica() const { return link_ != nullptr; }
