@@ -2,10 +2,10 @@
 // primary again), and replacing the dataset with a primary's snapshot.
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <memory>
 #include <vector>
 
+#include "replication/peer_query.h"
 #include "replication/persistence.h"
 #include "replication/replica_link.h"
 #include "replication/replication_service.h"
@@ -98,9 +98,9 @@ void ReplicationService::hold_off_primary(std::string_view replid, std::string_v
 void ReplicationService::set_siblings(const std::vector<std::string>& replicas) {
   std::vector<std::string> others;
   for (const std::string& address : replicas) {
-    const size_t colon = address.rfind(':');
-    const int port = std::atoi(address.c_str() + colon + 1);
-    if (!is_this_node(std::string_view(address).substr(0, colon), port)) others.push_back(address);
+    std::string host;
+    int port = 0;
+    if (parse_address(address, host, port) && !is_this_node(host, port)) others.push_back(address);
   }
   if (others != siblings_) {
     std::string list;
