@@ -157,6 +157,8 @@ void ReplicationService::start_snapshot() {
 }
 
 void ReplicationService::pump() {
+  // Snapshot slices read the keyspace: not in the middle of a script.
+  if (instance_.script_running) return instance_.after_script([this] { schedule_pump(0); });
   try {
     pump_slices();
   } catch (const std::bad_alloc&) {

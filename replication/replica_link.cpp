@@ -335,6 +335,14 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       }
       const std::string_view raw = unread.substr(0, result.consumed);
       if (result.status == Status::kCommand) {
+        // A busy script (an EVAL_RO here) holds the data: the stream waits
+        // until it ends, never runs in the middle of it.
+        while (instance.script_running && !stopped_) {
+          boost::system::error_code waited;
+          asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(1));
+          co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, waited));
+        }
+        if (stopped_) co_return;
         master_client_.last_interaction_ms = peer_.last_io_ms();
         const uint64_t failures_before = instance.stats.allocation_failures;
         const uint64_t partial_before = instance.stats.partial_write_failures;

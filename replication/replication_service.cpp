@@ -242,6 +242,7 @@ void ReplicationService::schedule_cron() {
 }
 
 void ReplicationService::cron() {
+  if (instance_.script_running) return;  // inside a busy script: next tick
   const int64_t now = core::unix_time_ms();
   const auto& settings = instance_.config.settings();
   // backlog_->resize when repl-backlog-size changed at run time.

@@ -15,6 +15,7 @@
 #include "server/commands/server_identity.h"
 #include "server/core/arguments.h"
 #include "server/core/memory.h"
+#include "server/scripting/script_engine.h"
 
 namespace arbor::commands {
 namespace {
@@ -115,6 +116,29 @@ void clients_section(CommandContext& ctx, InfoText& out) {
   out.field("clients_in_timeout_table", with_timeout);
 }
 
+// Redis 7.0's scripting lines of INFO memory, in its order (the engine's
+// figures once a script has run; zeros before).
+void scripting_memory(CommandContext& ctx, InfoText& out) {
+  const auto* engine = static_cast<const scripting::ScriptEngine*>(ctx.instance.scripts.get());
+  const uint64_t vm_eval = engine ? engine->lua_memory() : 0;
+  const uint64_t scripts_eval = engine ? engine->scripts_memory() : 0;
+  const uint64_t vm_functions = engine ? engine->functions_lua_memory() : 0;
+  const uint64_t functions = engine ? engine->functions_memory() : 0;
+  out.field("used_memory_lua", vm_eval);
+  out.field("used_memory_vm_eval", vm_eval);
+  out.field("used_memory_lua_human", human_bytes(vm_eval));
+  out.field("used_memory_scripts_eval", scripts_eval);
+  out.field("number_of_cached_scripts", engine ? engine->cached_scripts() : 0);
+  out.field("number_of_functions", engine ? engine->function_count() : 0);
+  out.field("number_of_libraries", engine ? engine->library_count() : 0);
+  out.field("used_memory_vm_functions", vm_functions);
+  out.field("used_memory_vm_total", vm_eval + vm_functions);
+  out.field("used_memory_vm_total_human", human_bytes(vm_eval + vm_functions));
+  out.field("used_memory_functions", functions);
+  out.field("used_memory_scripts", scripts_eval + functions);
+  out.field("used_memory_scripts_human", human_bytes(scripts_eval + functions));
+}
+
 void memory_section(CommandContext& ctx, InfoText& out) {
   const uint64_t used = core::used_memory(), rss = resident_memory();
   out.section("Memory");
@@ -124,6 +148,7 @@ void memory_section(CommandContext& ctx, InfoText& out) {
   out.field("used_memory_rss_human", human_bytes(rss));
   out.field("used_memory_peak", used);
   out.field("used_memory_peak_human", human_bytes(used));
+  scripting_memory(ctx, out);
   out.field("maxmemory", 0);
   out.field("maxmemory_human", std::string("0B"));
   out.field("maxmemory_policy", std::string("noeviction"));

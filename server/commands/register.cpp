@@ -18,6 +18,7 @@ void register_all_commands(CommandTable& table) {
   register_zset_commands(table);
   register_zset_blocking_commands(table);
   register_stream_commands(table);
+  register_scripting_commands(table);
 }
 
 }  // namespace arbor::core

@@ -85,6 +85,11 @@ void shutdown(CommandContext& ctx) {
     return ctx.reply.error("ERR No shutdown in progress.");
   }
   if (save && nosave) return ctx.reply.error(errors::kSyntax);
+  // Saving would store half of the busy script: only NOSAVE may stop it.
+  if (ctx.instance.script_busy && !nosave)
+    return ctx.reply.error(ctx.instance.busy_script_is_function
+                               ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                               : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
   if (!nosave && !ctx.instance.save_before_exit(save) && !force)
     return ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
   if (ctx.instance.request_shutdown) ctx.instance.request_shutdown();
@@ -144,25 +149,6 @@ void debug(CommandContext& ctx) {
   core::reply_subcommand_syntax_error(ctx.reply, "debug", sub);
 }
 
-// SCRIPT KILL: until scripting exists no script can be running, and
-// Sentinel sends it to a node that answers -BUSY (which arbor never does).
-void script_kill(CommandContext& ctx) { ctx.reply.error("NOTBUSY No scripts in execution right now."); }
-
-// SCRIPT HELP
-void script_help(CommandContext& ctx) {
-  static const char* const kLines[] = {
-      "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "KILL",
-      "    Kill the currently executing Lua script.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
-}
-
-void script_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "script"); }
-
 }  // namespace
 }  // namespace arbor::commands
 
@@ -187,13 +173,6 @@ void register_server_commands(CommandTable& t) {
          "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"});
   t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale, {}, debug, "server",
          "A container for debugging commands.", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
-  CommandSpec script{"script", -2, 0, {}, script_container, "scripting",
-                     "A container for Lua scripts management commands", "2.6.0", "Depends on subcommand.", ""};
-  script.subcommands.push_back({"kill", 2, kNoscript | kAllowBusy, {}, script_kill, "scripting",
-                                "Kill the script currently in execution.", "2.6.0", "O(1)", ""});
-  script.subcommands.push_back({"help", 2, kLoading | kStale, {}, script_help, "scripting",
-                                "Show helpful text about the different subcommands", "5.0.0", "O(1)", ""});
-  t.add(std::move(script));
   register_client_command(t);
   register_config_command(t);
   register_info_command(t);

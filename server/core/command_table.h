@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,7 +15,12 @@
 namespace arbor::core {
 
 class CommandContext;
+class Instance;
 using Handler = void (*)(CommandContext&);
+// Flags that depend on the arguments (EVAL of a script with a shebang,
+// FCALL): Redis's getCommandFlags. Given the row's flags, returns the ones
+// the gates apply to this call.
+using FlagsForCall = uint32_t (*)(Instance&, std::span<const std::string_view> args, uint32_t flags);
 
 // Flags as Redis's CMD_* (server.h), named for what they allow.
 enum CommandFlag : uint32_t {
@@ -67,6 +73,7 @@ struct CommandSpec {
   std::string_view complexity = "O(1)";
   std::string_view syntax;
   std::vector<CommandSpec> subcommands{};  // container commands: CLIENT, CONFIG ...
+  FlagsForCall flags_for_call = nullptr;
 };
 
 // A registered command: its spec plus live statistics (INFO commandstats).
@@ -81,6 +88,11 @@ struct Command {
   uint64_t failed_calls = 0;
 
   bool has_subcommands() const { return !subcommands.empty(); }
+  // The flags the gates apply to this call (the row's, or what
+  // flags_for_call makes of them).
+  uint32_t flags_for(Instance& instance, std::span<const std::string_view> args) const {
+    return spec.flags_for_call != nullptr ? spec.flags_for_call(instance, args, spec.flags) : spec.flags;
+  }
   bool arity_ok(size_t argc) const {
     const int a = spec.arity;
     return a >= 0 ? argc == static_cast<size_t>(a) : argc >= static_cast<size_t>(-a);
@@ -122,6 +134,7 @@ void register_stream_commands(CommandTable& table);
 void register_pubsub_commands(CommandTable& table);
 void register_transaction_commands(CommandTable& table);
 void register_zset_blocking_commands(CommandTable& table);
+void register_scripting_commands(CommandTable& table);
 void register_all_commands(CommandTable& table);
 
 }  // namespace arbor::core

@@ -273,6 +273,8 @@ Config::Config() {
   add("repl-timeout", true, int_getter(&Settings::repl_timeout), int_setter(&Settings::repl_timeout, 1, INT32_MAX));
   add("min-replicas-to-write", true, int_getter(&Settings::min_replicas_to_write),
       int_setter(&Settings::min_replicas_to_write, 0, INT32_MAX), "min-slaves-to-write");
+  add("busy-reply-threshold", true, int_getter(&Settings::busy_reply_threshold_ms),
+      int_setter(&Settings::busy_reply_threshold_ms, 0, INT64_MAX), "lua-time-limit");
   add("min-replicas-max-lag", true, int_getter(&Settings::min_replicas_max_lag),
       int_setter(&Settings::min_replicas_max_lag, 0, INT32_MAX), "min-slaves-max-lag");
   add("seed-from", false,

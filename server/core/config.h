@@ -84,6 +84,10 @@ struct Settings {
   // whoever answers within seed-timeout).
   int64_t seed_safe_wait = 1;
   bool replica_protect_data = true;
+
+  // Scripting: after this long a running script makes other clients get
+  // -BUSY and SCRIPT KILL / FUNCTION KILL become possible (0: never).
+  int64_t busy_reply_threshold_ms = 5000;
 };
 
 class Config {

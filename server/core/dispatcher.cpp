@@ -61,14 +61,18 @@ bool controls_transaction(const Command& command) {
 }
 
 // Redis's is_write_command (`flags` kWrite) and is_may_replicate_command
-// (kWrite | kMayReplicate): the command has them, or it is an EXEC whose
-// queue holds one that has.
-bool has_flag(const Instance& instance, const Command& command, const ClientState& client, uint32_t flags) {
-  if (command.spec.flags & flags) return true;
+// (kWrite | kMayReplicate): the call's flags have them, or it is an EXEC
+// whose queue holds a command whose flags have.
+bool has_flag(Instance& instance, const Command& command, uint32_t call_flags, const ClientState& client,
+              uint32_t flags) {
+  if (call_flags & flags) return true;
   if (command.fullname != "exec" || !client.multi.active) return false;
+  std::vector<std::string_view> views;
   for (const auto& queued : client.multi.queued) {
     const Command* c = instance.commands.find(queued[0]);
-    if (c != nullptr && (c->spec.flags & flags)) return true;
+    if (c == nullptr) continue;
+    views.assign(queued.begin(), queued.end());
+    if (c->flags_for(instance, views) & flags) return true;
   }
   return false;
 }
@@ -86,9 +90,6 @@ void probe_memory(size_t bytes) {
   std::free(block);
 }
 
-bool is_write_command(const Instance& instance, const Command& command, const ClientState& client) {
-  return has_flag(instance, command, client, kWrite);
-}
 
 // A rejected command inside MULTI dooms the EXEC (Redis's flagTransaction).
 void flag_transaction(ClientState& client) {
@@ -159,13 +160,14 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   }
 
   std::string rejection;
-  if (command != nullptr) rejection = gate(*command, client, args.size());
+  const uint32_t flags = command != nullptr ? command->flags_for(instance_, args) : 0;
+  if (command != nullptr) rejection = gate(*command, flags, client, args.size());
   if (command == nullptr) {
     flag_transaction(client);
   } else if (!rejection.empty()) {
     reject(*command, client, rejection, reply);
   } else if (instance_.writes_paused() && !client.is_replica && client.control != nullptr && !client.in_exec &&
-             has_flag(instance_, *command, client, kWrite | kMayReplicate)) {
+             has_flag(instance_, *command, flags, client, kWrite | kMayReplicate)) {
     // Before MULTI queueing, as Redis: a paused write is not even queued;
     // it runs from scratch later, with its CLIENT REPLY mode untouched.
     instance_.postpone(client, args);
@@ -277,7 +279,7 @@ void Dispatcher::queue(ClientState& client, std::span<const std::string_view> ar
   reply.simple("QUEUED");
 }
 
-std::string Dispatcher::gate(const Command& command, const ClientState& client, size_t argc) const {
+std::string Dispatcher::gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const {
   const auto& settings = instance_.config.settings();
   if (!command.arity_ok(argc)) return "ERR wrong number of arguments for '" + command.fullname + "' command";
   if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
@@ -285,10 +287,10 @@ std::string Dispatcher::gate(const Command& command, const ClientState& client, 
   // As Redis: both min-replicas settings non-zero turn the check on.
   if (!client.is_master && settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 &&
       !instance_.is_replica() &&
-      instance_.good_replicas < settings.min_replicas_to_write && is_write_command(instance_, command, client))
+      instance_.good_replicas < settings.min_replicas_to_write && has_flag(instance_, command, flags, client, kWrite))
     return "NOREPLICAS Not enough good replicas to write.";
   if (!client.is_master && instance_.is_replica() && settings.replica_read_only &&
-      is_write_command(instance_, command, client))
+      has_flag(instance_, command, flags, client, kWrite))
     return "READONLY You can't write against a read only replica.";
   // RESP2 cannot tell a reply from a message, so a subscribed client may
   // only manage its subscriptions (RESP3 uses push frames instead).
@@ -296,10 +298,16 @@ std::string Dispatcher::gate(const Command& command, const ClientState& client, 
     return "ERR Can't execute '" + command.fullname +
            "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
   if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
-      !settings.replica_serve_stale_data && !(command.spec.flags & kStale))
+      !settings.replica_serve_stale_data && !(flags & kStale))
     return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
   if (instance_.seeding && !(command.spec.flags & (kLoading | kWhileSeeding)))
     return "LOADING arbor is seeding its dataset from replicas";
+  // A script past busy-reply-threshold holds the loop: only what may stop
+  // it (or the server) runs meanwhile.
+  if (instance_.script_busy && !(command.spec.flags & kAllowBusy))
+    return instance_.busy_script_is_function
+               ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+               : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
   return {};
 }
 

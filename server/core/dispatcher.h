@@ -30,6 +30,14 @@ class Dispatcher {
   // Redis does (EXECABORT after a queueing error, null after a WATCH fired).
   void exec(ClientState& client, protocol::ReplyWriter& reply);
 
+  // A command run by a script (redis.call): the script applied Redis's
+  // scriptCall checks itself; statistics and propagation are those of any
+  // command, inside the script's execution unit.
+  void call_from_script(Command& command, ClientState& client, std::span<const std::string_view> args,
+                        protocol::ReplyWriter& reply) {
+    call(command, client, args, reply);
+  }
+
  private:
   // One command's lookup, gates and run, inside execute()'s unit.
   void dispatch(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply,
@@ -43,7 +51,8 @@ class Dispatcher {
   void queue(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply);
   // Redis's processCommand checks, in its order: the error that refuses
   // `command` for `client` now, or empty.
-  std::string gate(const Command& command, const ClientState& client, size_t argc) const;
+  // `flags` are the call's (Command::flags_for).
+  std::string gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const;
   void reject(Command& command, ClientState& client, std::string_view error, protocol::ReplyWriter& reply);
   // Runs the commands of clients blocked on keys that got data, oldest
   // client first, until no key is ready.

@@ -147,6 +147,8 @@ void Instance::postpone(ClientState& client, std::span<const std::string_view> a
 }
 
 void Instance::resume_writes() {
+  // Postponed writes must not run inside a busy script's event processing.
+  if (script_running) return after_script([this] { resume_writes(); });
   writes_paused_ = false;
   std::vector<ClientState*> waiting;
   waiting.swap(postponed_);
@@ -201,7 +203,7 @@ uint64_t Instance::expired_keys() const {
 // expiring together go away over a few ticks without stalling the loop.
 void Instance::active_expire_cycle(int64_t budget_us) {
   // As Redis while clients are paused: the dataset stays as it is.
-  if (writes_paused()) return;
+  if (writes_paused() || script_running) return;
   if (!active_expire_enabled) return;
   constexpr size_t kBatch = 20;
   const int64_t started = unix_time_us();

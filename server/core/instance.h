@@ -19,6 +19,7 @@
 #include "server/core/config.h"
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
+#include "server/core/script_host.h"
 #include "server/core/watch.h"
 #include "server/keyspace/database.h"
 #include "server/keyspace/lazy_free.h"
@@ -100,6 +101,33 @@ class Instance {
   Dispatcher* dispatcher = nullptr;
   // Commands running now (the dispatcher's nesting); 0 in timers.
   int command_depth = 0;
+  // The scripting engine (server/scripting/), created at the first script.
+  std::unique_ptr<ScriptHost> scripts;
+  // A script is running: timers leave the keyspace alone (no active
+  // expiry), so the script sees one moment of the data.
+  bool script_running = false;
+  // The running script passed busy-reply-threshold: commands without the
+  // allow-busy flag get -BUSY.
+  bool script_busy = false;
+  bool busy_script_is_function = false;  // FCALL: -BUSY names FUNCTION KILL
+  // Set by net/: runs the other clients' pending I/O once, from inside a
+  // busy script (Redis's processEventsWhileBlocked). What must not happen
+  // in the middle of a script (resuming paused writes, a SIGTERM's save,
+  // snapshot slices) waits with after_script() instead.
+  std::function<void()> process_events_while_busy;
+  // Runs `action` now, or when the running script ends.
+  void after_script(std::function<void()> action) {
+    if (!script_running) return action();
+    after_script_.push_back(std::move(action));
+  }
+  // Called by the scripting engine when a script ends.
+  void run_after_script_actions() {
+    std::vector<std::function<void()>> actions;
+    actions.swap(after_script_);
+    for (auto& action : actions) action();
+  }
+  // Shutdown was asked for (SHUTDOWN, SIGTERM): a busy script is stopped.
+  bool shutting_down = false;
 
   keyspace::Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
@@ -216,6 +244,7 @@ class Instance {
   std::vector<ClientState*> clients_;
   bool writes_paused_ = false;
   std::vector<ClientState*> postponed_;
+  std::vector<std::function<void()>> after_script_;
   uint64_t last_client_id_ = 0;
   size_t expire_next_db_ = 0;
 };

@@ -42,7 +42,7 @@ class Propagation {
   // write costs no allocation of its own.
   template <typename Args>
   void add(int db, const Args& args) {
-    if (!active()) return;
+    if (!active() || suppressed) return;
     const size_t begin = encoded_.size();
     protocol::append_command(encoded_, args);
     pending_.push_back(Write{db, begin, encoded_.size()});
@@ -64,6 +64,8 @@ class Propagation {
   // may have changed (`data_changed`) tells the feed (lost_write).
   void abandon(std::string_view why, bool data_changed);
   ReplicationFeed* feed() const { return feed_; }
+  // Writes are not propagated meanwhile (a script's redis.set_repl(REPL_NONE)).
+  bool suppressed = false;
 
  private:
   struct Write {

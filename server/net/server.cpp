@@ -10,9 +10,22 @@ namespace arbor::net {
 
 Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(instance) {
   instance_.request_shutdown = [this] { request_shutdown(); };
+  // A busy script calls this from its hook: the other clients get -BUSY
+  // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
+  instance_.process_events_while_busy = [this] {
+    try {
+      io_.poll();
+    } catch (const std::bad_alloc&) {
+      ++instance_.stats.allocation_failures;
+      spdlog::warn("Out of memory in an event handler during a busy script; its work was abandoned");
+    }
+  };
 }
 
-Server::~Server() { instance_.request_shutdown = nullptr; }
+Server::~Server() {
+  instance_.request_shutdown = nullptr;
+  instance_.process_events_while_busy = nullptr;
+}
 
 void Server::bind_all() {
   const auto& settings = instance_.config.settings();
@@ -69,6 +82,7 @@ void Server::schedule_cron() {
 // Redis's serverCron in miniature: active expiry with a CPU budget of a
 // quarter of the tick, metric sampling, and once a second idle timeouts.
 void Server::cron() {
+  if (instance_.script_running) return;  // inside a busy script: the data stays as it is
   const int64_t hz = std::max<int64_t>(1, instance_.config.settings().hz);
   instance_.active_expire_cycle(250000 / hz);
   const int64_t now = core::unix_time_ms();
@@ -93,6 +107,7 @@ void Server::cron() {
 void Server::request_shutdown() {
   if (stopping_) return;
   stopping_ = true;
+  instance_.shutting_down = true;
   spdlog::warn("User requested shutdown...");
   // Posted, so the command that asked finishes its batch first.
   asio::post(io_, [this] {
@@ -111,8 +126,12 @@ void Server::run() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::warn("Received {} scheduling shutdown...", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    instance_.save_before_exit(false);  // a failed save is logged; we still stop (Redis keeps running)
-    request_shutdown();
+    // As Redis: a running script finishes first (the save must not hold
+    // half of it).
+    instance_.after_script([this] {
+      instance_.save_before_exit(false);  // a failed save is logged; we still stop (Redis keeps running)
+      request_shutdown();
+    });
   });
   schedule_cron();
   spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);

@@ -1,0 +1,108 @@
+// Scripting with real processes: a script past busy-reply-threshold makes
+// other clients get -BUSY while SCRIPT KILL, SHUTDOWN NOSAVE, MULTI and
+// DISCARD work as in Redis 7.0; script effects (not scripts) reach an
+// arbor replica and a Redis 7.0 replica; replicas run read-only scripts.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "protocol/reply_writer.h"
+#include "tests/integration/replication_helpers.h"
+#include "tests/integration/server_fixture.h"
+
+namespace arbor::test {
+namespace {
+
+const std::string kBusy = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
+// Sends EVAL without waiting for its reply (the caller is held by the script).
+void send_eval(RawConnection& conn, const std::string& script) {
+  ASSERT_TRUE(conn.send(protocol::encode_command({"EVAL", script, "0"})));
+}
+
+bool busy(Client& c) { return is_error(c.cmd({"PING"}), kBusy); }
+
+TEST(Scripting, ABusyScriptAnswersBusyUntilScriptKillStopsIt) {
+  ServerProcess server({"--busy-reply-threshold", "100"});
+  RawConnection caller(server.port());
+  Client other(server.port());
+  EXPECT_TRUE(is_error(other.cmd({"SCRIPT", "KILL"}), "NOTBUSY No scripts in execution right now."));
+  send_eval(caller, "local i = 0 while true do i = i + 1 end");
+  ASSERT_TRUE(eventually([&] { return busy(other); }, milliseconds(10000))) << server.log();
+  EXPECT_TRUE(is_error(other.cmd({"GET", "k"}), kBusy));
+  EXPECT_TRUE(is_status(other.cmd({"SCRIPT", "KILL"}), "OK"));
+  const auto killed = caller.read_reply(milliseconds(10000));
+  ASSERT_TRUE(killed.has_value());
+  EXPECT_TRUE(killed->is_error());
+  EXPECT_TRUE(killed->str.starts_with("ERR Script killed by user with SCRIPT KILL... script: ")) << killed->str;
+  EXPECT_TRUE(is_status(other.cmd({"PING"}), "PONG"));
+  EXPECT_NE(server.log().find("Slow script detected: still in execution after"), std::string::npos);
+}
+
+TEST(Scripting, AScriptThatWroteCannotBeKilledButShutdownNosaveStopsTheServer) {
+  ServerProcess server({"--busy-reply-threshold", "100"});
+  RawConnection caller(server.port());
+  Client other(server.port());
+  send_eval(caller, "redis.call('set', 'k', 'v') while true do end");
+  ASSERT_TRUE(eventually([&] { return busy(other); }, milliseconds(10000))) << server.log();
+  EXPECT_TRUE(is_error(other.cmd({"SCRIPT", "KILL"}),
+                       "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+                       "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+                       "NOSAVE command."));
+  EXPECT_TRUE(is_error(other.cmd({"SHUTDOWN"}), kBusy));
+  // Transactions may be opened and dropped while busy, as Redis allows.
+  EXPECT_TRUE(is_status(other.cmd({"MULTI"}), "OK"));
+  EXPECT_TRUE(is_status(other.cmd({"DISCARD"}), "OK"));
+  RawConnection stopper(server.port());
+  ASSERT_TRUE(stopper.send(protocol::encode_command({"SHUTDOWN", "NOSAVE"})));
+  const auto status = server.child().wait_exit(milliseconds(10000));
+  ASSERT_TRUE(status.has_value()) << server.log();
+}
+
+TEST(Scripting, ScriptEffectsReachArborAndRedisReplicas) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  RedisProcess redis({"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(redis.ok());
+  Client p(primary.port());
+  Client r(replica.port());
+  Client rr(redis.port());
+  ASSERT_TRUE(converged(p, {&r}));
+  const std::string script =
+      "redis.call('set', KEYS[1], ARGV[1]) redis.call('incrby', KEYS[2], 5) "
+      "redis.call('sadd', 'set', 'a', 'b', 'c') local popped = redis.call('spop', 'set') "
+      "redis.call('expire', KEYS[1], 1000) return popped";
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(p.cmd({"EVAL", script, "2", "s" + std::to_string(i), "counter", std::to_string(i)}).type,
+              protocol::ReplyType::kBulk);
+  // A script that wrote nothing propagates nothing; a failing one keeps
+  // the writes it made before failing.
+  p.cmd({"EVAL", "return redis.call('get', 'counter')", "0"});
+  p.cmd({"EVAL", "redis.call('set', 'before-error', '1') return redis.call('nosuch')", "0"});
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(digest(p), digest(r));
+  ASSERT_TRUE(eventually([&] { return is_bulk(rr.cmd({"GET", "before-error"}), "1"); }, milliseconds(30000)));
+  EXPECT_TRUE(is_bulk(rr.cmd({"GET", "counter"}), "100"));
+  EXPECT_TRUE(is_int(rr.cmd({"SCARD", "set"}), p.cmd({"SCARD", "set"}).integer));
+  EXPECT_TRUE(is_bulk(rr.cmd({"GET", "s7"}), "7"));
+  EXPECT_GT(rr.cmd({"TTL", "s7"}).integer, 900);
+}
+
+TEST(Scripting, AReplicaRunsReadOnlyScriptsAndRefusesWrites) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port());
+  Client r(replica.port());
+  p.cmd({"SET", "k", "v"});
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(is_bulk(r.cmd({"EVAL_RO", "return redis.call('get', KEYS[1])", "1", "k"}), "v"));
+  EXPECT_TRUE(is_bulk(r.cmd({"EVAL", "return redis.call('get', KEYS[1])", "1", "k"}), "v"));
+  const auto refused = r.cmd({"EVAL", "return redis.call('set', 'k', 'x')", "0"});
+  EXPECT_TRUE(refused.is_error());
+  EXPECT_TRUE(refused.str.starts_with("READONLY You can't write against a read only replica. script: ")) << refused.str;
+  EXPECT_TRUE(is_error(r.cmd({"EVAL", "#!lua\nreturn 1", "0"}), "READONLY You can't write against a read only replica."));
+  EXPECT_TRUE(is_int(r.cmd({"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}), 1));
+}
+
+}  // namespace
+}  // namespace arbor::test
