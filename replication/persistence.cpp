@@ -22,6 +22,7 @@
 #include "replication/snapshot.h"
 #include "protocol/number_format.h"
 #include "server/core/command_context.h"
+#include "server/scripting/script_engine.h"
 
 namespace arbor::replication {
 namespace {
@@ -114,10 +115,21 @@ bool parse_into_fresh_databases(const core::Instance& instance, std::string_view
   out.aux = loader.aux_fields();
   out.keys = loader.loaded();
   out.expired_skipped = loader.expired_skipped();
+  out.functions = std::move(loader.functions());
   return result.ok;
 }
 
 void swap_in(core::Instance& instance, ParsedRdb& parsed) {
+  // As Redis, the libraries of the dump replace ours; one that does not
+  // load (a newer engine's feature) is reported and left out.
+  if (instance.scripts || !parsed.functions.empty()) {
+    auto& engine = scripting::engine(instance);
+    engine.flush_functions();
+    for (const std::string& code : parsed.functions) {
+      const std::string error = engine.add_library(code, false);
+      if (!error.empty()) spdlog::warn("Failed loading library, {}", error);
+    }
+  }
   for (int i = 0; i < instance.db_count(); ++i) {
     instance.flush_db(i, true);  // watchers see the change; big old values are freed off the loop
     instance.db(i).swap_contents(*parsed.databases[static_cast<size_t>(i)]);

@@ -51,6 +51,7 @@ struct ParsedRdb {
   std::map<std::string, std::string, std::less<>> aux;
   uint64_t keys = 0;
   uint64_t expired_skipped = 0;
+  std::vector<std::string> functions;  // the libraries' code
 };
 // `drop_expired`: a primary drops keys already expired; a replica keeps them.
 bool parse_into_fresh_databases(const core::Instance& instance, std::string_view rdb, bool drop_expired,
@@ -58,7 +59,8 @@ bool parse_into_fresh_databases(const core::Instance& instance, std::string_view
 // The repl-id / repl-offset / repl-stream-db aux fields (offset -1 when absent).
 SavedHistory saved_history(const ParsedRdb& parsed);
 // Replaces every database's contents with the parsed ones (watchers of the
-// old keys are touched, the old data freed off the loop).
+// old keys are touched, the old data freed off the loop), and the function
+// libraries with the parsed ones.
 void swap_in(core::Instance& instance, ParsedRdb& parsed);
 
 void register_persistence_commands(core::CommandTable& table);

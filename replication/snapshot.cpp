@@ -2,6 +2,7 @@
 #include "replication/snapshot.h"
 
 #include "server/core/memory.h"
+#include "server/scripting/script_engine.h"
 
 #include <spdlog/spdlog.h>
 
@@ -38,6 +39,8 @@ Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
     writer_.aux("repl-offset", static_cast<int64_t>(aux.repl_offset));
   }
   writer_.aux("aof-base", int64_t{0});
+  if (instance_.scripts)
+    for (const std::string& code : scripting::engine(instance_).library_codes()) writer_.function(code);
 }
 
 Snapshot::~Snapshot() {

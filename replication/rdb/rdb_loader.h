@@ -9,6 +9,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "replication/rdb/rdb_parser.h"
 #include "server/keyspace/database.h"
@@ -23,11 +24,14 @@ class KeyspaceLoader : public RdbVisitor {
 
   void aux(std::string_view name, std::string_view value) override;
   bool key(RdbKey&& key, std::string& error) override;
+  void function(std::string code) override { functions_.push_back(std::move(code)); }
 
   const std::map<std::string, std::string, std::less<>>& aux_fields() const { return aux_; }
   uint64_t loaded() const { return loaded_; }
   uint64_t expired_skipped() const { return expired_skipped_; }
   uint64_t empty_skipped() const { return empty_skipped_; }
+  // The function libraries' code, in the order of the file.
+  std::vector<std::string>& functions() { return functions_; }
 
  private:
   std::span<keyspace::Database*> databases_;
@@ -37,6 +41,7 @@ class KeyspaceLoader : public RdbVisitor {
   uint64_t loaded_ = 0;
   uint64_t expired_skipped_ = 0;
   uint64_t empty_skipped_ = 0;
+  std::vector<std::string> functions_;
 };
 
 }  // namespace arbor::replication

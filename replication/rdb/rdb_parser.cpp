@@ -214,8 +214,12 @@ RdbParseResult parse_rdb(std::string_view file, RdbVisitor& visitor) {
         if (name && value) visitor.aux(*name, *value);
         continue;
       }
+      case rdb_op::kFunction2: {
+        auto code = in.string();
+        if (code) visitor.function(std::move(*code));
+        continue;
+      }
       case rdb_op::kModuleAux:
-      case rdb_op::kFunction2:
         return failed("unsupported RDB opcode " + std::to_string(*op));
       default:
         break;

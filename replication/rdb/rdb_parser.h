@@ -38,6 +38,8 @@ class RdbVisitor {
   virtual void aux(std::string_view name, std::string_view value) = 0;
   // Returns false to stop with `error` (a duplicate key, say).
   virtual bool key(RdbKey&& key, std::string& error) = 0;
+  // A function library's code (RDB_OPCODE_FUNCTION2, Redis 7.0).
+  virtual void function(std::string code) { (void)code; }
 };
 
 struct RdbParseResult {

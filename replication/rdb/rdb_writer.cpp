@@ -151,6 +151,14 @@ void RdbWriter::aux(std::string_view name, std::string_view value) {
 
 void RdbWriter::aux(std::string_view name, int64_t value) { aux(name, protocol::int64_to_string(value)); }
 
+void RdbWriter::function(std::string_view code) {
+  const size_t from = out_.size();
+  RdbEncoder enc(out_);
+  enc.byte(rdb_op::kFunction2);
+  enc.string(code);
+  checksum_from(from);
+}
+
 void RdbWriter::select_db(int db) {
   const size_t from = out_.size();
   RdbEncoder enc(out_);

@@ -22,6 +22,9 @@ class RdbWriter {
   // One AUX field (redis-ver, ctime, repl-id ...).
   void aux(std::string_view name, std::string_view value);
   void aux(std::string_view name, int64_t value);
+  // One function library (RDB_OPCODE_FUNCTION2 and its code), after the
+  // aux fields and before the first database, as Redis 7.0.
+  void function(std::string_view code);
   // SELECTDB, then RESIZEDB with the database's key and TTL counts (hints).
   void select_db(int db, uint64_t keys, uint64_t expires);
   // SELECTDB alone: an incremental snapshot returns to a database it left.

@@ -432,6 +432,26 @@ void ScriptEngine::function_stats(core::CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(functions_.size()));
 }
 
+std::string ScriptEngine::restore_libraries(const std::vector<std::string>& codes, RestorePolicy policy) {
+  const std::vector<std::string> before = library_codes();
+  auto roll_back = [&](std::string error) {
+    flush_functions();
+    for (const std::string& code : before) add_library(code, false);
+    return error;
+  };
+  if (policy == RestorePolicy::kFlush) flush_functions();
+  for (const std::string& code : codes) {
+    if (policy == RestorePolicy::kAppend) {
+      const Metadata md = read_metadata(code);
+      if (md.error.empty() && libraries_.contains(md.name))
+        return roll_back("ERR Library " + md.name + " already exists");
+    }
+    std::string error = add_library(code, policy == RestorePolicy::kReplace);
+    if (!error.empty()) return roll_back(std::move(error));
+  }
+  return {};
+}
+
 std::vector<std::string> ScriptEngine::library_codes() const {
   std::vector<std::string> codes;
   for (const auto& [name, library] : libraries_) codes.push_back(library.code);

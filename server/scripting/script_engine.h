@@ -73,6 +73,11 @@ class ScriptEngine : public core::ScriptHost {
   // ("ERR ...") when it cannot be.
   std::string add_library(std::string_view code, bool replace);
   void flush_functions();
+  // FUNCTION RESTORE's policies for the libraries of a payload: FLUSH (they
+  // replace all), APPEND (a name taken is an error), REPLACE (they replace
+  // namesakes). All or nothing; the error text when refused.
+  enum class RestorePolicy { kFlush, kAppend, kReplace };
+  std::string restore_libraries(const std::vector<std::string>& codes, RestorePolicy policy);
   size_t library_count() const { return libraries_.size(); }
   size_t function_count() const { return functions_.size(); }
   size_t functions_lua_memory() const { return fenv_ ? fenv_->memory_used() : 0; }

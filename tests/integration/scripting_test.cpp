@@ -104,5 +104,65 @@ TEST(Scripting, AReplicaRunsReadOnlyScriptsAndRefusesWrites) {
   EXPECT_TRUE(is_int(r.cmd({"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}), 1));
 }
 
+const char* kLibrary =
+    "#!lua name=lib\n"
+    "redis.register_function('incr_by', function(keys, args) return redis.call('incrby', keys[1], args[1]) end)\n"
+    "redis.register_function{function_name='read', callback=function(keys) return redis.call('get', keys[1]) end, "
+    "flags={'no-writes'}}";
+
+TEST(Scripting, FunctionsReachReplicasThroughTheStreamAndFullSyncs) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
+  Client p(primary.port());
+  Client r(replica.port());
+  ASSERT_TRUE(is_bulk(p.cmd({"FUNCTION", "LOAD", kLibrary}), "lib"));
+  EXPECT_TRUE(is_int(p.cmd({"FCALL", "incr_by", "1", "n", "5"}), 5));
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(is_bulk(r.cmd({"FCALL_RO", "read", "1", "n"}), "5"));
+  EXPECT_TRUE(is_error(r.cmd({"FCALL", "incr_by", "1", "n", "1"}),
+                       "READONLY You can't write against a read only replica."));
+  // Redis 7.0 attached now gets the library in the full sync's RDB.
+  RedisProcess redis({"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(redis.ok());
+  Client rr(redis.port());
+  ASSERT_TRUE(eventually([&] { return is_bulk(rr.cmd({"FCALL_RO", "read", "1", "n"}), "5"); }, milliseconds(30000)))
+      << redis.log();
+  // Deleting it reaches both.
+  EXPECT_TRUE(is_status(p.cmd({"FUNCTION", "DELETE", "lib"}), "OK"));
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(is_error(r.cmd({"FCALL_RO", "read", "1", "n"}), "ERR Function not found"));
+  EXPECT_TRUE(eventually([&] { return is_error(rr.cmd({"FCALL_RO", "read", "1", "n"}), "ERR Function not found"); },
+                         milliseconds(30000)));
+}
+
+TEST(Scripting, FunctionsAreSavedInTheDumpAndInteroperateWithRedis) {
+  ServerProcess server({"--save", ""});
+  Client a(server.port());
+  ASSERT_TRUE(is_bulk(a.cmd({"FUNCTION", "LOAD", kLibrary}), "lib"));
+  ASSERT_TRUE(is_status(a.cmd({"SAVE"}), "OK"));
+  server.stop();
+  ASSERT_TRUE(server.start({"--save", ""}));
+  Client b(server.port());
+  EXPECT_TRUE(is_int(b.cmd({"FCALL", "incr_by", "1", "n", "2"}), 2));
+  // redis-check-rdb accepts the dump with its library.
+  const RunResult check = run_program("/usr/bin/redis-check-rdb", {server.dir() + "/dump.rdb"});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  // FUNCTION DUMP payloads move both ways between arbor and Redis 7.0.
+  RedisProcess redis;
+  ASSERT_TRUE(redis.ok());
+  Client r(redis.port());
+  const auto ours = b.cmd({"FUNCTION", "DUMP"});
+  ASSERT_EQ(ours.type, protocol::ReplyType::kBulk);
+  EXPECT_TRUE(is_status(r.cmd({"FUNCTION", "RESTORE", ours.str}), "OK"));
+  EXPECT_TRUE(is_int(r.cmd({"FCALL", "incr_by", "1", "n", "3"}), 3));
+  ASSERT_TRUE(is_bulk(r.cmd({"FUNCTION", "LOAD", "REPLACE",
+                             "#!lua name=lib\nredis.register_function('from_redis', function() return 7 end)"}),
+                      "lib"));
+  const auto theirs = r.cmd({"FUNCTION", "DUMP"});
+  ASSERT_EQ(theirs.type, protocol::ReplyType::kBulk);
+  EXPECT_TRUE(is_status(b.cmd({"FUNCTION", "RESTORE", theirs.str, "FLUSH"}), "OK"));
+  EXPECT_TRUE(is_int(b.cmd({"FCALL", "from_redis", "0"}), 7));
+}
+
 }  // namespace
 }  // namespace arbor::test

@@ -1,0 +1,76 @@
+// FUNCTION DUMP and FUNCTION RESTORE: the libraries as Redis 7.0's payload,
+// RDB_OPCODE_FUNCTION2 and the code of each library, then the RDB version
+// (2 bytes) and a CRC-64 of everything before it (8 bytes), little-endian.
+// Our strings are never LZF-compressed; RESTORE reads every encoding.
+#include "replication/rdb/crc64.h"
+#include "replication/rdb/rdb_format.h"
+#include "server/commands/families.h"
+#include "server/core/arguments.h"
+#include "server/core/command_context.h"
+#include "server/scripting/script_engine.h"
+
+namespace arbor::commands {
+
+namespace {
+
+constexpr size_t kTrailer = 10;  // version + CRC-64
+const char* const kWrongPayload = "ERR DUMP payload version or checksum are wrong";
+
+uint64_t read_u64_le(std::string_view bytes) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
+  return v;
+}
+
+}  // namespace
+
+// FUNCTION DUMP
+void function_dump(core::CommandContext& ctx) {
+  std::string payload;
+  replication::RdbEncoder enc(payload);
+  for (const std::string& code : scripting::engine(ctx.instance).library_codes()) {
+    enc.byte(replication::rdb_op::kFunction2);
+    enc.string(code);
+  }
+  enc.byte(replication::kRdbVersion & 0xff);
+  enc.byte((replication::kRdbVersion >> 8) & 0xff);
+  enc.u64_le(replication::crc64(0, payload));
+  ctx.reply.bulk(payload);
+}
+
+// FUNCTION RESTORE serialized-value [FLUSH | APPEND | REPLACE]
+void function_restore(core::CommandContext& ctx) {
+  using Policy = scripting::ScriptEngine::RestorePolicy;
+  if (ctx.argc() > 4) return ctx.reply.error(protocol::errors::kSyntax);
+  Policy policy = Policy::kAppend;
+  if (ctx.argc() == 4) {
+    const std::string_view name = ctx.arg(3);
+    if (core::equals_ci(name, "flush")) policy = Policy::kFlush;
+    else if (core::equals_ci(name, "append")) policy = Policy::kAppend;
+    else if (core::equals_ci(name, "replace")) policy = Policy::kReplace;
+    else return ctx.reply.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+  }
+  const std::string_view payload = ctx.arg(2);
+  if (payload.size() < kTrailer) return ctx.reply.error(kWrongPayload);
+  const size_t body = payload.size() - kTrailer;
+  const int version = static_cast<unsigned char>(payload[body]) | (static_cast<unsigned char>(payload[body + 1]) << 8);
+  if (version > replication::kRdbVersion ||
+      replication::crc64(0, payload.substr(0, body + 2)) != read_u64_le(payload.substr(body + 2)))
+    return ctx.reply.error(kWrongPayload);
+  std::vector<std::string> codes;
+  replication::RdbCursor in(payload.substr(0, body));
+  while (!in.at_end()) {
+    const auto type = in.byte();
+    if (!type) return ctx.reply.error("ERR can not read data type");
+    if (*type != replication::rdb_op::kFunction2) return ctx.reply.error("ERR given type is not a function");
+    auto code = in.string();
+    if (!code) return ctx.reply.error("ERR Failed loading library payload");
+    codes.push_back(std::move(*code));
+  }
+  const std::string error = scripting::engine(ctx.instance).restore_libraries(codes, policy);
+  if (!error.empty()) return ctx.reply.error(error);
+  ctx.mark_dirty();
+  ctx.reply.ok();
+}
+
+}  // namespace arbor::commands
