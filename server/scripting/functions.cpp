@@ -118,9 +118,8 @@ void write_flags(protocol::ReplyWriter& reply, uint32_t flags) {
 LuaEnv& ScriptEngine::functions_env() {
   if (fenv_) return *fenv_;
   fenv_ = std::make_unique<LuaEnv>(kLuaMemoryCap);
+  fenv_->set_owner(this);
   lua_State* lua = fenv_->state();
-  lua_pushlightuserdata(lua, this);
-  lua_setfield(lua, LUA_REGISTRYINDEX, "arbor.engine");
   install_redis_api(*fenv_, true);
   // The globals a library's code sees while it loads.
   lua_newtable(lua);
@@ -230,7 +229,7 @@ std::string ScriptEngine::add_library(std::string_view code, bool replace) {
     return error;
   }
   Library pending{md.name, std::string(code), {}};
-  LuaEnv::push_error_handler(lua);
+  env.push_error_handler();
   lua_insert(lua, -2);
   lua_pushnumber(lua, static_cast<lua_Number>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                   std::chrono::steady_clock::now().time_since_epoch())

@@ -271,6 +271,8 @@ LuaEnv::LuaEnv(size_t memory_cap) {
   if (lua_ == nullptr) throw std::bad_alloc();
   open_libraries();
   install_protected_globals();
+  lua_pushcfunction(lua_, error_handler);
+  error_handler_ref_ = luaL_ref(lua_, LUA_REGISTRYINDEX);
 }
 
 LuaEnv::~LuaEnv() {
@@ -389,7 +391,6 @@ void LuaEnv::set_global(const char* name) {
 
 void LuaEnv::protect_table() { push_proxy(lua_, lua_gettop(lua_)); lua_remove(lua_, -2); }
 
-void LuaEnv::push_error_handler(lua_State* lua) { lua_pushcfunction(lua, error_handler); }
 
 void LuaEnv::set_missing_global_metatable(lua_State* lua, int index) {
   index = index < 0 ? lua_gettop(lua) + index + 1 : index;

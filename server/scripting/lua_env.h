@@ -51,20 +51,31 @@ class LuaEnv {
 
   // Pushes the error handler every protected call in a run uses (Redis's
   // __redis__err__handler): it turns the error into a table {err=, source=,
-  // line=}, with "ERR " before a plain message.
-  static void push_error_handler(lua_State* lua);
+  // line=}, with "ERR " before a plain message. Kept in the registry, so a
+  // run allocates no closure for it.
+  void push_error_handler() const { lua_rawgeti(lua_, LUA_REGISTRYINDEX, error_handler_ref_); }
 
   // Lua's own allocator state (the cap and what is held).
   struct Allocator {
     size_t used = 0;
     size_t cap = 0;
+    void* owner = nullptr;  // what set_owner() gave (the scripting engine)
   };
+  // The object that owns this state, found from inside a Lua call without
+  // a table lookup (it rides on the allocator's userdata).
+  void set_owner(void* owner) { allocator_.owner = owner; }
+  static void* owner_of(lua_State* lua) {
+    void* ud = nullptr;
+    lua_getallocf(lua, &ud);
+    return static_cast<Allocator*>(ud)->owner;
+  }
 
  private:
   void open_libraries();
   void install_protected_globals();
 
   Allocator allocator_;
+  int error_handler_ref_ = LUA_NOREF;
   uint64_t random_state_ = 0x1234ABCD330EULL;  // rand48's initial state, as Redis's rand.c
   lua_State* lua_ = nullptr;
 };

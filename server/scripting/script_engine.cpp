@@ -18,7 +18,6 @@
 namespace arbor::scripting {
 namespace {
 
-constexpr const char* kEngineKey = "arbor.engine";
 // Lua may hold this much; past it a script gets "not enough memory"
 // instead of taking the server's memory.
 constexpr size_t kLuaMemoryCap = size_t(1) << 30;
@@ -110,18 +109,11 @@ ScriptEngine::ScriptEngine(core::Instance& instance) : instance_(instance) { res
 
 ScriptEngine::~ScriptEngine() = default;
 
-ScriptEngine& ScriptEngine::of(lua_State* lua) {
-  lua_getfield(lua, LUA_REGISTRYINDEX, kEngineKey);
-  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(lua, -1));
-  lua_pop(lua, 1);
-  return *engine;
-}
+ScriptEngine& ScriptEngine::of(lua_State* lua) { return *static_cast<ScriptEngine*>(LuaEnv::owner_of(lua)); }
 
 void ScriptEngine::reset_state() {
   env_ = std::make_unique<LuaEnv>(kLuaMemoryCap);
-  lua_State* lua = env_->state();
-  lua_pushlightuserdata(lua, this);
-  lua_setfield(lua, LUA_REGISTRYINDEX, kEngineKey);
+  env_->set_owner(this);
   install_redis_api(*env_, false);
 }
 
@@ -133,7 +125,16 @@ void ScriptEngine::flush() {
   env_->set_random_state(random);
 }
 
-bool ScriptEngine::exists(std::string_view sha) const { return scripts_.contains(lower_case(sha)); }
+const std::pair<const std::string, ScriptEngine::Script>* ScriptEngine::find_script(std::string_view sha) const {
+  // SHA-1s are 40 characters (Redis answers NOSCRIPT to anything else).
+  if (sha.size() != 40) return nullptr;
+  char lowered[40];
+  for (size_t i = 0; i < 40; ++i) lowered[i] = lower_ascii(sha[i]);
+  const auto it = scripts_.find(std::string_view(lowered, 40));
+  return it == scripts_.end() ? nullptr : &*it;
+}
+
+bool ScriptEngine::exists(std::string_view sha) const { return find_script(sha) != nullptr; }
 
 const ScriptEngine::Script* ScriptEngine::compile(core::CommandContext& ctx, const std::string& sha,
                                                   std::string_view body) {
@@ -171,14 +172,17 @@ void ScriptEngine::eval(core::CommandContext& ctx, bool by_sha, bool read_only) 
     return ctx.reply.error("ERR Number of keys can't be greater than number of args");
   if (numkeys < 0) return ctx.reply.error("ERR Number of keys can't be negative");
   const Script* script = nullptr;
-  std::string sha;
+  std::string computed;
+  std::string_view sha;
   if (by_sha) {
-    sha = lower_case(ctx.arg(1));
-    if (auto it = scripts_.find(sha); it != scripts_.end()) script = &it->second;
-    if (script == nullptr) return ctx.reply.error("NOSCRIPT No matching script. Please use EVAL.");
+    const auto* found = find_script(ctx.arg(1));
+    if (found == nullptr) return ctx.reply.error("NOSCRIPT No matching script. Please use EVAL.");
+    sha = found->first;
+    script = &found->second;
   } else {
-    sha = sha1_hex(ctx.arg(1));
-    script = compile(ctx, sha, ctx.arg(1));
+    computed = sha1_hex(ctx.arg(1));
+    sha = computed;
+    script = compile(ctx, computed, ctx.arg(1));
     if (script == nullptr) return;
   }
   const std::string refused = refusal(ctx, script->flags, read_only);
@@ -190,7 +194,7 @@ uint32_t ScriptEngine::flags_for_call(std::span<const std::string_view> args, ui
   if (args.size() < 2) return flags;
   uint32_t declared = kEvalCompat;
   if (by_sha) {
-    if (auto it = scripts_.find(lower_case(args[1])); it != scripts_.end()) declared = it->second.flags;
+    if (const auto* found = find_script(args[1])) declared = found->second.flags;
   } else if (args[1].starts_with("#!")) {
     declared = read_shebang(args[1]).flags;
   }
@@ -216,7 +220,7 @@ std::string ScriptEngine::refusal(core::CommandContext& ctx, uint32_t flags, boo
   return {};
 }
 
-void ScriptEngine::run(core::CommandContext& ctx, const Script& script, const std::string& sha, bool read_only,
+void ScriptEngine::run(core::CommandContext& ctx, const Script& script, std::string_view sha, bool read_only,
                        size_t numkeys) {
   lua_State* lua = env_->state();
   // KEYS and ARGV, fresh for each run.
@@ -264,10 +268,18 @@ void ScriptEngine::call(core::CommandContext& ctx, LuaEnv& env, const RunSpec& s
   lua_State* lua = env.state();
   const int function_index = lua_gettop(lua) - spec.arguments;
   const size_t mark = ctx.reply.buffer().size();
-  LuaEnv::push_error_handler(lua);
+  env.push_error_handler();
   lua_insert(lua, function_index);
   const int handler = function_index;
-  lua_pushcfunction(lua, call_and_reply);
+  lua_pushlightuserdata(lua, reinterpret_cast<void*>(&call_and_reply));
+  lua_rawget(lua, LUA_REGISTRYINDEX);  // call_and_reply, registered once per state
+  if (lua_isnil(lua, -1)) {
+    lua_pop(lua, 1);
+    lua_pushcfunction(lua, call_and_reply);
+    lua_pushlightuserdata(lua, reinterpret_cast<void*>(&call_and_reply));
+    lua_pushvalue(lua, -2);
+    lua_rawset(lua, LUA_REGISTRYINDEX);
+  }
   lua_insert(lua, function_index + 1);
   lua_sethook(lua, hook, LUA_MASKCOUNT, kHookPeriod);
   const int status = lua_pcall(lua, 1 + spec.arguments, 0, handler);
@@ -279,12 +291,12 @@ void ScriptEngine::call(core::CommandContext& ctx, LuaEnv& env, const RunSpec& s
     if (!error.is_table) {
       // Not the handler's table: out of memory (Lua calls no handler
       // then), or an error object without a string `err`.
-      text = "ERR Error running script " + spec.name + ", " +
+      text = "ERR Error running script " + std::string(spec.name) + ", " +
              (error.message.empty() ? std::string("execution failure") : error.message.substr(0, 100));
     } else {
       text = error.message;
       if (!error.source.empty() && !error.line.empty())
-        text += " script: " + spec.name + ", on " + error.source + ":" + error.line + ".";
+        text += " script: " + std::string(spec.name) + ", on " + error.source + ":" + error.line + ".";
     }
     ctx.reply.error(text);
   }

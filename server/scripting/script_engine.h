@@ -18,6 +18,7 @@
 #include "server/core/client_state.h"
 #include "server/core/command_context.h"
 #include "server/core/instance.h"
+#include "server/core/string_hash.h"
 #include "server/scripting/lua_env.h"
 #include "server/scripting/script_flags.h"
 
@@ -27,7 +28,7 @@ namespace arbor::scripting {
 struct ScriptRun {
   core::CommandContext* caller = nullptr;
   core::ClientState client;     // runs the script's commands (own db, resp)
-  std::string name;             // the SHA-1 or function name, for error texts
+  std::string_view name;        // the SHA-1 or function name (outlives the run), for error texts
   uint32_t flags = 0;
   bool read_only = false;       // EVAL_RO / FCALL_RO / no-writes
   bool wrote = false;           // a write command ran: SCRIPT KILL refused
@@ -104,10 +105,10 @@ class ScriptEngine : public core::ScriptHost {
   const Script* compile(core::CommandContext& ctx, const std::string& sha, std::string_view body);
   // Redis's scriptPrepareForRun: the error that refuses the run, or empty.
   std::string refusal(core::CommandContext& ctx, uint32_t flags, bool read_only) const;
-  void run(core::CommandContext& ctx, const Script& script, const std::string& sha, bool read_only, size_t numkeys);
+  void run(core::CommandContext& ctx, const Script& script, std::string_view sha, bool read_only, size_t numkeys);
   // One run, of an EVAL script or a function.
   struct RunSpec {
-    std::string name;  // the SHA-1 or the function's name (error texts)
+    std::string_view name;  // the SHA-1 or the function's name (error texts); outlives the run
     uint32_t flags = 0;
     bool read_only = false;
     bool is_function = false;
@@ -144,7 +145,10 @@ class ScriptEngine : public core::ScriptHost {
   std::unordered_map<std::string, std::string> functions_;
   Library* loading_ = nullptr;
   size_t libraries_bytes_ = 0;
-  std::unordered_map<std::string, Script> scripts_;
+  // By lower-case SHA-1 (searched with a string_view: EVALSHA allocates nothing).
+  std::unordered_map<std::string, Script, core::StringHash, std::equal_to<>> scripts_;
+  // The cached script named `sha` (any case) with its stored name, or null.
+  const std::pair<const std::string, Script>* find_script(std::string_view sha) const;
   size_t scripts_bytes_ = 0;
   ScriptRun* run_ = nullptr;
   int runs_since_gc_ = 0;

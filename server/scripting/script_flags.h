@@ -57,9 +57,12 @@ inline uint32_t gate_flags(uint32_t declared, uint32_t command_flags) {
   return command_flags;
 }
 
+// ASCII only, as Redis's names and SHA-1s are (no locale lookups: this runs
+// on every EVALSHA).
+inline char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 inline std::string lower_case(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = lower_ascii(c);
   return out;
 }
 
