@@ -424,7 +424,8 @@ std::vector<std::string_view> acl_categories(const Command& command) {
     const std::string_view group = group_category(group_of(command));
     if (!group.empty()) wanted.push_back(group);
   }
-  if (f & kReadonly) wanted.push_back("read");
+  // (Redis leaves scripting commands out of @read: a script may write.)
+  if ((f & kReadonly) && group_of(command) != "scripting") wanted.push_back("read");
   if (f & kWrite) wanted.push_back("write");
   if (f & kPubsub) wanted.push_back("pubsub");
   if (f & kAdmin) wanted.insert(wanted.end(), {"admin", "dangerous"});

@@ -39,6 +39,29 @@ TEST(Scripting, ABusyScriptAnswersBusyUntilScriptKillStopsIt) {
   EXPECT_NE(server.log().find("Slow script detected: still in execution after"), std::string::npos);
 }
 
+TEST(Scripting, ABusyFunctionIsStoppedByFunctionKillAndShownByFunctionStats) {
+  ServerProcess server({"--busy-reply-threshold", "100"});
+  Client other(server.port());
+  ASSERT_TRUE(is_bulk(other.cmd({"FUNCTION", "LOAD",
+                                 "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"}),
+                      "spin"));
+  RawConnection caller(server.port());
+  ASSERT_TRUE(caller.send(protocol::encode_command({"FCALL", "spin", "0"})));
+  const std::string busy_function =
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+  ASSERT_TRUE(eventually([&] { return is_error(other.cmd({"PING"}), busy_function); }, milliseconds(10000)));
+  EXPECT_TRUE(is_error(other.cmd({"SCRIPT", "KILL"}), busy_function));
+  const auto stats = other.cmd({"FUNCTION", "STATS"});
+  ASSERT_EQ(stats.elements.size(), 4u) << describe(stats);
+  EXPECT_NE(describe(stats.elements[1]).find("spin"), std::string::npos) << describe(stats);
+  EXPECT_TRUE(is_status(other.cmd({"FUNCTION", "KILL"}), "OK"));
+  const auto killed = caller.read_reply(milliseconds(10000));
+  ASSERT_TRUE(killed.has_value());
+  EXPECT_TRUE(killed->str.starts_with("ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2."))
+      << killed->str;
+  EXPECT_TRUE(is_status(other.cmd({"PING"}), "PONG"));
+}
+
 TEST(Scripting, AScriptThatWroteCannotBeKilledButShutdownNosaveStopsTheServer) {
   ServerProcess server({"--busy-reply-threshold", "100"});
   RawConnection caller(server.port());

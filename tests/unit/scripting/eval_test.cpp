@@ -74,6 +74,20 @@ TEST(Eval, KeysAndArgvAndCommands) {
   EXPECT_EQ(h.text({"EXISTS", "x"}), "1");
 }
 
+TEST(Eval, NoteTreesAreCallableFromScripts) {
+  CommandHarness h;
+  EXPECT_EQ(h.text({"EVAL",
+                    "redis.call('note.add', KEYS[1], 'root', 'a', 'first') "
+                    "redis.call('note.add', KEYS[1], 'a', 'b', 'child') "
+                    "return {redis.call('note.tree', KEYS[1]), redis.call('note.get', KEYS[1], 'b'), "
+                    "redis.call('note.len', KEYS[1])}",
+                    "1", "n"}),
+            R"([["root", "", [["a", "first", [["b", "child", []]]]]], "child", 2])");
+  h.set_resp(3);
+  EXPECT_EQ(h.text({"EVAL", "redis.setresp(3) return redis.call('note.tree', KEYS[1], 'b')", "1", "n"}),
+            R"({"id": "b", "text": "child", "children": []})");
+}
+
 TEST(Eval, NumkeysErrors) {
   CommandHarness h;
   EXPECT_EQ(h.text({"EVAL", "return 1", "-1"}), err("ERR Number of keys can't be negative"));
