@@ -24,6 +24,12 @@ bool resolve_xread_or_reply(CommandContext& ctx, XReadRequest& out) {
     const bool more = i + 1 < argc;
     const std::string_view opt = ctx.arg(i);
     if (core::equals_ci(opt, "block") && more) {
+      // As Redis: a script cannot block, and XREAD says so instead of
+      // answering as if nothing came.
+      if (ctx.client.in_script) {
+        ctx.reply.error("ERR " + std::string(ctx.arg(0)) + " command is not allowed with BLOCK option from scripts");
+        return false;
+      }
       int64_t timeout = 0;
       if (!core::int_or_reply(ctx, ctx.arg(++i), timeout, "ERR timeout is not an integer or out of range"))
         return false;

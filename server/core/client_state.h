@@ -122,6 +122,9 @@ struct ClientState {
   // write on a read-only replica.
   bool is_replica = false;
   bool is_master = false;
+  // The client a script's redis.call runs commands as (Redis's
+  // CLIENT_SCRIPT): commands that would block answer at once or refuse.
+  bool in_script = false;
   // The replication offset just after this client's last write (WAIT).
   uint64_t repl_offset = 0;
   std::string name;

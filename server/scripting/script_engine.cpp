@@ -244,6 +244,7 @@ void ScriptEngine::execute(core::CommandContext& ctx, LuaEnv& env, const RunSpec
   ScriptRun state;
   state.caller = &ctx;
   state.client.authenticated = true;
+  state.client.in_script = true;
   state.client.db = ctx.client.db;
   state.client.is_master = ctx.client.is_master;
   state.name = spec.name;

@@ -103,6 +103,12 @@ std::vector<Command> corpus() {
       eval("redis.call('set', 'n', 0.1) redis.call('set', 'm', 1e20) return {redis.call('get', 'n'), "
            "redis.call('get', 'm')}"),
       eval("redis.call('select', 3) redis.call('set', 'x', 'y') return redis.call('get', 'x')"), {"EXISTS", "x"},
+      // Blocking commands are refused in scripts (XREAD BLOCK with its own text).
+      eval("return redis.pcall('blpop', 'x', 0)"), eval("return redis.pcall('bzpopmin', 'z', 0)"),
+      eval("return redis.pcall('wait', '0', '0')"), eval("return redis.pcall('subscribe', 'c')"),
+      eval("return redis.pcall('xread', 'BLOCK', '0', 'STREAMS', 'nostream', '$')"),
+      eval("return redis.pcall('XREAD', 'STREAMS', 'nostream', '0')"),
+      eval("return redis.pcall('blmpop', '0', '1', 'x', 'LEFT')"),
       // Scripts from the libraries people run.
       {"SET", "lock:a", "token1", "PX", "10000"}, eval(kLockExtend, {"lock:a"}, {"token1", "5000", "0"}),
       eval(kLockExtend, {"lock:a"}, {"other", "5000", "0"}), eval(kLockRelease, {"lock:a"}, {"other"}),
