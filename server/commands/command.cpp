@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/errors.h"
+#include "protocol/number_format.h"
 #include "server/core/arguments.h"
 #include "server/core/command_context.h"
 #include "server/core/command_docs.h"
@@ -127,7 +128,7 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
     return false;
   }
   const core::KeySpec& spec = command->spec.keys;
-  if (spec.first <= 0) {
+  if (spec.first <= 0 && spec.numkeys_at <= 0) {
     ctx.reply.error("ERR The command has no key arguments");
     return false;
   }
@@ -136,6 +137,19 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
     return false;
   }
   const int64_t argc = static_cast<int64_t>(argv.size());
+  if (spec.numkeys_at > 0) {
+    // Redis's keynum spec: a count that is not a number, or one asking for
+    // more keys than there are arguments, gives no keys.
+    const auto count = protocol::parse_int64(argv[static_cast<size_t>(spec.numkeys_at)]);
+    if (count && *count > 0 && *count <= argc - spec.numkeys_at - 1)
+      for (int64_t i = 0; i < *count; ++i) keys.push_back(argv[static_cast<size_t>(spec.numkeys_at + 1 + i)]);
+    if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
+      ctx.reply.error("ERR Invalid arguments specified for command");
+      return false;
+    }
+    out = command;
+    return true;
+  }
   int64_t last = spec.last < 0 ? argc + spec.last : spec.last;
   if (last >= argc) last = argc - 1;
   const int64_t step = spec.step > 0 ? spec.step : 1;

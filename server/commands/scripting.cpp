@@ -167,15 +167,15 @@ void register_scripting_commands(CommandTable& t) {
   const char* eval_syntax = "script numkeys:integer [key [key ...]] [arg [arg ...]]";
   const char* sha_syntax = "sha1 numkeys:integer [key [key ...]] [arg [arg ...]]";
   const char* cost = "Depends on the script that is executed.";
-  // Keys are counted by numkeys; the table's range form cannot say that, so
-  // the rows carry none, as Redis's legacy 0 0 0.
-  t.add({"eval", -3, run | kMayReplicate, KeySpec{}, eval, "scripting", "Execute a Lua script server side", "2.6.0",
+  // Keys are counted by numkeys (argv[2]): a keynum key spec, legacy 0 0 0.
+  const KeySpec counted{0, 0, 0, 2};
+  t.add({"eval", -3, run | kMayReplicate, counted, eval, "scripting", "Execute a Lua script server side", "2.6.0",
          cost, eval_syntax, {}, eval_flags});
-  t.add({"evalsha", -3, run | kMayReplicate, KeySpec{}, evalsha, "scripting",
+  t.add({"evalsha", -3, run | kMayReplicate, counted, evalsha, "scripting",
          "Execute a Lua script server side", "2.6.0", cost, sha_syntax, {}, evalsha_flags});
-  t.add({"eval_ro", -3, run | kReadonly, KeySpec{}, eval_ro, "scripting",
+  t.add({"eval_ro", -3, run | kReadonly, counted, eval_ro, "scripting",
          "Execute a read-only Lua script server side", "7.0.0", cost, eval_syntax, {}, eval_flags});
-  t.add({"evalsha_ro", -3, run | kReadonly, KeySpec{}, evalsha_ro, "scripting",
+  t.add({"evalsha_ro", -3, run | kReadonly, counted, evalsha_ro, "scripting",
          "Execute a read-only Lua script server side", "7.0.0", cost, sha_syntax, {}, evalsha_flags});
   CommandSpec script{"script", -2, 0, {}, script_container, "scripting",
                      "A container for Lua scripts management commands", "2.6.0", "Depends on subcommand.", ""};
@@ -199,10 +199,11 @@ void register_scripting_commands(CommandTable& t) {
   t.add(std::move(script));
 
   const char* fcall_syntax = "function numkeys:integer [key [key ...]] [arg [arg ...]]";
-  t.add({"fcall", -3, run | kMayReplicate, KeySpec{}, fcall, "scripting", "Invoke a function", "7.0.0", cost,
+  const char* fcall_cost = "Depends on the function that is executed.";
+  t.add({"fcall", -3, run | kMayReplicate, counted, fcall, "scripting", "Invoke a function", "7.0.0", fcall_cost,
          fcall_syntax, {}, fcall_flags});
-  t.add({"fcall_ro", -3, run | kReadonly, KeySpec{}, fcall_ro, "scripting", "Invoke a read-only function", "7.0.0",
-         cost, fcall_syntax, {}, fcall_flags});
+  t.add({"fcall_ro", -3, run | kReadonly, counted, fcall_ro, "scripting", "Invoke a read-only function", "7.0.0",
+         fcall_cost, fcall_syntax, {}, fcall_flags});
   CommandSpec function{"function", -2, 0, {}, function_container, "scripting",
                        "A container for function commands", "7.0.0", "Depends on subcommand.", ""};
   function.subcommands.push_back({"delete", 3, kWrite | kNoscript, {}, function_delete, "scripting",

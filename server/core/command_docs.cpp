@@ -71,6 +71,9 @@ std::string oneof_name(const std::vector<ArgDoc>& members, const std::string& to
   if (all_conditions) return "condition";
   if (any_expiry) return "expiration";
   if (keys == std::vector<std::string>{"before", "after"}) return "where";
+  if (keys == std::vector<std::string>{"async", "sync"}) return "async";
+  if (keys == std::vector<std::string>{"flush", "append", "replace"}) return "policy";
+  if (keys == std::vector<std::string>{"yes", "sync", "no"}) return "mode";
   return token.empty() ? "arg" : lower(token);
 }
 
@@ -337,7 +340,8 @@ std::string_view group_of(const Command& command) {
   return command.parent->spec.group;
 }
 
-bool has_key_spec(const Command& command) { return command.spec.keys.first > 0; }
+bool has_key_spec(const Command& command) { return command.spec.keys.first > 0 || command.spec.keys.numkeys_at > 0; }
+bool counted_keys(const Command& command) { return command.spec.keys.numkeys_at > 0; }
 
 // The legacy (first, last, step) triple and the range key spec both come from
 // the row; Redis stores lastkey relative to the first key when it is positive.
@@ -353,12 +357,25 @@ void pair(protocol::ReplyWriter& reply, std::string_view key, int64_t value) {
   reply.integer(value);
 }
 
-// One range key spec, shaped as Redis 7.0 shows simple first/last/step keys.
+// Redis's notes on the scripting commands' key specs (a script may do
+// anything with its keys).
+// (Redis writes them for EVAL, EVAL_RO, FCALL and FCALL_RO, not the EVALSHAs.)
+std::string_view key_spec_notes(const Command& command) {
+  if (group_of(command) != "scripting" || command.fullname.starts_with("evalsha")) return {};
+  return (command.spec.flags & kReadonly)
+             ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
+             : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+}
+
+// One key spec: a range (simple first/last/step keys) or, for keys counted
+// by an argument, a keynum spec, shaped as Redis 7.0 shows them.
 void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
   if (!has_key_spec(command)) return reply.set(0);
   const KeySpec& keys = command.spec.keys;
+  const std::string_view notes = key_spec_notes(command);
   reply.set(1);
-  reply.map(3);
+  reply.map(notes.empty() ? 3 : 4);
+  if (!notes.empty()) pair(reply, "notes", notes);
   reply.bulk("flags");
   const auto flags = key_spec_flags(command);
   reply.set(flags.size());
@@ -368,9 +385,18 @@ void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
   pair(reply, "type", "index");
   reply.bulk("spec");
   reply.map(1);
-  pair(reply, "index", keys.first);
+  pair(reply, "index", counted_keys(command) ? keys.numkeys_at : keys.first);
   reply.bulk("find_keys");
   reply.map(2);
+  if (counted_keys(command)) {
+    pair(reply, "type", "keynum");
+    reply.bulk("spec");
+    reply.map(3);
+    pair(reply, "keynumidx", 0);
+    pair(reply, "firstkey", 1);
+    pair(reply, "keystep", 1);
+    return;
+  }
   pair(reply, "type", "range");
   reply.bulk("spec");
   reply.map(3);
@@ -439,6 +465,8 @@ std::vector<std::string_view> acl_categories(const Command& command) {
 
 std::vector<std::string_view> key_spec_flags(const Command& command) {
   if (command.spec.flags & kWrite) return {"RW", "update"};
+  // A script that may write: the worst is assumed, as Redis.
+  if (group_of(command) == "scripting" && !(command.spec.flags & kReadonly)) return {"RW", "access", "update"};
   return {"RO", "access"};
 }
 
@@ -448,13 +476,14 @@ void write_command_info(protocol::ReplyWriter& reply, const Command& command) {
   reply.bulk(command.fullname);
   reply.integer(spec.arity);
 
-  size_t flag_count = 0;
+  size_t flag_count = counted_keys(command) ? 1 : 0;
   for (const auto& [bit, name] : kFlagNames) flag_count += (spec.flags & bit) != 0;
   reply.set(flag_count);
   for (const auto& [bit, name] : kFlagNames)
     if (spec.flags & bit) reply.simple(name);
+  if (counted_keys(command)) reply.simple("movablekeys");
 
-  const bool keyed = has_key_spec(command);
+  const bool keyed = has_key_spec(command) && !counted_keys(command);
   reply.integer(keyed ? spec.keys.first : 0);
   reply.integer(keyed ? spec.keys.last : 0);
   reply.integer(keyed ? spec.keys.step : 0);

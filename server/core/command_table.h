@@ -55,6 +55,10 @@ struct KeySpec {
   int first = 0;  // 0 = no keys
   int last = 0;   // negative counts from the end
   int step = 0;
+  // Keys counted by an argument (Redis's keynum key spec): argv[numkeys_at]
+  // says how many keys follow it. The legacy triple is then 0 0 0 and
+  // COMMAND INFO flags the command movablekeys.
+  int numkeys_at = 0;
 };
 
 struct CommandSpec {

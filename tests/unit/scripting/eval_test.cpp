@@ -88,6 +88,20 @@ TEST(Eval, NoteTreesAreCallableFromScripts) {
             R"({"id": "b", "text": "child", "children": []})");
 }
 
+TEST(Eval, CommandInfoAndGetkeysFollowNumkeys) {
+  CommandHarness h;
+  EXPECT_EQ(h.text({"COMMAND", "GETKEYS", "EVAL", "return 1", "2", "a", "b", "c"}), R"(["a", "b"])");
+  EXPECT_EQ(h.text({"COMMAND", "GETKEYS", "FCALL", "f", "1", "k"}), R"(["k"])");
+  EXPECT_EQ(h.text({"COMMAND", "GETKEYS", "EVAL", "return 1", "0", "a"}), "[]");
+  // Redis 7.0.15's row: legacy 0 0 0, movablekeys, a keynum key spec.
+  EXPECT_EQ(h.text({"COMMAND", "INFO", "eval"}),
+            R"([["eval", -3, ["noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"], 0, 0, 0, )"
+            R"(["@slow", "@scripting"], [], [["notes", "We cannot tell how the keys will be used so we assume the )"
+            R"(worst, RW and UPDATE", "flags", ["RW", "access", "update"], "begin_search", ["type", "index", "spec", )"
+            R"(["index", 2]], "find_keys", ["type", "keynum", "spec", ["keynumidx", 0, "firstkey", 1, "keystep", )"
+            R"(1]]]], []]])");
+}
+
 TEST(Eval, NumkeysErrors) {
   CommandHarness h;
   EXPECT_EQ(h.text({"EVAL", "return 1", "-1"}), err("ERR Number of keys can't be negative"));
