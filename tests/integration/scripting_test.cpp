@@ -104,6 +104,13 @@ TEST(Scripting, ScriptEffectsReachArborAndRedisReplicas) {
   p.cmd({"EVAL", "redis.call('set', 'before-error', '1') return redis.call('nosuch')", "0"});
   ASSERT_TRUE(converged(p, {&r}));
   EXPECT_EQ(digest(p), digest(r));
+  // SCRIPT FLUSH reaches the replica's cache too.
+  const auto sha = r.cmd({"SCRIPT", "LOAD", "return 'replica'"});
+  ASSERT_EQ(sha.type, protocol::ReplyType::kBulk);
+  EXPECT_TRUE(is_status(p.cmd({"SCRIPT", "FLUSH"}), "OK"));
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_EQ(describe(r.cmd({"SCRIPT", "EXISTS", sha.str})), describe(p.cmd({"SCRIPT", "EXISTS", sha.str})));
+  EXPECT_TRUE(r.cmd({"SCRIPT", "EXISTS", sha.str}).elements.at(0).integer == 0);
   ASSERT_TRUE(eventually([&] { return is_bulk(rr.cmd({"GET", "before-error"}), "1"); }, milliseconds(30000)));
   EXPECT_TRUE(is_bulk(rr.cmd({"GET", "counter"}), "100"));
   EXPECT_TRUE(is_int(rr.cmd({"SCARD", "set"}), p.cmd({"SCARD", "set"}).integer));
