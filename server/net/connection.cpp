@@ -125,7 +125,10 @@ bool Connection::over_output_limit() {
 void Connection::block_timeout_at(int64_t deadline_ms) {
   ++block_generation_;
   if (deadline_ms == 0) return;
-  const int64_t wait_ms = std::max<int64_t>(0, deadline_ms - core::unix_time_ms());
+  // The deadline counts from the command's clock reading, truncated to the
+  // millisecond (up to 1 ms before it arrived): one more millisecond keeps
+  // the reply from coming before the timeout the client asked for.
+  const int64_t wait_ms = std::max<int64_t>(0, deadline_ms - core::unix_time_ms() + 1);
   block_timer_.expires_after(std::chrono::milliseconds(wait_ms));
   block_timer_.async_wait([weak = weak_from_this(), generation = block_generation_](boost::system::error_code ec) {
     if (ec) return;

@@ -202,6 +202,17 @@ int math_randomseed(lua_State* lua) {
   return 0;
 }
 
+// table.insert writes with raw access, past a proxy's metatable: on a
+// protected table it fails as Redis's does. (remove and sort write only
+// what a table holds, and a proxy holds nothing.)
+int guarded_table_function(lua_State* lua) {
+  if (lua_gettop(lua) >= 1 && is_protected(lua, 1)) return readonly_error(lua, false);
+  lua_pushvalue(lua, lua_upvalueindex(1));
+  lua_insert(lua, 1);
+  lua_call(lua, lua_gettop(lua) - 1, LUA_MULTRET);
+  return lua_gettop(lua);
+}
+
 // Replaces the table at `index` (absolute) by a proxy on the stack top.
 void push_proxy(lua_State* lua, int index) {
   lua_newtable(lua);                 // proxy
@@ -327,6 +338,11 @@ void LuaEnv::install_protected_globals() {
   lua_setfield(lua, globals, "__redis__err__handler");
   lua_pushcfunction(lua, redis_pcall);
   lua_setfield(lua, globals, "pcall");
+  lua_getfield(lua, globals, "table");
+  lua_getfield(lua, -1, "insert");
+  lua_pushcclosure(lua, guarded_table_function, 1);
+  lua_setfield(lua, -2, "insert");
+  lua_pop(lua, 1);
   lua_getfield(lua, globals, "math");
   lua_pushlightuserdata(lua, &random_state_);
   lua_pushcclosure(lua, math_random, 1);

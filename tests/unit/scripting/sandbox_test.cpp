@@ -59,6 +59,10 @@ TEST(Sandbox, GlobalsAndLibrariesAreReadOnly) {
   EXPECT_TRUE(error_text(h, "setmetatable(_G, nil)").starts_with("ERR Attempt to modify a readonly table script:"));
   EXPECT_TRUE(error_text(h, "return loadstring('x=1')()")
                   .starts_with("ERR [string \"x=1\"]:1: Attempt to modify a readonly table script:"));
+  EXPECT_TRUE(error_text(h, "table.insert(_G, 'x')").starts_with("ERR Attempt to modify a readonly table script:"));
+  EXPECT_EQ(h.text({"EVAL", "table.sort(string) return table.remove(_G)", "0"}), "nil");  // nothing written
+  EXPECT_EQ(h.text({"EVAL", "local t = {3, 1, 2} table.sort(t) table.insert(t, 4) table.remove(t, 1) return t", "0"}),
+            "[2, 3, 4]");
   EXPECT_EQ(h.text({"EVAL", "local ok = pcall(function() x = 1 end) return tostring(ok)", "0"}), R"("false")");
   // Nothing leaked into the next script.
   EXPECT_EQ(h.text({"EVAL", "return {string.upper('a'), type(redis.call), rawget(_G, 'x') == nil}", "0"}),
