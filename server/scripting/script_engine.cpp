@@ -166,6 +166,8 @@ std::string ScriptEngine::load(core::CommandContext& ctx, std::string_view body)
 }
 
 void ScriptEngine::eval(core::CommandContext& ctx, bool by_sha, bool read_only) {
+  // As Redis: a name that cannot be a SHA-1 is NOSCRIPT before anything else.
+  if (by_sha && ctx.arg(1).size() != 40) return ctx.reply.error("NOSCRIPT No matching script. Please use EVAL.");
   int64_t numkeys = 0;
   if (!core::int_or_reply(ctx, ctx.arg(2), numkeys)) return;
   if (numkeys > static_cast<int64_t>(ctx.argc() - 3))
