@@ -290,11 +290,25 @@ bool ReplicaLink::may_replace_data(const PeerHistory& primary, const std::string
   return false;
 }
 
+// A busy script (an EVAL_RO or FCALL_RO here) holds the data and its Lua
+// state: the stream and a full sync's load wait until it ends, never run in
+// the middle of it. False when the link stopped meanwhile.
+asio::awaitable<bool> ReplicaLink::wait_for_script_end() {
+  core::Instance& instance = service_.instance();
+  while (instance.script_running && !stopped_) {
+    boost::system::error_code waited;
+    asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(1));
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, waited));
+  }
+  co_return !stopped_;
+}
+
 asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset) {
   allow_replacing_data_ = false;  // the insistence covers one sync
   state_ = State::kTransfer;
   std::string_view payload;
   if (!co_await peer_.read_snapshot(payload)) co_return false;
+  if (!co_await wait_for_script_end()) co_return false;
   spdlog::info("MASTER <-> REPLICA sync: Loading DB in memory");
   std::string error;
   if (!service_.load_from_primary(payload, error)) {
@@ -335,14 +349,7 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
       }
       const std::string_view raw = unread.substr(0, result.consumed);
       if (result.status == Status::kCommand) {
-        // A busy script (an EVAL_RO here) holds the data: the stream waits
-        // until it ends, never runs in the middle of it.
-        while (instance.script_running && !stopped_) {
-          boost::system::error_code waited;
-          asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(1));
-          co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, waited));
-        }
-        if (stopped_) co_return;
+        if (!co_await wait_for_script_end()) co_return;
         master_client_.last_interaction_ms = peer_.last_io_ms();
         const uint64_t failures_before = instance.stats.allocation_failures;
         const uint64_t partial_before = instance.stats.partial_write_failures;

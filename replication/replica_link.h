@@ -70,6 +70,7 @@ class ReplicaLink : public std::enable_shared_from_this<ReplicaLink> {
   asio::awaitable<void> run();
   // One connection's whole life; returns when it fails.
   asio::awaitable<void> session();
+  asio::awaitable<bool> wait_for_script_end();
   asio::awaitable<bool> full_sync(std::string replid, uint64_t offset);
   bool may_replace_data(const PeerHistory& primary, const std::string& replid, uint64_t offset);
   asio::awaitable<void> follow_stream();

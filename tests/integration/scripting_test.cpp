@@ -118,6 +118,32 @@ TEST(Scripting, ScriptEffectsReachArborAndRedisReplicas) {
   EXPECT_GT(rr.cmd({"TTL", "s7"}).integer, 900);
 }
 
+// A busy read-only script on a replica sees one moment of the data: the
+// primary's stream waits for it, then applies.
+TEST(Scripting, AReplicaAppliesItsPrimarysStreamOnlyBetweenScripts) {
+  ServerProcess primary;
+  ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port()), "--busy-reply-threshold", "50"});
+  Client p(primary.port());
+  Client r(replica.port());
+  p.cmd({"SET", "k", "1"});
+  ASSERT_TRUE(converged(p, {&r}));
+  RawConnection caller(replica.port());
+  ASSERT_TRUE(caller.send(protocol::encode_command(
+      {"EVAL_RO",
+       "local first = redis.call('get', KEYS[1]) "
+       "local t0 = redis.call('time') local start = t0[1] * 1000000 + t0[2] "
+       "repeat local t = redis.call('time') until t[1] * 1000000 + t[2] > start + 400000 "
+       "return {first, redis.call('get', KEYS[1])}",
+       "1", "k"})));
+  ASSERT_TRUE(eventually([&] { return r.cmd({"PING"}).is_error(); }, milliseconds(10000)));  // busy now
+  p.cmd({"SET", "k", "2"});
+  const auto seen = caller.read_reply(milliseconds(10000));
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(describe(*seen), R"(["1", "1"])");
+  ASSERT_TRUE(converged(p, {&r}));
+  EXPECT_TRUE(is_bulk(r.cmd({"GET", "k"}), "2"));
+}
+
 TEST(Scripting, AReplicaRunsReadOnlyScriptsAndRefusesWrites) {
   ServerProcess primary;
   ServerProcess replica({"--replicaof", "127.0.0.1 " + std::to_string(primary.port())});
