@@ -276,5 +276,7 @@ ReplicationService& service_of(core::Instance& instance);
 std::string random_replid();
 
 void register_replication_commands(core::CommandTable& table);
+// FUNCTION DUMP and FUNCTION RESTORE (function_payload.cpp), added to the FUNCTION container.
+void register_function_payload_commands(core::CommandTable& table);
 
 }  // namespace arbor::replication

@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   core::register_all_commands(commands);
   replication::register_persistence_commands(commands);
   replication::register_replication_commands(commands);
+  replication::register_function_payload_commands(commands);
   core::Instance instance(config, commands);
   instance.run_id = random_hex(40);
   std::error_code ec;

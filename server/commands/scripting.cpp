@@ -2,7 +2,6 @@
 // FCALL_RO and FUNCTION. The
 // work is server/scripting/'s engine; these rows give Redis 7.0's flags
 // and argument checks.
-#include "server/commands/families.h"
 #include "server/core/arguments.h"
 #include "server/core/command_context.h"
 #include "server/core/command_table.h"
@@ -208,9 +207,6 @@ void register_scripting_commands(CommandTable& t) {
                        "A container for function commands", "7.0.0", "Depends on subcommand.", ""};
   function.subcommands.push_back({"delete", 3, kWrite | kNoscript, {}, function_delete, "scripting",
                                   "Delete a function by name", "7.0.0", "O(1)", "library-name"});
-  function.subcommands.push_back({"dump", 2, kNoscript, {}, function_dump, "scripting",
-                                  "Dump all functions into a serialized binary payload", "7.0.0",
-                                  "O(N) where N is the number of functions", ""});
   function.subcommands.push_back({"flush", -2, kWrite | kNoscript, {}, function_flush, "scripting",
                                   "Deleting all functions", "7.0.0", "O(N) where N is the number of functions deleted",
                                   "[ASYNC | SYNC]"});
@@ -224,10 +220,6 @@ void register_scripting_commands(CommandTable& t) {
   function.subcommands.push_back({"load", -3, kWrite | kDenyOom | kNoscript, {}, function_load, "scripting",
                                   "Create a function with the given arguments (name, code, description)", "7.0.0",
                                   "O(1) (considering compilation time is redundant)", "[REPLACE] function-code"});
-  function.subcommands.push_back({"restore", -3, kWrite | kDenyOom | kNoscript, {}, function_restore, "scripting",
-                                  "Restore all the functions on the given payload", "7.0.0",
-                                  "O(N) where N is the number of functions on the payload",
-                                  "serialized-value [FLUSH | APPEND | REPLACE]"});
   function.subcommands.push_back({"stats", 2, kNoscript | kAllowBusy, {}, function_stats, "scripting",
                                   "Return information about the function currently running (name, description, "
                                   "duration)",

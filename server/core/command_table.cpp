@@ -48,6 +48,12 @@ void CommandTable::add(CommandSpec spec) {
   by_name_.emplace(std::move(name), raw);
 }
 
+void CommandTable::add_subcommand(std::string_view parent, CommandSpec spec) {
+  Command* container = find(parent);
+  if (container == nullptr) throw std::logic_error("no container command " + std::string(parent));
+  container->subcommands.push_back(make_command(std::move(spec), container));
+}
+
 Command* CommandTable::find(std::string_view name) const { return lookup(by_name_, name); }
 
 Command* CommandTable::find_subcommand(const Command& parent, std::string_view name) const {

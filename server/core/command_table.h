@@ -106,6 +106,9 @@ struct Command {
 class CommandTable {
  public:
   void add(CommandSpec spec);
+  // Adds a subcommand to the container `parent` registered earlier (a layer
+  // above commands/ contributes FUNCTION DUMP and RESTORE this way).
+  void add_subcommand(std::string_view parent, CommandSpec spec);
   // Case-insensitive, no allocation for names up to 64 bytes.
   Command* find(std::string_view name) const;
   Command* find_subcommand(const Command& parent, std::string_view name) const;

@@ -326,18 +326,16 @@ void LuaEnv::install_protected_globals() {
   lua_setfield(lua, globals, "next");
   lua_pushcclosure(lua, safe_pairs, 1);
   lua_setfield(lua, globals, "pairs");
-  lua_pushcfunction(lua, safe_rawset);
-  lua_setfield(lua, globals, "rawset");
-  lua_pushcfunction(lua, safe_rawget);
-  lua_setfield(lua, globals, "rawget");
-  lua_pushcfunction(lua, safe_setmetatable);
-  lua_setfield(lua, globals, "setmetatable");
-  lua_pushcfunction(lua, safe_getmetatable);
-  lua_setfield(lua, globals, "getmetatable");
-  lua_pushcfunction(lua, error_handler);
-  lua_setfield(lua, globals, "__redis__err__handler");
-  lua_pushcfunction(lua, redis_pcall);
-  lua_setfield(lua, globals, "pcall");
+  static const luaL_Reg kReplaced[] = {{"rawset", safe_rawset},
+                                       {"rawget", safe_rawget},
+                                       {"setmetatable", safe_setmetatable},
+                                       {"getmetatable", safe_getmetatable},
+                                       {"__redis__err__handler", error_handler},
+                                       {"pcall", redis_pcall},
+                                       {nullptr, nullptr}};
+  lua_pushvalue(lua, globals);
+  luaL_register(lua, nullptr, kReplaced);
+  lua_pop(lua, 1);
   lua_getfield(lua, globals, "table");
   lua_getfield(lua, -1, "insert");
   lua_pushcclosure(lua, guarded_table_function, 1);

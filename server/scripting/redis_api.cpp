@@ -20,6 +20,8 @@ namespace arbor::scripting {
 namespace {
 
 constexpr int kReplNone = 0, kReplAof = 1, kReplReplica = 2, kReplAll = 3;
+// A reply buffer above this is released after its call.
+constexpr size_t kKeptReplyCapacity = 64 * 1024;
 constexpr int kLogDebug = 0, kLogVerbose = 1, kLogNotice = 2, kLogWarning = 3;
 
 // Redis's luaPushErrorBuff: "-CODE message" keeps its code, a bare text gets
@@ -52,29 +54,31 @@ ScriptRun& current_run(lua_State* lua) {
   return *run;
 }
 
-// The command's arguments from the Lua stack: strings as they are, numbers
-// as "%.17g" (Lua's own format would lose precision), anything else refused.
-bool read_arguments(lua_State* lua, std::vector<std::string>& args) {
+// The command's arguments from the Lua stack, as views into its strings
+// (they stay on the stack for the whole call): numbers are first replaced
+// there by their "%.17g" text (Lua's own format would lose precision);
+// anything else is refused.
+bool read_arguments(lua_State* lua, std::vector<std::string_view>& args) {
   const int argc = lua_gettop(lua);
   if (argc == 0) {
     push_error(lua, "Please specify at least one argument for this redis lib call");
     return false;
   }
-  args.reserve(static_cast<size_t>(argc));
+  args.clear();
   for (int i = 1; i <= argc; ++i) {
     const int type = lua_type(lua, i);
     if (type == LUA_TNUMBER) {
       char buffer[64];
       const int n = std::snprintf(buffer, sizeof buffer, "%.17g", static_cast<double>(lua_tonumber(lua, i)));
-      args.emplace_back(buffer, static_cast<size_t>(n));
-    } else if (type == LUA_TSTRING) {
-      size_t len = 0;
-      const char* s = lua_tolstring(lua, i, &len);
-      args.emplace_back(s, len);
-    } else {
+      lua_pushlstring(lua, buffer, static_cast<size_t>(n));
+      lua_replace(lua, i);
+    } else if (type != LUA_TSTRING) {
       push_error(lua, "Lua redis lib command arguments must be strings or integers");
       return false;
     }
+    size_t len = 0;
+    const char* s = lua_tolstring(lua, i, &len);
+    args.emplace_back(s, len);
   }
   return true;
 }
@@ -93,7 +97,7 @@ std::string refusal(const core::Command* command, size_t argc, const ScriptRun& 
   if (run.read_only && (flags & (core::kWrite | core::kMayReplicate)))
     return "Write commands are not allowed from read-only scripts.";
   if (!(flags & core::kWrite) || run.wrote) return {};
-  if (instance.is_replica() && settings.replica_read_only && !run.client.is_master)
+  if (instance.is_replica() && settings.replica_read_only && !run.client->is_master)
     return "-READONLY You can't write against a read only replica.";
   if (settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 && !instance.is_replica() &&
       instance.good_replicas < settings.min_replicas_to_write)
@@ -105,7 +109,8 @@ int call_command(lua_State* lua, bool raise_errors) {
   ScriptRun& run = current_run(lua);
   ScriptEngine& engine = ScriptEngine::of(lua);
   core::Instance& instance = engine.instance();
-  std::vector<std::string> args;
+  // The engine's buffers, reused call after call (redis.call never nests).
+  std::vector<std::string_view>& args = engine.call_scratch().args;
   if (!read_arguments(lua, args)) return raise_errors ? lua_error(lua) : 1;
 
   core::Command* command = instance.commands.find(args[0]);
@@ -118,17 +123,18 @@ int call_command(lua_State* lua, bool raise_errors) {
   }
   if (command->spec.flags & core::kWrite) run.wrote = true;
 
-  std::string out;
+  std::string& out = engine.call_scratch().reply;
+  out.clear();
   {
-    const std::vector<std::string_view> views(args.begin(), args.end());
-    protocol::ReplyWriter writer(out, run.client.resp);
+    protocol::ReplyWriter writer(out, run.client->resp);
     const bool suppress = !(run.repl_flags & kReplReplica);
     core::ScopedValue<bool> quiet(instance.propagation.suppressed, suppress || instance.propagation.suppressed);
-    instance.dispatcher->call_from_script(*command, run.client, views, writer);
+    instance.dispatcher->call_from_script(*command, *run.client, args, writer);
   }
-  args.clear();
   push_reply(lua, out);
-  if (raise_errors && !out.empty() && out[0] == '-') return lua_error(lua);
+  const bool failed = !out.empty() && out[0] == '-';
+  if (out.capacity() > kKeptReplyCapacity) std::string().swap(out);  // one big reply does not stay
+  if (raise_errors && failed) return lua_error(lua);
   return 1;
 }
 
@@ -199,7 +205,7 @@ int setresp(lua_State* lua) {
   if (lua_gettop(lua) != 1) raise(lua, "redis.setresp() requires one argument.");
   const int resp = static_cast<int>(lua_tonumber(lua, -1));
   if (resp != 2 && resp != 3) raise(lua, "RESP version must be 2 or 3.");
-  run.client.resp = resp;
+  run.client->resp = resp;
   return 0;
 }
 
@@ -229,7 +235,7 @@ int debug(lua_State*) { return 0; }
 // Every command is allowed until ACLs exist; an unknown one is an error.
 int acl_check_cmd(lua_State* lua) {
   ScriptEngine& engine = ScriptEngine::of(lua);
-  std::vector<std::string> args;
+  std::vector<std::string_view> args;
   if (!read_arguments(lua, args)) return lua_error(lua);
   core::Command* command = engine.instance().commands.find(args[0]);
   if (command != nullptr && command->has_subcommands() && args.size() >= 2)

@@ -94,7 +94,7 @@ int call_and_reply(lua_State* lua) {
   ScriptEngine& engine = ScriptEngine::of(lua);
   ScriptRun* run = engine.current();
   lua_call(lua, lua_gettop(lua) - 1, 1);
-  write_lua_value(lua, run->caller->reply, run->client.resp);
+  write_lua_value(lua, run->caller->reply, run->client->resp);
   return 0;
 }
 
@@ -245,10 +245,12 @@ void ScriptEngine::run(core::CommandContext& ctx, const Script& script, std::str
 void ScriptEngine::execute(core::CommandContext& ctx, LuaEnv& env, const RunSpec& spec) {
   ScriptRun state;
   state.caller = &ctx;
-  state.client.authenticated = true;
-  state.client.in_script = true;
-  state.client.db = ctx.client.db;
-  state.client.is_master = ctx.client.is_master;
+  script_client_.authenticated = true;
+  script_client_.in_script = true;
+  script_client_.resp = 2;
+  script_client_.db = ctx.client.db;
+  script_client_.is_master = ctx.client.is_master;
+  state.client = &script_client_;
   state.name = spec.name;
   state.flags = spec.flags;
   state.read_only = spec.read_only;

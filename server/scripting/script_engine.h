@@ -27,7 +27,7 @@ namespace arbor::scripting {
 // The script running now: what redis.call needs to know.
 struct ScriptRun {
   core::CommandContext* caller = nullptr;
-  core::ClientState client;     // runs the script's commands (own db, resp)
+  core::ClientState* client = nullptr;  // runs the script's commands (own db, resp): the engine's
   std::string_view name;        // the SHA-1 or function name (outlives the run), for error texts
   uint32_t flags = 0;
   bool read_only = false;       // EVAL_RO / FCALL_RO / no-writes
@@ -88,6 +88,13 @@ class ScriptEngine : public core::ScriptHost {
   size_t lua_memory() const { return env_->memory_used(); }
   size_t scripts_memory() const { return scripts_bytes_; }
   ScriptRun* current() { return run_; }
+  // redis.call's buffers, kept across calls so a call allocates nothing of
+  // its own.
+  struct CallScratch {
+    std::vector<std::string_view> args;
+    std::string reply;
+  };
+  CallScratch& call_scratch() { return call_scratch_; }
   core::Instance& instance() { return instance_; }
   LuaEnv& env() { return *env_; }
 
@@ -151,6 +158,10 @@ class ScriptEngine : public core::ScriptHost {
   const std::pair<const std::string, Script>* find_script(std::string_view sha) const;
   size_t scripts_bytes_ = 0;
   ScriptRun* run_ = nullptr;
+  // The client scripts' commands run as (Redis's single Lua client), set
+  // up again at each run's start.
+  core::ClientState script_client_;
+  CallScratch call_scratch_;
   int runs_since_gc_ = 0;
 };
 

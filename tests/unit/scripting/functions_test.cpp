@@ -111,33 +111,5 @@ TEST(Functions, RunTimeErrorsAndEnvironment) {
   EXPECT_EQ(h.text({"FUNCTION", "KILL"}), err("NOTBUSY No scripts in execution right now."));
 }
 
-TEST(Functions, DumpAndRestore) {
-  CommandHarness h;
-  EXPECT_EQ(h.text({"FUNCTION", "LOAD", kLib}), R"("mylib")");
-  const std::string payload = h.run({"FUNCTION", "DUMP"}).str;
-  EXPECT_EQ(payload.substr(payload.size() - 10, 2), std::string("\x0a\x00", 2));  // RDB version 10
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload}), err("ERR Library mylib already exists"));
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload, "REPLACE"}), kOk);
-  EXPECT_EQ(h.text({"FUNCTION", "FLUSH"}), kOk);
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload}), kOk);
-  EXPECT_EQ(h.text({"FCALL", "f1", "1", "k", "a"}), R"(["k", "a"])");
-  EXPECT_EQ(h.text({"FUNCTION", "LOAD", "#!lua name=other\nredis.register_function('g', function() return 1 end)"}),
-            R"("other")");
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload, "FLUSH"}), kOk);
-  EXPECT_EQ(h.text({"FCALL", "g", "0"}), err("ERR Function not found"));
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload, "BAD"}),
-            err("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."));
-  std::string corrupt = payload;
-  corrupt[3] ^= 1;
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", corrupt}), err("ERR DUMP payload version or checksum are wrong"));
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", "short"}), err("ERR DUMP payload version or checksum are wrong"));
-  // A failed restore changes nothing.
-  EXPECT_EQ(h.text({"FUNCTION", "LOAD", "#!lua name=clash\nredis.register_function('f1x', function() end)"}),
-            R"("clash")");
-  EXPECT_EQ(h.text({"FUNCTION", "RESTORE", payload}), err("ERR Library mylib already exists"));
-  EXPECT_EQ(h.text({"FUNCTION", "STATS"}),
-            R"(["running_script", nil, "engines", ["LUA", ["libraries_count", 2, "functions_count", 3]]])");
-}
-
 }  // namespace
 }  // namespace arbor

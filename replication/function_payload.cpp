@@ -1,16 +1,17 @@
 // FUNCTION DUMP and FUNCTION RESTORE: the libraries as Redis 7.0's payload,
 // RDB_OPCODE_FUNCTION2 and the code of each library, then the RDB version
 // (2 bytes) and a CRC-64 of everything before it (8 bytes), little-endian.
-// Our strings are never LZF-compressed; RESTORE reads every encoding.
+// Our strings are never LZF-compressed; RESTORE reads every encoding. Here,
+// not in commands/, because the RDB codec lives in replication/rdb/.
 #include "replication/rdb/crc64.h"
 #include "replication/rdb/rdb_format.h"
-#include "server/commands/families.h"
+#include "replication/replication_service.h"
 #include "server/core/arguments.h"
 #include "server/core/command_context.h"
+#include "server/core/command_table.h"
 #include "server/scripting/script_engine.h"
 
-namespace arbor::commands {
-
+namespace arbor::replication {
 namespace {
 
 constexpr size_t kTrailer = 10;  // version + CRC-64
@@ -22,19 +23,17 @@ uint64_t read_u64_le(std::string_view bytes) {
   return v;
 }
 
-}  // namespace
-
 // FUNCTION DUMP
 void function_dump(core::CommandContext& ctx) {
   std::string payload;
-  replication::RdbEncoder enc(payload);
+  RdbEncoder enc(payload);
   for (const std::string& code : scripting::engine(ctx.instance).library_codes()) {
-    enc.byte(replication::rdb_op::kFunction2);
+    enc.byte(rdb_op::kFunction2);
     enc.string(code);
   }
-  enc.byte(replication::kRdbVersion & 0xff);
-  enc.byte((replication::kRdbVersion >> 8) & 0xff);
-  enc.u64_le(replication::crc64(0, payload));
+  enc.byte(kRdbVersion & 0xff);
+  enc.byte((kRdbVersion >> 8) & 0xff);
+  enc.u64_le(crc64(0, payload));
   ctx.reply.bulk(payload);
 }
 
@@ -54,15 +53,15 @@ void function_restore(core::CommandContext& ctx) {
   if (payload.size() < kTrailer) return ctx.reply.error(kWrongPayload);
   const size_t body = payload.size() - kTrailer;
   const int version = static_cast<unsigned char>(payload[body]) | (static_cast<unsigned char>(payload[body + 1]) << 8);
-  if (version > replication::kRdbVersion ||
-      replication::crc64(0, payload.substr(0, body + 2)) != read_u64_le(payload.substr(body + 2)))
+  if (version > kRdbVersion ||
+      crc64(0, payload.substr(0, body + 2)) != read_u64_le(payload.substr(body + 2)))
     return ctx.reply.error(kWrongPayload);
   std::vector<std::string> codes;
-  replication::RdbCursor in(payload.substr(0, body));
+  RdbCursor in(payload.substr(0, body));
   while (!in.at_end()) {
     const auto type = in.byte();
     if (!type) return ctx.reply.error("ERR can not read data type");
-    if (*type != replication::rdb_op::kFunction2) return ctx.reply.error("ERR given type is not a function");
+    if (*type != rdb_op::kFunction2) return ctx.reply.error("ERR given type is not a function");
     auto code = in.string();
     if (!code) return ctx.reply.error("ERR Failed loading library payload");
     codes.push_back(std::move(*code));
@@ -73,4 +72,17 @@ void function_restore(core::CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-}  // namespace arbor::commands
+}  // namespace
+
+void register_function_payload_commands(core::CommandTable& t) {
+  using namespace core;
+  t.add_subcommand("function", {"dump", 2, kNoscript, {}, function_dump, "scripting",
+                                "Dump all functions into a serialized binary payload", "7.0.0",
+                                "O(N) where N is the number of functions", ""});
+  t.add_subcommand("function", {"restore", -3, kWrite | kDenyOom | kNoscript, {}, function_restore, "scripting",
+                                "Restore all the functions on the given payload", "7.0.0",
+                                "O(N) where N is the number of functions on the payload",
+                                "serialized-value [FLUSH | APPEND | REPLACE]"});
+}
+
+}  // namespace arbor::replication
