@@ -189,8 +189,9 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
 
 void register_persistence_commands(core::CommandTable& t) {
   using namespace core;
-  t.add({"save", 1, kAdmin | kNoscript | kNoMulti, {}, save, "server", "Synchronously saves the database(s) to disk.",
-         "1.0.0", "O(N) where N is the total number of keys in all databases", ""});
+  t.add({"save", 1, kAdmin | kNoscript | kNoMulti, {}, save, "server",
+         "Synchronously save the dataset to disk", "1.0.0",
+         "O(N) where N is the total number of keys in all databases", ""});
 }
 
 }  // namespace arbor::replication

@@ -273,9 +273,9 @@ void register_replication_commands(core::CommandTable& t) {
   t.add({"replconf", -1, kAdmin | kNoscript | kLoading | kStale | kAllowBusy, {}, replconf, "server",
          "An internal command for configuring the replication stream", "3.0.0", "O(1)", ""});
   t.add({"psync", -3, kAdmin | kNoscript | kNoMulti, {}, psync, "server",
-         "Internal command used for replication", "2.8.0", "O(1)", "replicationid offset:integer"});
+         "Internal command used for replication", "2.8.0", "", "replicationid offset:integer"});
   t.add({"sync", 1, kAdmin | kNoscript | kNoMulti, {}, sync, "server", "Internal command used for replication",
-         "1.0.0", "O(1)", ""});
+         "1.0.0", "", ""});
   t.add({"replicaof", 3, kAdmin | kNoscript | kStale | kWhileSeeding, {}, replicaof, "server",
          "Make the server a replica of another instance, or promote it as master.", "5.0.0", "O(1)",
          "host port"});

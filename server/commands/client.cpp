@@ -295,8 +295,7 @@ void client_help(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void client_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "client"); }
@@ -307,31 +306,31 @@ void register_client_command(core::CommandTable& t) {
   using namespace core;
   const uint32_t base = kNoscript | kLoading | kStale;
   CommandSpec client{"client", -2, 0, {}, client_container, "connection",
-                     "A container for client connection commands.", "2.4.0", "Depends on subcommand.", ""};
+                     "A container for client connection commands", "2.4.0", "Depends on subcommand.", ""};
   auto sub = [&](std::string_view name, int arity, uint32_t flags, Handler h, std::string_view summary,
                  std::string_view since, std::string_view syntax, std::string_view complexity = "O(1)") {
     client.subcommands.push_back({name, arity, flags, {}, h, "connection", summary, since, complexity, syntax});
   };
-  sub("id", 2, base, client_id, "Returns the unique client ID of the connection.", "5.0.0", "");
-  sub("setname", 3, base, client_setname, "Sets the connection name.", "2.6.9", "connection-name");
-  sub("getname", 2, base, client_getname, "Returns the name of the connection.", "2.6.9", "");
+  sub("id", 2, base, client_id, "Returns the client ID for the current connection", "5.0.0", "");
+  sub("setname", 3, base, client_setname, "Set the current connection name", "2.6.9", "connection-name");
+  sub("getname", 2, base, client_getname, "Get the current connection name", "2.6.9", "");
   sub("setinfo", 4, base, client_setinfo, "Sets information specific to the client or connection.", "7.2.0",
       "LIB-NAME libname | LIB-VER libver");
-  sub("info", 2, base, client_info, "Returns information about the connection.", "6.2.0", "");
-  sub("list", -2, base | kAdmin, client_list, "Lists open connections.", "2.4.0",
+  sub("info", 2, base, client_info, "Returns information about the current client connection.", "6.2.0", "");
+  sub("list", -2, base | kAdmin, client_list, "Get the list of client connections", "2.4.0",
       "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id:integer [client-id:integer ...]]",
       "O(N) where N is the number of client connections");
-  sub("kill", -3, base | kAdmin, client_kill, "Terminates open connections.", "2.4.0",
+  sub("kill", -3, base | kAdmin, client_kill, "Kill the connection of a client", "2.4.0",
       "ip:port | [ID client-id:integer] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] "
       "[ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]",
       "O(N) where N is the number of client connections");
-  sub("no-evict", 3, base | kAdmin, client_no_evict, "Sets the client eviction mode of the connection.",
+  sub("no-evict", 3, base | kAdmin, client_no_evict, "Set client eviction mode for the current connection",
       "7.0.0", "ON | OFF");
-  sub("reply", 3, base, client_reply, "Instructs the server whether to reply to commands.", "3.2.0",
+  sub("reply", 3, base, client_reply, "Instruct the server whether to reply to commands", "3.2.0",
       "ON | OFF | SKIP");
   sub("unblock", -3, base | kAdmin, client_unblock, "Unblock a client blocked in a blocking command from a different connection",
       "5.0.0", "client-id:integer [TIMEOUT | ERROR]", "O(log N) where N is the number of client connections");
-  sub("help", 2, kLoading | kStale, client_help, "Returns helpful text about the different subcommands.",
+  sub("help", 2, kLoading | kStale, client_help, "Show helpful text about the different subcommands",
       "5.0.0", "");
   t.add(std::move(client));
 }

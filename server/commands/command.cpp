@@ -139,10 +139,13 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
   const int64_t argc = static_cast<int64_t>(argv.size());
   if (spec.numkeys_at > 0) {
     // Redis's keynum spec: a count that is not a number, or one asking for
-    // more keys than there are arguments, gives no keys.
+    // more keys than there are arguments, gives no keys (not even a *STORE's
+    // destination).
     const auto count = protocol::parse_int64(argv[static_cast<size_t>(spec.numkeys_at)]);
-    if (count && *count > 0 && *count <= argc - spec.numkeys_at - 1)
+    if (count && *count > 0 && *count <= argc - spec.numkeys_at - 1) {
+      if (spec.first > 0) keys.push_back(argv[static_cast<size_t>(spec.first)]);
       for (int64_t i = 0; i < *count; ++i) keys.push_back(argv[static_cast<size_t>(spec.numkeys_at + 1 + i)]);
+    }
     if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
       ctx.reply.error("ERR Invalid arguments specified for command");
       return false;
@@ -176,11 +179,13 @@ void command_getkeysandflags(CommandContext& ctx) {
   const Command* command = nullptr;
   std::vector<std::string_view> keys;
   if (!keys_or_reply(ctx, command, keys)) return;
-  const auto flags = core::key_spec_flags(*command);
+  // A *STORE form's first key is its destination (spec 0), the rest spec 1.
+  const bool two_specs = command->spec.keys.first > 0 && command->spec.keys.numkeys_at > 0;
   ctx.reply.array(keys.size());
-  for (std::string_view key : keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const auto flags = core::key_spec_flags(*command, two_specs && i > 0 ? 1 : 0);
     ctx.reply.array(2);
-    ctx.reply.bulk(key);
+    ctx.reply.bulk(keys[i]);
     ctx.reply.set(flags.size());
     for (std::string_view flag : flags) ctx.reply.simple(flag);
   }
@@ -211,8 +216,7 @@ void command_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 }  // namespace
@@ -225,23 +229,23 @@ void register_command_command(core::CommandTable& table) {
   constexpr std::string_view kLookedUp = "O(N) where N is the number of commands to look up";
   constexpr std::string_view kPerArgument = "O(N) where N is the number of arguments to the command";
   core::CommandSpec command{"command", -1, flags, {}, command_all, "server",
-                            "Returns detailed information about all commands.", "2.8.13", kAllCommands, ""};
+                            "Get array of Redis command details", "2.8.13", kAllCommands, ""};
   auto sub = [&](std::string_view name, int arity, core::Handler handler, std::string_view summary,
                  std::string_view since, std::string_view complexity, std::string_view syntax) {
     command.subcommands.push_back({name, arity, flags, {}, handler, "server", summary, since, complexity, syntax});
   };
-  sub("count", 2, command_count, "Returns a count of commands.", "2.8.13", "O(1)", "");
-  sub("docs", -2, command_docs, "Returns documentary information about one, multiple or all commands.", "7.0.0",
+  sub("count", 2, command_count, "Get total number of Redis commands", "2.8.13", "O(1)", "");
+  sub("docs", -2, command_docs, "Get array of specific Redis command documentation", "7.0.0",
       kLookedUp, "[command-name [command-name ...]]");
-  sub("getkeys", -4, command_getkeys, "Extracts the key names from an arbitrary command.", "2.8.13", kPerArgument,
+  sub("getkeys", -4, command_getkeys, "Extract keys given a full Redis command", "2.8.13", kPerArgument,
       "command arg [arg ...]");
   sub("getkeysandflags", -4, command_getkeysandflags,
-      "Extracts the key names and access flags for an arbitrary command.", "7.0.0", kPerArgument,
+      "Extract keys and access flags given a full Redis command", "7.0.0", kPerArgument,
       "command arg [arg ...]");
-  sub("help", 2, command_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)", "");
-  sub("info", -2, command_info, "Returns information about one, multiple or all commands.", "2.8.13", kLookedUp,
+  sub("help", 2, command_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)", "");
+  sub("info", -2, command_info, "Get array of specific Redis command details, or all when no argument is given.", "2.8.13", kLookedUp,
       "[command-name [command-name ...]]");
-  sub("list", -2, command_list, "Returns a list of command names.", "7.0.0", kAllCommands,
+  sub("list", -2, command_list, "Get an array of Redis command names", "7.0.0", kAllCommands,
       "[FILTERBY (MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]");
   table.add(std::move(command));
 }

@@ -153,8 +153,7 @@ void config_help(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void config_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "config"); }
@@ -163,23 +162,24 @@ void config_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, 
 
 void register_config_command(core::CommandTable& t) {
   using namespace core;
-  CommandSpec config{"config", -2, 0, {}, config_container, "server", "A container for server configuration commands.",
-                     "2.0.0", "Depends on subcommand.", ""};
+  CommandSpec config{"config", -2, 0, {}, config_container, "server",
+                     "A container for server configuration commands", "2.0.0", "Depends on subcommand.", ""};
   const uint32_t admin = kAdmin | kNoscript | kLoading | kStale;
   config.subcommands.push_back({"get", -3, admin, {}, config_get, "server",
-                                "Returns the effective values of configuration parameters.", "2.0.0",
+                                "Get the values of configuration parameters", "2.0.0",
                                 "O(N) when N is the number of configuration parameters provided",
                                 "parameter [parameter ...]"});
   config.subcommands.push_back({"set", -4, admin, {}, config_set, "server",
-                                "Sets configuration parameters in-flight.", "2.0.0",
+                                "Set configuration parameters to the given values", "2.0.0",
                                 "O(N) when N is the number of configuration parameters provided",
                                 "parameter value [parameter value ...]"});
-  config.subcommands.push_back({"resetstat", 2, admin, {}, config_resetstat, "server", "Resets the server's statistics.",
-                                "2.0.0", "O(1)", ""});
+  config.subcommands.push_back({"resetstat", 2, admin, {}, config_resetstat, "server",
+                                "Reset the stats returned by INFO", "2.0.0", "O(1)", ""});
   config.subcommands.push_back({"rewrite", 2, admin, {}, config_rewrite, "server",
-                                "Persists the effective configuration to file.", "2.8.0", "O(1)", ""});
+                                "Rewrite the configuration file with the in memory configuration", "2.8.0",
+                                "O(1)", ""});
   config.subcommands.push_back({"help", 2, kLoading | kStale, {}, config_help, "server",
-                                "Returns helpful text about the different subcommands.", "5.0.0", "O(1)", ""});
+                                "Show helpful text about the different subcommands", "5.0.0", "O(1)", ""});
   t.add(std::move(config));
 }
 

@@ -166,22 +166,24 @@ using namespace arbor::commands;
 
 void register_connection_commands(CommandTable& t) {
   const uint32_t conn = kFast | kStale | kLoading;
-  t.add({"ping", -1, conn | kAllowedInSubscribe, {}, ping, "connection", "Returns the server's liveliness response.", "1.0.0", "O(1)",
+  t.add({"ping", -1, conn | kAllowedInSubscribe, {}, ping, "connection", "Ping the server", "1.0.0", "O(1)",
          "[message]"});
-  t.add({"echo", 2, conn, {}, echo, "connection", "Returns the given string.", "1.0.0", "O(1)", "message"});
-  t.add({"auth", -2, conn | kNoAuth | kNoscript | kAllowBusy, {}, auth, "connection", "Authenticates the connection.",
-         "1.0.0", "O(N) where N is the number of passwords defined for the user", "[username] password"});
-  t.add({"hello", -1, conn | kNoAuth | kNoscript | kAllowBusy, {}, hello, "connection", "Handshakes with the Redis server.",
-         "6.0.0", "O(1)", "[protover:integer [AUTH username password] [SETNAME clientname]]"});
+  t.add({"echo", 2, conn, {}, echo, "connection", "Echo the given string", "1.0.0", "O(1)", "message"});
+  t.add({"auth", -2, conn | kNoAuth | kNoscript | kAllowBusy, {}, auth, "connection",
+         "Authenticate to the server", "1.0.0",
+         "O(N) where N is the number of passwords defined for the user", "[username] password"});
+  t.add({"hello", -1, conn | kNoAuth | kNoscript | kAllowBusy, {}, hello, "connection",
+         "Handshake with Redis", "6.0.0", "O(1)",
+         "[protover:integer [AUTH username password] [SETNAME clientname]]"});
   t.add({"select", 2, kLoading | kStale | kFast, {}, select, "connection",
-         "Changes the selected database.", "1.0.0", "O(1)", "index:integer"});
-  t.add({"swapdb", 3, kWrite | kFast, {}, swapdb, "server", "Swaps two Redis databases.", "4.0.0",
+         "Change the selected database for the current connection", "1.0.0", "O(1)", "index:integer"});
+  t.add({"swapdb", 3, kWrite | kFast, {}, swapdb, "server", "Swaps two Redis databases", "4.0.0",
          "O(N) where N is the count of clients watching or blocking on keys from both databases.",
          "index1:integer index2:integer"});
   t.add({"quit", -1, kAllowedInSubscribe | kAllowBusy | kNoAuth | kNoscript | kLoading | kStale | kFast, {}, quit, "connection",
-         "Closes the connection.", "1.0.0", "O(1)", ""});
+         "Close the connection", "1.0.0", "O(1)", ""});
   t.add({"reset", 1, kAllowedInSubscribe | kNoAuth | kNoscript | kLoading | kStale | kFast | kAllowBusy, {}, reset, "connection",
-         "Resets the connection.", "6.2.0", "O(1)", ""});
+         "Reset the connection", "6.2.0", "O(1)", ""});
 }
 
 }  // namespace arbor::core

@@ -133,24 +133,24 @@ using namespace arbor::commands;
 void register_expire_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1};
   const uint32_t w = kWrite | kFast, r = kReadonly | kFast;
-  t.add({"expire", -3, w, one, expire, "generic", "Sets the expiration time of a key in seconds.", "1.0.0",
+  t.add({"expire", -3, w, one, expire, "generic", "Set a key's time to live in seconds", "1.0.0",
          "O(1)", "key seconds:integer [NX | XX | GT | LT]"});
-  t.add({"pexpire", -3, w, one, pexpire, "generic", "Sets the expiration time of a key in milliseconds.",
+  t.add({"pexpire", -3, w, one, pexpire, "generic", "Set a key's time to live in milliseconds",
          "2.6.0", "O(1)", "key milliseconds:integer [NX | XX | GT | LT]"});
-  t.add({"expireat", -3, w, one, expireat, "generic", "Sets the expiration time of a key to a Unix timestamp.",
+  t.add({"expireat", -3, w, one, expireat, "generic", "Set the expiration for a key as a UNIX timestamp",
          "1.2.0", "O(1)", "key unix-time-seconds:unix-time [NX | XX | GT | LT]"});
   t.add({"pexpireat", -3, w, one, pexpireat, "generic",
-         "Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)",
+         "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0", "O(1)",
          "key unix-time-milliseconds:unix-time [NX | XX | GT | LT]"});
-  t.add({"ttl", 2, r, one, ttl, "generic", "Returns the expiration time in seconds of a key.", "1.0.0", "O(1)",
+  t.add({"ttl", 2, r, one, ttl, "generic", "Get the time to live for a key in seconds", "1.0.0", "O(1)",
          "key"});
-  t.add({"pttl", 2, r, one, pttl, "generic", "Returns the expiration time in milliseconds of a key.", "2.6.0",
+  t.add({"pttl", 2, r, one, pttl, "generic", "Get the time to live for a key in milliseconds", "2.6.0",
          "O(1)", "key"});
   t.add({"expiretime", 2, r, one, expiretime, "generic",
-         "Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)", "key"});
+         "Get the expiration Unix timestamp for a key", "7.0.0", "O(1)", "key"});
   t.add({"pexpiretime", 2, r, one, pexpiretime, "generic",
-         "Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)", "key"});
-  t.add({"persist", 2, w, one, persist, "generic", "Removes the expiration time of a key.", "2.2.0", "O(1)",
+         "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "O(1)", "key"});
+  t.add({"persist", 2, w, one, persist, "generic", "Remove the expiration from a key", "2.2.0", "O(1)",
          "key"});
 }
 

@@ -130,12 +130,12 @@ void register_hash_random_scan_commands(core::CommandTable& t) {
   using namespace core;
   const KeySpec one{1, 1, 1};
   t.add({"hrandfield", -2, kReadonly | kRandom, one, hrandfield, "hash",
-         "Returns one or more random fields from a hash.", "6.2.0",
+         "Get one or multiple random fields from a hash", "6.2.0",
          "O(N) where N is the number of fields returned", "key [count:integer [WITHVALUES]]"});
-  t.add({"hscan", -3, kReadonly | kRandom, one, hscan, "hash", "Iterates over fields and values of a hash.",
-         "2.8.0",
-         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
-         "cursor to return back to 0. N is the size of the collection.",
+  t.add({"hscan", -3, kReadonly | kRandom, one, hscan, "hash",
+         "Incrementally iterate hash fields and associated values", "2.8.0",
+         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
+         "to return back to 0. N is the number of elements inside the collection..",
          "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"});
 }
 

@@ -201,43 +201,42 @@ void register_hash_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1};
   const uint32_t kW = kWrite, kR = kReadonly, kF = kFast, kD = kDenyOom;
   t.add({"hset", -4, kW | kD | kF, one, commands::hset, "hash",
-         "Creates or modifies the value of a field in a hash.", "2.0.0",
+         "Set the string value of a hash field", "2.0.0",
          "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is "
          "called with "
          "multiple field/value pairs.",
          "key field value [field value ...]"});
   t.add({"hsetnx", 4, kW | kD | kF, one, commands::hsetnx, "hash",
-         "Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0", "O(1)",
+         "Set the value of a hash field, only if the field does not exist", "2.0.0", "O(1)",
          "key field value"});
-  t.add({"hmset", -4, kW | kD | kF, one, commands::hmset, "hash", "Sets the values of multiple fields.",
-         "2.0.0", "O(N) where N is the number of fields being set.", "key field value [field value ...]"});
-  t.add({"hget", 3, kR | kF, one, commands::hget, "hash", "Returns the value of a field in a hash.", "2.0.0",
+  t.add({"hmset", -4, kW | kD | kF, one, commands::hmset, "hash",
+         "Set multiple hash fields to multiple values", "2.0.0",
+         "O(N) where N is the number of fields being set.", "key field value [field value ...]"});
+  t.add({"hget", 3, kR | kF, one, commands::hget, "hash", "Get the value of a hash field", "2.0.0",
          "O(1)", "key field"});
-  t.add({"hmget", -3, kR | kF, one, commands::hmget, "hash", "Returns the values of all fields in a hash.",
+  t.add({"hmget", -3, kR | kF, one, commands::hmget, "hash", "Get the values of all the given hash fields",
          "2.0.0", "O(N) where N is the number of fields being requested.", "key field [field ...]"});
   t.add({"hdel", -3, kW | kF, one, commands::hdel, "hash",
-         "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.",
+         "Delete one or more hash fields",
          "2.0.0", "O(N) where N is the number of fields to be removed.", "key field [field ...]"});
-  t.add({"hlen", 2, kR | kF, one, commands::hlen, "hash", "Returns the number of fields in a hash.", "2.0.0",
+  t.add({"hlen", 2, kR | kF, one, commands::hlen, "hash", "Get the number of fields in a hash", "2.0.0",
          "O(1)", "key"});
   t.add({"hexists", 3, kR | kF, one, commands::hexists, "hash",
-         "Determines whether a field exists in a hash.", "2.0.0", "O(1)", "key field"});
-  t.add({"hstrlen", 3, kR | kF, one, commands::hstrlen, "hash", "Returns the length of the value of a field.",
+         "Determine if a hash field exists", "2.0.0", "O(1)", "key field"});
+  t.add({"hstrlen", 3, kR | kF, one, commands::hstrlen, "hash", "Get the length of the value of a hash field",
          "3.2.0", "O(1)", "key field"});
-  t.add({"hgetall", 2, kR, one, commands::hgetall, "hash", "Returns all fields and values in a hash.",
+  t.add({"hgetall", 2, kR, one, commands::hgetall, "hash", "Get all the fields and values in a hash",
          "2.0.0", "O(N) where N is the size of the hash.", "key"});
-  t.add({"hkeys", 2, kR, one, commands::hkeys, "hash", "Returns all fields in a hash.", "2.0.0",
+  t.add({"hkeys", 2, kR, one, commands::hkeys, "hash", "Get all the fields in a hash", "2.0.0",
          "O(N) where N is the size of the hash.", "key"});
-  t.add({"hvals", 2, kR, one, commands::hvals, "hash", "Returns all values in a hash.", "2.0.0",
+  t.add({"hvals", 2, kR, one, commands::hvals, "hash", "Get all the values in a hash", "2.0.0",
          "O(N) where N is the size of the hash.", "key"});
   t.add(
       {"hincrby", 4, kW | kD | kF, one, commands::hincrby, "hash",
-       "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field "
-       "doesn't exist.",
+       "Increment the integer value of a hash field by the given number",
        "2.0.0", "O(1)", "key field increment:integer"});
   t.add({"hincrbyfloat", 4, kW | kD | kF, one, commands::hincrbyfloat, "hash",
-         "Increments the floating point value of a field by a number. Uses 0 as initial value if the field "
-         "doesn't exist.",
+         "Increment the float value of a hash field by the given amount",
          "2.6.0", "O(1)", "key field increment:double"});
   register_hash_random_scan_commands(t);
 }

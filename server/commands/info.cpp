@@ -321,7 +321,7 @@ void info(CommandContext& ctx) {
 void register_info_command(core::CommandTable& t) {
   using namespace core;
   t.add({"info", -1, kLoading | kStale | kRandom, {}, info, "server",
-         "Returns information and statistics about the server.", "1.0.0", "O(1)", "[section [section ...]]"});
+         "Get information and statistics about the server", "1.0.0", "O(1)", "[section [section ...]]"});
 }
 
 }  // namespace arbor::commands

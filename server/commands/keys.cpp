@@ -254,8 +254,7 @@ void object_help(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void object_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "object"); }
@@ -269,48 +268,56 @@ using namespace arbor::commands;
 void register_key_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1}, all{1, -1, 1}, two{1, 2, 1}, second{2, 2, 1};
   const uint32_t r = kReadonly, w = kWrite;
-  t.add({"del", -2, w, all, del, "generic", "Deletes one or more keys.", "1.0.0",
-         "O(N) where N is the number of keys that will be removed.", "key [key ...]"});
-  t.add({"unlink", -2, w | kFast, all, del, "generic", "Asynchronously deletes one or more keys.", "4.0.0",
-         "O(1) for each key removed regardless of its size.", "key [key ...]"});
-  t.add({"exists", -2, r | kFast, all, exists, "generic", "Determines whether one or more keys exist.",
+  t.add({"del", -2, w, all, del, "generic", "Delete a key", "1.0.0",
+         "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other "
+         "than a string, the individual complexity for this key is O(M) where M is the number of elements in "
+         "the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
+         "key [key ...]"});
+  t.add({"unlink", -2, w | kFast, all, del, "generic",
+         "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+         "4.0.0",
+         "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different "
+         "thread in order to reclaim memory, where N is the number of allocations the deleted objects where "
+         "composed of.",
+         "key [key ...]"});
+  t.add({"exists", -2, r | kFast, all, exists, "generic", "Determine if a key exists",
          "1.0.0", "O(N) where N is the number of keys to check.", "key [key ...]"});
   t.add({"touch", -2, r | kFast, all, touch, "generic",
-         "Returns the number of existing keys out of those specified after updating the time they were last "
-         "accessed.",
+         "Alters the last access time of a key(s). Returns the number of existing keys specified.",
          "3.2.1", "O(N) where N is the number of keys that will be touched.", "key [key ...]"});
-  t.add({"type", 2, r | kFast, one, type, "generic", "Determines the type of value stored at a key.", "1.0.0",
+  t.add({"type", 2, r | kFast, one, type, "generic", "Determine the type stored at key", "1.0.0",
          "O(1)", "key"});
-  t.add({"keys", 2, r, {}, keys, "generic", "Returns all key names that match a pattern.", "1.0.0",
-         "O(N) with N being the number of keys in the database", "pattern:pattern"});
-  t.add({"scan", -2, r, {}, scan, "generic", "Iterates over the key names in the database.", "2.8.0",
-         "O(1) for every call. O(N) for a complete iteration.",
+  t.add({"keys", 2, r, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
+         "O(N) with N being the number of keys in the database, under the assumption that the key names in "
+         "the database and the given pattern have limited length.", "pattern:pattern"});
+  t.add({"scan", -2, r, {}, scan, "generic", "Incrementally iterate the keys space", "2.8.0",
+         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
+         "to return back to 0. N is the number of elements inside the collection.",
          "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]"});
-  t.add({"randomkey", 1, r, {}, randomkey, "generic", "Returns a random key name from the database.",
+  t.add({"randomkey", 1, r, {}, randomkey, "generic", "Return a random key from the keyspace",
          "1.0.0", "O(1)", ""});
-  t.add({"rename", 3, w, two, rename, "generic", "Renames a key and overwrites the destination.", "1.0.0",
+  t.add({"rename", 3, w, two, rename, "generic", "Rename a key", "1.0.0",
          "O(1)", "key newkey:key"});
   t.add({"renamenx", 3, w | kFast, two, renamenx, "generic",
-         "Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)", "key newkey:key"});
-  t.add({"copy", -3, w | kDenyOom, two, copy, "generic", "Copies the value of a key to a new key.", "6.2.0",
+         "Rename a key, only if the new key does not exist", "1.0.0", "O(1)", "key newkey:key"});
+  t.add({"copy", -3, w | kDenyOom, two, copy, "generic", "Copy a key", "6.2.0",
          "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
          "source:key destination:key [DB destination-db:integer] [REPLACE]"});
-  t.add({"move", 3, w | kFast, one, move, "generic", "Moves a key to another database.", "1.0.0", "O(1)",
+  t.add({"move", 3, w | kFast, one, move, "generic", "Move a key to another database", "1.0.0", "O(1)",
          "key db:integer"});
   CommandSpec object{"object", -2, r, {}, object_container, "generic",
-                     "A container for object introspection commands.", "2.2.3", "Depends on subcommand.", ""};
-  const char* const kObjectSubs[][2] = {
-      {"encoding", "Returns the internal encoding of a Redis object."},
-      {"freq", "Returns the logarithmic access frequency counter of a Redis object."},
-      {"idletime", "Returns the time since the last access to a Redis object."},
-      {"refcount", "Returns the reference count of a value of a key."},
+                     "A container for object introspection commands", "2.2.3", "Depends on subcommand.", ""};
+  const char* const kObjectSubs[][3] = {
+      {"encoding", "Inspect the internal encoding of a Redis object", "2.2.3"},
+      {"freq", "Get the logarithmic access frequency counter of a Redis object", "4.0.0"},
+      {"idletime", "Get the time since a Redis object was last accessed", "2.2.3"},
+      {"refcount", "Get the number of references to the value of the key", "2.2.3"},
   };
   for (const auto& sub : kObjectSubs)
-    object.subcommands.push_back({sub[0], 3, r, second, object_subcommand, "generic", sub[1], "2.2.3", "O(1)",
+    object.subcommands.push_back({sub[0], 3, r, second, object_subcommand, "generic", sub[1], sub[2], "O(1)",
                                   "key"});
-  object.subcommands.push_back(
-      {"help", 2, kLoading | kStale, {}, object_help, "generic", "Returns helpful text about the different subcommands.",
-       "6.2.0", "O(1)", ""});
+  object.subcommands.push_back({"help", 2, kLoading | kStale, {}, object_help, "generic",
+                                "Show helpful text about the different subcommands", "6.2.0", "O(1)", ""});
   t.add(std::move(object));
 }
 

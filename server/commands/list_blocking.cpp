@@ -119,7 +119,7 @@ void register_list_blocking_commands(core::CommandTable& t) {
   t.add({"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking, KeySpec{1, 2, 1}, brpoplpush, "list",
          "Pop an element from a list, push it to another list and return it; or block until one is available",
          "2.2.0", "O(1)", "source:key destination:key timeout:double"});
-  t.add({"blmpop", -5, kWrite | kBlocking, KeySpec{}, blmpop, "list",
+  t.add({"blmpop", -5, kWrite | kBlocking, KeySpec{0, 0, 0, 2}, blmpop, "list",
          "Pop elements from a list, or block until one is available", "7.0.0",
          "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
          "timeout:double numkeys:integer key [key ...] (LEFT | RIGHT) [COUNT count:integer]"});

@@ -132,9 +132,8 @@ void register_list_move_commands(core::CommandTable& t) {
   t.add({"rpoplpush", 3, kWrite | kDenyOom, KeySpec{1, 2, 1}, rpoplpush, "list",
          "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)",
          "source:key destination:key"});
-  // Keys are counted by numkeys (Redis's keynum spec); the table's range
-  // form cannot say that, so the row carries none, as Redis's legacy 0 0 0.
-  t.add({"lmpop", -4, kWrite, KeySpec{}, lmpop, "list", "Pop elements from a list", "7.0.0",
+  // Keys are counted by numkeys (argv[1]): a keynum key spec, legacy 0 0 0.
+  t.add({"lmpop", -4, kWrite, KeySpec{0, 0, 0, 1}, lmpop, "list", "Pop elements from a list", "7.0.0",
          "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
          "numkeys:integer key [key ...] (LEFT | RIGHT) [COUNT count:integer]"});
 }

@@ -128,8 +128,7 @@ void pubsub_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void pubsub_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "pubsub"); }

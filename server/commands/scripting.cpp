@@ -77,8 +77,7 @@ void script_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void script_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "script"); }
@@ -138,8 +137,7 @@ void function_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(kLines));
-  for (const char* line : kLines) ctx.reply.simple(line);
+  core::reply_help(ctx.reply, kLines);
 }
 
 void function_container(CommandContext& ctx) { core::reply_wrong_arity(ctx.reply, "function"); }

@@ -142,8 +142,7 @@ void debug(CommandContext& ctx) {
         "HELP",
         "    Print this help.",
     };
-    ctx.reply.array(std::size(kLines));
-    for (const char* line : kLines) ctx.reply.simple(line);
+    core::reply_help(ctx.reply, kLines);
     return;
   }
   core::reply_subcommand_syntax_error(ctx.reply, "debug", sub);
@@ -156,23 +155,23 @@ namespace arbor::core {
 using namespace arbor::commands;
 
 void register_server_commands(CommandTable& t) {
-  t.add({"dbsize", 1, kReadonly | kFast, {}, dbsize, "server", "Returns the number of keys in the database.",
-         "1.0.0", "O(1)", ""});
-  t.add({"flushdb", -1, kWrite, {}, flushdb, "server", "Remove all keys from the current database.", "1.0.0",
+  t.add({"dbsize", 1, kReadonly | kFast, {}, dbsize, "server",
+         "Return the number of keys in the selected database", "1.0.0", "O(1)", ""});
+  t.add({"flushdb", -1, kWrite, {}, flushdb, "server", "Remove all keys from the current database", "1.0.0",
          "O(N) where N is the number of keys in the selected database", "[ASYNC | SYNC]"});
-  t.add({"flushall", -1, kWrite, {}, flushall, "server", "Removes all keys from all databases.", "1.0.0",
+  t.add({"flushall", -1, kWrite, {}, flushall, "server", "Remove all keys from all databases", "1.0.0",
          "O(N) where N is the total number of keys in all databases", "[ASYNC | SYNC]"});
-  t.add({"time", 1, kLoading | kStale | kFast | kRandom, {}, time, "server", "Returns the server time.",
+  t.add({"time", 1, kLoading | kStale | kFast | kRandom, {}, time, "server", "Return the current server time",
          "2.6.0", "O(1)", ""});
   t.add({"lastsave", 1, kLoading | kStale | kFast | kRandom, {}, lastsave, "server",
-         "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)", ""});
+         "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)", ""});
   t.add({"shutdown", -1, kAdmin | kNoscript | kLoading | kStale | kNoMulti | kSentinel | kAllowBusy, {},
-         shutdown, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+         shutdown, "server", "Synchronously save the dataset to disk and then shut down the server",
          "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, "
          "otherwise O(1)",
          "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"});
   t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale, {}, debug, "server",
-         "A container for debugging commands.", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
+         "A container for debugging commands", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
   register_client_command(t);
   register_config_command(t);
   register_info_command(t);

@@ -183,9 +183,8 @@ void register_set_algebra_commands(core::CommandTable& t) {
   constexpr const char* kTotalCost = "O(N) where N is the total number of elements in all given sets.";
   t.add({"sinter", -2, kReadonly, all, sinter, "set", "Intersect multiple sets", "1.0.0", kInterCost,
          "key [key ...]"});
-  // Keys are counted by numkeys (Redis's keynum spec); the table's range
-  // form cannot say that, so the row carries none, as Redis's legacy 0 0 0.
-  t.add({"sintercard", -3, kReadonly, KeySpec{}, sintercard, "set",
+  // Keys are counted by numkeys (argv[1]): a keynum key spec, legacy 0 0 0.
+  t.add({"sintercard", -3, kReadonly, KeySpec{0, 0, 0, 1}, sintercard, "set",
          "Intersect multiple sets and return the cardinality of the result", "7.0.0", kInterCost,
          "numkeys:integer key [key ...] [LIMIT limit:integer]"});
   t.add({"sunion", -2, kReadonly, all, sunion, "set", "Add multiple sets", "1.0.0", kTotalCost, "key [key ...]"});

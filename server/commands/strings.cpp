@@ -571,66 +571,75 @@ using namespace arbor::commands;
 
 void register_string_commands(CommandTable& t) {
   const core::KeySpec one{1, 1, 1}, all{1, -1, 1}, pairs{1, -1, 2}, two{1, 2, 1};
-  t.add({"get", 2, kR | kF, one, get, "string", "Returns the string value of a key.", "1.0.0", "O(1)", "key"});
+  t.add({"get", 2, kR | kF, one, get, "string", "Get the value of a key", "1.0.0", "O(1)", "key"});
   t.add({"set", -3, kW | kD, one, set, "string",
-         "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+         "Set the string value of a key",
          "1.0.0", "O(1)",
          "key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | "
          "EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]"});
   t.add({"setnx", 3, kW | kD | kF, one, setnx, "string",
-         "Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)", "key value"});
+         "Set the value of a key, only if the key does not exist", "1.0.0", "O(1)", "key value"});
   t.add({"setex", 4, kW | kD, one, setex, "string",
-         "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
+         "Set the value and expiration of a key",
          "2.0.0", "O(1)", "key seconds:integer value"});
   t.add({"psetex", 4, kW | kD, one, psetex, "string",
-         "Sets both string value and expiration time in milliseconds of a key. The key is created if "
-         "it doesn't exist.",
+         "Set the value and expiration in milliseconds of a key",
          "2.6.0", "O(1)", "key milliseconds:integer value"});
   t.add({"getset", 3, kW | kD | kF, one, getset, "string",
-         "Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)",
+         "Set the string value of a key and return its old value", "1.0.0", "O(1)",
          "key value"});
   t.add({"getdel", 2, kW | kF, one, getdel, "string",
-         "Returns the string value of a key after deleting the key.", "6.2.0", "O(1)", "key"});
+         "Get the value of a key and delete the key", "6.2.0", "O(1)", "key"});
   t.add({"getex", -2, kW | kF, one, getex, "string",
-         "Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)",
+         "Get the value of a key and optionally set its expiration", "6.2.0", "O(1)",
          "key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | "
          "PXAT unix-time-milliseconds:unix-time | PERSIST]"});
-  t.add({"mget", -2, kR | kF, all, mget, "string", "Atomically returns the string values of one or more keys.",
+  t.add({"mget", -2, kR | kF, all, mget, "string", "Get the values of all the given keys",
          "1.0.0", "O(N) where N is the number of keys to retrieve.", "key [key ...]"});
-  t.add({"mset", -3, kW | kD, pairs, mset, "string", "Atomically creates or modifies the string values of one or more keys.",
+  t.add({"mset", -3, kW | kD, pairs, mset, "string", "Set multiple keys to multiple values",
          "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
   t.add({"msetnx", -3, kW | kD, pairs, msetnx, "string",
-         "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+         "Set multiple keys to multiple values, only if none of the keys exist",
          "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
-  t.add({"append", 3, kW | kD | kF, one, append, "string",
-         "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)",
+  t.add({"append", 3, kW | kD | kF, one, append, "string", "Append a value to a key", "2.0.0",
+         "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already "
+         "present value is of any size, since the dynamic string library used by Redis will double the free "
+         "space available on every reallocation.",
          "key value"});
-  t.add({"strlen", 2, kR | kF, one, strlen_, "string", "Returns the length of a string value.", "2.2.0", "O(1)",
-         "key"});
-  t.add({"getrange", 4, kR, one, getrange, "string", "Returns a substring of the string stored at a key.",
-         "2.4.0", "O(N) where N is the length of the returned string.", "key start:integer end:integer"});
-  t.add({"substr", 4, kR, one, getrange, "string", "Returns a substring from a string value.", "1.0.0",
-         "O(N) where N is the length of the returned string.", "key start:integer end:integer"});
+  t.add({"strlen", 2, kR | kF, one, strlen_, "string", "Get the length of the value stored in a key", "2.2.0",
+         "O(1)", "key"});
+  t.add({"getrange", 4, kR, one, getrange, "string", "Get a substring of the string stored at a key", "2.4.0",
+         "O(N) where N is the length of the returned string. The complexity is ultimately determined by the "
+         "returned length, but because creating a substring from an existing string is very cheap, it can be "
+         "considered O(1) for small strings.",
+         "key start:integer end:integer"});
+  t.add({"substr", 4, kR, one, getrange, "string", "Get a substring of the string stored at a key", "1.0.0",
+         "O(N) where N is the length of the returned string. The complexity is ultimately determined by the "
+         "returned length, but because creating a substring from an existing string is very cheap, it can be "
+         "considered O(1) for small strings.",
+         "key start:integer end:integer"});
   t.add({"setrange", 4, kW | kD, one, setrange, "string",
-         "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
-         "2.2.0", "O(1)", "key offset:integer value"});
+         "Overwrite part of a string at key starting at the specified offset", "2.2.0",
+         "O(1), not counting the time taken to copy the new string in place. Usually, this string is very "
+         "small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length "
+         "of the value argument.",
+         "key offset:integer value"});
   t.add({"incr", 2, kW | kD | kF, one, incr, "string",
-         "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+         "Increment the integer value of a key by one",
          "1.0.0", "O(1)", "key"});
   t.add({"decr", 2, kW | kD | kF, one, decr, "string",
-         "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+         "Decrement the integer value of a key by one",
          "1.0.0", "O(1)", "key"});
   t.add({"incrby", 3, kW | kD | kF, one, incrby, "string",
-         "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+         "Increment the integer value of a key by the given amount",
          "1.0.0", "O(1)", "key increment:integer"});
   t.add({"decrby", 3, kW | kD | kF, one, decrby, "string",
-         "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+         "Decrement the integer value of a key by the given number",
          "1.0.0", "O(1)", "key decrement:integer"});
   t.add({"incrbyfloat", 3, kW | kD | kF, one, incrbyfloat, "string",
-         "Increment the floating point value of a key by a number. Uses 0 as initial value if the key "
-         "doesn't exist.",
+         "Increment the float value of a key by the given amount",
          "2.6.0", "O(1)", "key increment:double"});
-  t.add({"lcs", -3, kR, two, lcs, "string", "Finds the longest common substring.", "7.0.0",
+  t.add({"lcs", -3, kR, two, lcs, "string", "Find longest common substring", "7.0.0",
          "O(N*M) where N and M are the lengths of s1 and s2, respectively",
          "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]"});
 }

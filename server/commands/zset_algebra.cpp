@@ -290,10 +290,10 @@ void register_zset_algebra_commands(core::CommandTable& t) {
   constexpr const char* kStoreSyntax =
       "destination:key numkeys:integer key [key ...] [WEIGHTS weight:integer [weight:integer ...]] "
       "[AGGREGATE SUM | MIN | MAX]";
-  // Keys are counted by numkeys; as SINTERCARD/LMPOP, the rows carry none
-  // (the *STORE forms name their destination).
-  const KeySpec none{};
-  const KeySpec dst{1, 1, 1};
+  // Keys are counted by numkeys (keynum key specs); the *STORE forms also
+  // have their destination's range spec, so their legacy triple is 1 1 1.
+  const KeySpec none{0, 0, 0, 1};
+  const KeySpec dst{1, 1, 1, 2};
   t.add({"zunion", -3, kReadonly, none, zunion, "sorted-set", "Add multiple sorted sets", "6.2.0", kUnionCost,
          kCombineSyntax});
   t.add({"zinter", -3, kReadonly, none, zinter, "sorted-set", "Intersect multiple sorted sets", "6.2.0",

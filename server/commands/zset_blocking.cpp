@@ -95,7 +95,7 @@ void register_zset_blocking_commands(CommandTable& t) {
          "Remove and return the member with the highest score from one or more sorted sets, or block until one is "
          "available",
          "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "key [key ...] timeout:double"});
-  t.add({"bzmpop", -5, kWrite | kBlocking, KeySpec{}, bzmpop, "sorted-set",
+  t.add({"bzmpop", -5, kWrite | kBlocking, KeySpec{0, 0, 0, 2}, bzmpop, "sorted-set",
          "Remove and return members with scores in a sorted set or block until one is available", "7.0.0",
          "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the "
          "sorted set, and M being the number of elements popped.",

@@ -438,8 +438,8 @@ void register_zset_commands(CommandTable& t) {
          "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of "
          "elements popped.",
          "key [count:integer]"});
-  // Keys are counted by numkeys; as SINTERCARD/LMPOP, the row carries none.
-  t.add({"zmpop", -4, kWrite, KeySpec{}, zmpop, "sorted-set",
+  // Keys are counted by numkeys (argv[1]): a keynum key spec, legacy 0 0 0.
+  t.add({"zmpop", -4, kWrite, KeySpec{0, 0, 0, 1}, zmpop, "sorted-set",
          "Remove and return members with scores in a sorted set", "7.0.0",
          "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the "
          "sorted set, and M being the number of elements popped.",

@@ -141,6 +141,11 @@ void reply_subcommand_error(protocol::ReplyWriter& reply, std::string_view lead,
 
 }  // namespace
 
+void reply_help(protocol::ReplyWriter& reply, std::span<const char* const> lines) {
+  reply.array(lines.size());
+  for (const char* line : lines) reply.simple(line);
+}
+
 void reply_unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
                               std::string_view subcommand) {
   reply_subcommand_error(reply, "ERR unknown subcommand '", command, subcommand);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "protocol/errors.h"
@@ -53,6 +54,8 @@ bool scan_options_or_reply(CommandContext& ctx, size_t from, bool allow_type, Sc
 inline constexpr int64_t kMaxRandomRepeats = int64_t{1} << 24;
 bool random_count_or_reply(CommandContext& ctx, int64_t count);
 
+// A HELP reply: the lines as an array of simple strings.
+void reply_help(protocol::ReplyWriter& reply, std::span<const char* const> lines);
 // "ERR wrong number of arguments for 'get' command"
 void reply_wrong_arity(protocol::ReplyWriter& reply, std::string_view fullname);
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."

@@ -70,7 +70,9 @@ std::string oneof_name(const std::vector<ArgDoc>& members, const std::string& to
   }
   if (all_conditions) return "condition";
   if (any_expiry) return "expiration";
-  if (keys == std::vector<std::string>{"before", "after"}) return "where";
+  if (keys == std::vector<std::string>{"before", "after"} || keys == std::vector<std::string>{"left", "right"} ||
+      keys == std::vector<std::string>{"min", "max"})
+    return "where";
   if (keys == std::vector<std::string>{"async", "sync"}) return "async";
   if (keys == std::vector<std::string>{"flush", "append", "replace"}) return "policy";
   if (keys == std::vector<std::string>{"yes", "sync", "no"}) return "mode";
@@ -340,8 +342,9 @@ std::string_view group_of(const Command& command) {
   return command.parent->spec.group;
 }
 
-bool has_key_spec(const Command& command) { return command.spec.keys.first > 0 || command.spec.keys.numkeys_at > 0; }
 bool counted_keys(const Command& command) { return command.spec.keys.numkeys_at > 0; }
+bool ranged_keys(const Command& command) { return command.spec.keys.first > 0; }
+size_t key_spec_count(const Command& command) { return size_t{ranged_keys(command)} + counted_keys(command); }
 
 // The legacy (first, last, step) triple and the range key spec both come from
 // the row; Redis stores lastkey relative to the first key when it is positive.
@@ -367,36 +370,28 @@ std::string_view key_spec_notes(const Command& command) {
              : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
 }
 
-// One key spec: a range (simple first/last/step keys) or, for keys counted
-// by an argument, a keynum spec, shaped as Redis 7.0 shows them.
-void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
-  if (!has_key_spec(command)) return reply.set(0);
-  const KeySpec& keys = command.spec.keys;
-  const std::string_view notes = key_spec_notes(command);
-  reply.set(1);
-  reply.map(notes.empty() ? 3 : 4);
-  if (!notes.empty()) pair(reply, "notes", notes);
+void write_key_spec_flags(protocol::ReplyWriter& reply, const std::vector<std::string_view>& flags) {
   reply.bulk("flags");
-  const auto flags = key_spec_flags(command);
   reply.set(flags.size());
   for (std::string_view flag : flags) reply.simple(flag);
+}
+
+void write_begin_search(protocol::ReplyWriter& reply, int index) {
   reply.bulk("begin_search");
   reply.map(2);
   pair(reply, "type", "index");
   reply.bulk("spec");
   reply.map(1);
-  pair(reply, "index", counted_keys(command) ? keys.numkeys_at : keys.first);
+  pair(reply, "index", index);
+}
+
+// A range spec: the simple first/last/step keys.
+void write_range_spec(protocol::ReplyWriter& reply, const KeySpec& keys, const std::vector<std::string_view>& flags) {
+  reply.map(3);
+  write_key_spec_flags(reply, flags);
+  write_begin_search(reply, keys.first);
   reply.bulk("find_keys");
   reply.map(2);
-  if (counted_keys(command)) {
-    pair(reply, "type", "keynum");
-    reply.bulk("spec");
-    reply.map(3);
-    pair(reply, "keynumidx", 0);
-    pair(reply, "firstkey", 1);
-    pair(reply, "keystep", 1);
-    return;
-  }
   pair(reply, "type", "range");
   reply.bulk("spec");
   reply.map(3);
@@ -405,16 +400,62 @@ void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
   pair(reply, "limit", 0);
 }
 
+// A keynum spec: keys counted by the argument at numkeys_at.
+void write_keynum_spec(protocol::ReplyWriter& reply, const Command& command,
+                       const std::vector<std::string_view>& flags) {
+  const std::string_view notes = key_spec_notes(command);
+  reply.map(notes.empty() ? 3 : 4);
+  if (!notes.empty()) pair(reply, "notes", notes);
+  write_key_spec_flags(reply, flags);
+  write_begin_search(reply, command.spec.keys.numkeys_at);
+  reply.bulk("find_keys");
+  reply.map(2);
+  pair(reply, "type", "keynum");
+  reply.bulk("spec");
+  reply.map(3);
+  pair(reply, "keynumidx", 0);
+  pair(reply, "firstkey", 1);
+  pair(reply, "keystep", 1);
+}
+
+// The key specs shaped as Redis 7.0 shows them: a range, a keynum, or (the
+// *STORE forms) a destination range followed by the counted source keys.
+void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
+  reply.set(key_spec_count(command));
+  if (ranged_keys(command) && counted_keys(command)) {
+    write_range_spec(reply, command.spec.keys, key_spec_flags(command, 0));
+    write_keynum_spec(reply, command, key_spec_flags(command, 1));
+  } else if (ranged_keys(command)) {
+    write_range_spec(reply, command.spec.keys, key_spec_flags(command));
+  } else if (counted_keys(command)) {
+    write_keynum_spec(reply, command, key_spec_flags(command));
+  }
+}
+
 // ---- COMMAND DOCS -----------------------------------------------------------
 
-void write_arg(protocol::ReplyWriter& reply, const ArgDoc& arg, bool key_spec) {
-  const bool with_index = key_spec && arg.key_spec_index >= 0;
+// Which key spec a key argument belongs to: the *STORE forms' destination
+// (the first key argument) is spec 0 and their counted sources spec 1; every
+// other row has one spec.
+struct KeySpecIndexer {
+  size_t spec_count = 0;
+  std::string_view first_key_name{};
+  int index_of(const ArgDoc& arg) {
+    if (spec_count == 0 || arg.key_spec_index < 0) return -1;
+    if (first_key_name.empty()) first_key_name = arg.name;
+    return spec_count == 2 && arg.name != first_key_name ? 1 : 0;
+  }
+};
+
+void write_arg(protocol::ReplyWriter& reply, const ArgDoc& arg, KeySpecIndexer& key_specs) {
+  const int key_spec_index = key_specs.index_of(arg);
+  const bool with_index = key_spec_index >= 0;
   const size_t flag_count = size_t{arg.optional} + arg.multiple + arg.multiple_token;
   const bool nested = arg.type == "oneof" || arg.type == "block";
   reply.map(2 + size_t{with_index} + !arg.token.empty() + (flag_count > 0) + nested);
   pair(reply, "name", arg.name);
   pair(reply, "type", arg.type);
-  if (with_index) pair(reply, "key_spec_index", arg.key_spec_index);
+  if (with_index) pair(reply, "key_spec_index", key_spec_index);
   if (!arg.token.empty()) pair(reply, "token", arg.token);
   if (flag_count > 0) {
     reply.bulk("flags");
@@ -427,7 +468,7 @@ void write_arg(protocol::ReplyWriter& reply, const ArgDoc& arg, bool key_spec) {
   if (nested) {
     reply.bulk("arguments");
     reply.array(arg.arguments.size());
-    for (const ArgDoc& sub : arg.arguments) write_arg(reply, sub, key_spec);
+    for (const ArgDoc& sub : arg.arguments) write_arg(reply, sub, key_specs);
   }
 }
 
@@ -463,10 +504,15 @@ std::vector<std::string_view> acl_categories(const Command& command) {
   return out;
 }
 
-std::vector<std::string_view> key_spec_flags(const Command& command) {
-  if (command.spec.flags & kWrite) return {"RW", "update"};
+std::vector<std::string_view> key_spec_flags(const Command& command, size_t spec_index) {
+  // The *STORE forms: the destination is overwritten, the sources read.
+  if (key_spec_count(command) == 2) return spec_index == 0 ? std::vector<std::string_view>{"OW", "update"}
+                                                            : std::vector<std::string_view>{"RO", "access"};
   // A script that may write: the worst is assumed, as Redis.
   if (group_of(command) == "scripting" && !(command.spec.flags & kReadonly)) return {"RW", "access", "update"};
+  // The counted-key writers (LMPOP, ZMPOP and their blocking forms) pop.
+  if ((command.spec.flags & kWrite) && counted_keys(command)) return {"RW", "access", "delete"};
+  if (command.spec.flags & kWrite) return {"RW", "update"};
   return {"RO", "access"};
 }
 
@@ -483,7 +529,8 @@ void write_command_info(protocol::ReplyWriter& reply, const Command& command) {
     if (spec.flags & bit) reply.simple(name);
   if (counted_keys(command)) reply.simple("movablekeys");
 
-  const bool keyed = has_key_spec(command) && !counted_keys(command);
+  // Counted keys leave the legacy triple to the range spec, if any.
+  const bool keyed = ranged_keys(command);
   reply.integer(keyed ? spec.keys.first : 0);
   reply.integer(keyed ? spec.keys.last : 0);
   reply.integer(keyed ? spec.keys.step : 0);
@@ -516,16 +563,18 @@ void write_command_docs(protocol::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
   const std::vector<ArgDoc> args = parse_syntax(spec.syntax);
   reply.bulk(command.fullname);
-  reply.map(4 + size_t{!args.empty()} + size_t{command.has_subcommands()});
-  // redis-cli asserts summary, since and group are bulk strings: always send them.
+  reply.map(3 + size_t{!spec.complexity.empty()} + size_t{!args.empty()} + size_t{command.has_subcommands()});
+  // redis-cli asserts summary, since and group are bulk strings: always send
+  // them. A complexity Redis does not state (SYNC, PSYNC) is left out.
   pair(reply, "summary", spec.summary);
   pair(reply, "since", spec.since);
   pair(reply, "group", group_of(command));
-  pair(reply, "complexity", spec.complexity);
+  if (!spec.complexity.empty()) pair(reply, "complexity", spec.complexity);
   if (!args.empty()) {
     reply.bulk("arguments");
     reply.array(args.size());
-    for (const ArgDoc& arg : args) write_arg(reply, arg, has_key_spec(command));
+    KeySpecIndexer key_specs{key_spec_count(command)};
+    for (const ArgDoc& arg : args) write_arg(reply, arg, key_specs);
   }
   if (command.has_subcommands()) {
     reply.bulk("subcommands");

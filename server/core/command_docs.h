@@ -49,8 +49,8 @@ std::string syntax_error(std::string_view syntax);
 // flags give read/write/admin/dangerous/fast/slow/pubsub/blocking, the group
 // gives the data-type category (string, keyspace, connection ...).
 std::vector<std::string_view> acl_categories(const Command& command);
-// Key-spec flags of the row's one key spec ("RO","access" / "RW","update").
-std::vector<std::string_view> key_spec_flags(const Command& command);
+// Key-spec flags of the row's key spec `spec_index` ("RO","access" / "RW","update").
+std::vector<std::string_view> key_spec_flags(const Command& command, size_t spec_index = 0);
 
 // COMMAND INFO entry: [name, arity, flags, first, last, step, acl categories,
 // tips, key specs, subcommands], typed as Redis 7.0.15 sends it (sets, maps).

@@ -56,8 +56,9 @@ struct KeySpec {
   int last = 0;   // negative counts from the end
   int step = 0;
   // Keys counted by an argument (Redis's keynum key spec): argv[numkeys_at]
-  // says how many keys follow it. The legacy triple is then 0 0 0 and
-  // COMMAND INFO flags the command movablekeys.
+  // says how many keys follow it, and COMMAND INFO flags the command
+  // movablekeys. With `first` also set (the *STORE forms) the row has two
+  // specs: the range (destination) and then the counted keys.
   int numkeys_at = 0;
 };
 
@@ -132,6 +133,7 @@ void register_server_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
+void register_bitmap_commands(CommandTable& table);
 void register_note_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);

@@ -59,7 +59,8 @@ std::string dataset(Client& c) {
   return out;
 }
 
-// Every type in the encodings both servers pick for small and large values.
+// Every type in the encodings both servers pick for small and large values,
+// and strings written by the bitmap commands (sent on as they came).
 void fill(Client& c, const std::string& prefix) {
   for (int i = 0; i < 300; ++i) {
     const std::string n = prefix + std::to_string(i);
@@ -71,8 +72,12 @@ void fill(Client& c, const std::string& prefix) {
     c.append({"SADD", "w:" + n, "a", "b", n});
     c.append({"ZADD", "z:" + n, "1.5", "a", "-2", n});
     c.append({"XADD", "x:" + n, "1-" + std::to_string(i + 1), "f", n});
+    c.append({"SETBIT", "bits:" + n, std::to_string(i * 7), "1"});
+    c.append({"BITFIELD", "bf:" + n, "SET", "i16", "#" + std::to_string(i % 5), std::to_string(-i), "OVERFLOW", "SAT",
+              "INCRBY", "u8", "3", std::to_string(i)});
   }
-  for (int i = 0; i < 300 * 8; ++i) c.read_reply();
+  c.append({"BITOP", "XOR", prefix + "bitop", "bits:" + prefix + "1", "bits:" + prefix + "299", "bf:" + prefix + "7"});
+  for (int i = 0; i < 300 * 10 + 1; ++i) c.read_reply();
   for (int i = 0; i < 1000; ++i) {
     c.append({"RPUSH", prefix + "biglist", std::to_string(i)});
     c.append({"HSET", prefix + "bighash", "f" + std::to_string(i), std::string(100, 'v')});

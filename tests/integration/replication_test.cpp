@@ -70,6 +70,8 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
       {"SET", "s", "v"}, {"SETNX", "s2", "v"}, {"SETEX", "s3", "100", "v"}, {"PSETEX", "s4", "100000", "v"},
       {"GETSET", "s", "w"}, {"SET", "g", "x"}, {"GETDEL", "g"}, {"GETEX", "s", "EX", "500"},
       {"MSET", "m1", "1", "m2", "2"}, {"MSETNX", "m3", "3"}, {"APPEND", "s2", "more"}, {"SETRANGE", "s2", "1", "XY"},
+      {"SETBIT", "bits", "77", "1"}, {"BITFIELD", "bits", "OVERFLOW", "SAT", "INCRBY", "i5", "#2", "40"},
+      {"BITOP", "NOT", "bits2", "bits"},
       {"INCR", "n"}, {"DECR", "n"}, {"INCRBY", "n", "10"}, {"DECRBY", "n", "3"}, {"INCRBYFLOAT", "f", "1.1"},
       {"DEL", "m1"}, {"UNLINK", "m2"}, {"RENAME", "m3", "m4"}, {"RENAMENX", "m4", "m5"}, {"COPY", "m5", "m6"},
       {"MOVE", "m6", "2"}, {"EXPIRE", "m5", "1000"}, {"PEXPIRE", "s2", "1000000"},

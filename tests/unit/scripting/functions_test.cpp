@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tests/unit/commands/harness.h"
+#include "tests/unit/scripting/sample_library.h"
 
 namespace arbor {
 namespace {
@@ -13,11 +14,7 @@ using testing::CommandHarness;
 using testing::err;
 using testing::kOk;
 
-const std::string kLib =
-    "#!lua name=mylib\n"
-    "redis.register_function('f1', function(keys, args) return {keys[1], args[1]} end)\n"
-    "redis.register_function{function_name='f2', callback=function() return redis.call('ping') end, "
-    "flags={'no-writes'}, description='d'}";
+const std::string kLib{testing::kSampleLibrary};
 
 TEST(Functions, LoadCallListDelete) {
   CommandHarness h;
