@@ -167,7 +167,9 @@ using namespace arbor::commands;
 void register_bitfield_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1};
   constexpr const char* kCost = "O(1) for each subcommand specified";
-  t.add({"bitfield", -2, kWrite | kDenyOom, one, bitfield, "bitmap",
+  t.add({"bitfield", -2, kWrite | kDenyOom,
+         KeySpec{1, 1, 1, 0, "RW access update variable_flags", "This command allows both access and modification of the key"},
+         bitfield, "bitmap",
          "Perform arbitrary bitfield integer operations on strings", "3.2.0", kCost,
          "key [GET encoding:string offset:integer | [OVERFLOW WRAP | SAT | FAIL] "
          "(SET encoding:string offset:integer value:integer | "

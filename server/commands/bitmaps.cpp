@@ -9,6 +9,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/number_format.h"
+#include "server/commands/string_common.h"
 #include "server/core/arguments.h"
 #include "server/keyspace/bits.h"
 
@@ -43,8 +44,7 @@ Entry* string_with_bit(CommandContext& ctx, Entry* entry, std::string_view key, 
   const size_t size = static_cast<size_t>(bit >> 3) + 1;
   grew = entry == nullptr || entry->string_value().size() < size;
   if (entry == nullptr) return ctx.db().set_raw_string(key, std::string(size, '\0'), false);
-  if (entry->storage() != Entry::Storage::kRaw)
-    entry = ctx.db().set_raw_string(key, std::string(entry->string_value()), true);
+  entry = writable_string(ctx, entry);
   std::string& text = entry->raw_string();
   if (text.size() < size) text.resize(size, '\0');
   return entry;
@@ -231,7 +231,7 @@ using namespace arbor::commands;
 
 void register_bitmap_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1};
-  t.add({"setbit", 4, kWrite | kDenyOom, one, setbit, "bitmap",
+  t.add({"setbit", 4, kWrite | kDenyOom, KeySpec{1, 1, 1, 0, "RW access update"}, setbit, "bitmap",
          "Sets or clears the bit at offset in the string value stored at key", "2.2.0", "O(1)",
          "key offset:integer value:integer"});
   t.add({"getbit", 3, kReadonly | kFast, one, getbit, "bitmap",
@@ -240,7 +240,7 @@ void register_bitmap_commands(CommandTable& t) {
          "key [start:integer end:integer [BYTE | BIT]]"});
   t.add({"bitpos", -3, kReadonly, one, bitpos, "bitmap", "Find first bit set or clear in a string", "2.8.7", "O(N)",
          "key bit:integer [start:integer [end:integer [BYTE | BIT]]]"});
-  t.add({"bitop", -4, kWrite | kDenyOom, KeySpec{2, -1, 1}, bitop, "bitmap",
+  t.add({"bitop", -4, kWrite | kDenyOom, KeySpec{2, -1, 1, 0, "OW update", {}, "RO access"}, bitop, "bitmap",
          "Perform bitwise operations between strings", "2.6.0", "O(N)", "operation:string destkey:key key [key ...]"});
   register_bitfield_commands(t);
 }

@@ -179,8 +179,8 @@ void command_getkeysandflags(CommandContext& ctx) {
   const Command* command = nullptr;
   std::vector<std::string_view> keys;
   if (!keys_or_reply(ctx, command, keys)) return;
-  // A *STORE form's first key is its destination (spec 0), the rest spec 1.
-  const bool two_specs = command->spec.keys.first > 0 && command->spec.keys.numkeys_at > 0;
+  // With two specs the first key is spec 0 (a destination), the rest spec 1.
+  const bool two_specs = core::key_spec_flags(*command, 1).size() > 0;
   ctx.reply.array(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     const auto flags = core::key_spec_flags(*command, two_specs && i > 0 ? 1 : 0);

@@ -10,6 +10,7 @@ void register_all_commands(CommandTable& table) {
   register_expire_commands(table);
   register_string_commands(table);
   register_bitmap_commands(table);
+  register_hyperloglog_commands(table);
   register_note_commands(table);
   register_list_commands(table);
   register_hash_commands(table);

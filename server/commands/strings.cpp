@@ -11,6 +11,7 @@
 #include "protocol/number_format.h"
 #include "server/core/command_table.h"
 #include "server/core/arguments.h"
+#include "server/commands/string_common.h"
 
 namespace arbor::commands {
 namespace {
@@ -291,12 +292,6 @@ bool size_ok_or_reply(CommandContext& ctx, uint64_t size) {
   return true;
 }
 
-// A string entry whose value can grow in place; converts embedded to raw.
-Entry* raw_string_entry(CommandContext& ctx, Entry* entry) {
-  if (entry->storage() == Entry::Storage::kRaw) return entry;
-  return ctx.db().set_raw_string(entry->key(), std::string(entry->string_value()), true);
-}
-
 // APPEND key value
 void append(CommandContext& ctx) {
   Entry* entry;
@@ -307,7 +302,7 @@ void append(CommandContext& ctx) {
     entry = ctx.db().set_string(ctx.arg(1), ctx.arg(2), false);
   } else {
     if (!size_ok_or_reply(ctx, entry->string_value().size() + ctx.arg(2).size())) return;
-    entry = raw_string_entry(ctx, entry);
+    entry = writable_string(ctx, entry);
     entry->raw_string().append(ctx.arg(2));
   }
   ctx.key_changed(ctx.arg(1), core::kEventString, "append");
@@ -370,7 +365,7 @@ void setrange(CommandContext& ctx) {
       return;
     }
     if (!size_ok_or_reply(ctx, static_cast<uint64_t>(offset) + value.size())) return;
-    entry = raw_string_entry(ctx, entry);
+    entry = writable_string(ctx, entry);
   }
   std::string& text = entry->raw_string();
   const size_t needed = static_cast<size_t>(offset) + value.size();

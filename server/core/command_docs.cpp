@@ -344,7 +344,6 @@ std::string_view group_of(const Command& command) {
 
 bool counted_keys(const Command& command) { return command.spec.keys.numkeys_at > 0; }
 bool ranged_keys(const Command& command) { return command.spec.keys.first > 0; }
-size_t key_spec_count(const Command& command) { return size_t{ranged_keys(command)} + counted_keys(command); }
 
 // The legacy (first, last, step) triple and the range key spec both come from
 // the row; Redis stores lastkey relative to the first key when it is positive.
@@ -364,79 +363,110 @@ void pair(protocol::ReplyWriter& reply, std::string_view key, int64_t value) {
 // anything with its keys).
 // (Redis writes them for EVAL, EVAL_RO, FCALL and FCALL_RO, not the EVALSHAs.)
 std::string_view key_spec_notes(const Command& command) {
+  if (!command.spec.keys.notes.empty()) return command.spec.keys.notes;
   if (group_of(command) != "scripting" || command.fullname.starts_with("evalsha")) return {};
   return (command.spec.flags & kReadonly)
              ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
              : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
 }
 
-void write_key_spec_flags(protocol::ReplyWriter& reply, const std::vector<std::string_view>& flags) {
-  reply.bulk("flags");
-  reply.set(flags.size());
-  for (std::string_view flag : flags) reply.simple(flag);
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  while (!text.empty()) {
+    const size_t space = text.find(' ');
+    words.push_back(text.substr(0, space));
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+  }
+  return words;
 }
 
-void write_begin_search(protocol::ReplyWriter& reply, int index) {
+// The flags a row's first spec gets when it does not state them.
+std::vector<std::string_view> derived_flags(const Command& command) {
+  // A script that may write: the worst is assumed, as Redis.
+  if (group_of(command) == "scripting" && !(command.spec.flags & kReadonly)) return {"RW", "access", "update"};
+  // The counted-key writers (LMPOP, ZMPOP and their blocking forms) pop.
+  if ((command.spec.flags & kWrite) && counted_keys(command)) return {"RW", "access", "delete"};
+  if (command.spec.flags & kWrite) return {"RW", "update"};
+  return {"RO", "access"};
+}
+
+// One key spec as COMMAND INFO shows it: a range (from argument `index`,
+// `lastkey` relative to it) or a keynum (count at `index`).
+struct SpecShape {
+  bool keynum = false;
+  int index = 0, lastkey = 0, step = 1;
+  std::vector<std::string_view> flags;
+  std::string_view notes;
+};
+
+// The row's specs, in Redis's order: a range; or the first key alone, then
+// the rest (rest_flags); or a *STORE form's destination, then its counted
+// sources; or counted keys alone.
+std::vector<SpecShape> key_specs_of(const Command& command) {
+  const KeySpec& keys = command.spec.keys;
+  const auto first_flags = [&](std::vector<std::string_view> fallback) {
+    return keys.flags.empty() ? fallback : split_words(keys.flags);
+  };
+  std::vector<SpecShape> specs;
+  if (ranged_keys(command)) {
+    const bool split = !keys.rest_flags.empty();
+    const bool store = counted_keys(command);
+    specs.push_back({false, keys.first, split ? 0 : relative_last(keys), keys.step,
+                     first_flags(store ? std::vector<std::string_view>{"OW", "update"} : derived_flags(command)),
+                     key_spec_notes(command)});
+    if (split) {
+      const int begin = keys.first + keys.step;
+      specs.push_back({false, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
+                       split_words(keys.rest_flags), {}});
+    }
+    if (store) specs.push_back({true, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
+  } else if (counted_keys(command)) {
+    specs.push_back({true, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
+  }
+  return specs;
+}
+
+size_t key_spec_count(const Command& command) { return key_specs_of(command).size(); }
+
+void write_spec(protocol::ReplyWriter& reply, const SpecShape& spec) {
+  reply.map(spec.notes.empty() ? 3 : 4);
+  if (!spec.notes.empty()) pair(reply, "notes", spec.notes);
+  reply.bulk("flags");
+  reply.set(spec.flags.size());
+  for (std::string_view flag : spec.flags) reply.simple(flag);
   reply.bulk("begin_search");
   reply.map(2);
   pair(reply, "type", "index");
   reply.bulk("spec");
   reply.map(1);
-  pair(reply, "index", index);
-}
-
-// A range spec: the simple first/last/step keys.
-void write_range_spec(protocol::ReplyWriter& reply, const KeySpec& keys, const std::vector<std::string_view>& flags) {
-  reply.map(3);
-  write_key_spec_flags(reply, flags);
-  write_begin_search(reply, keys.first);
+  pair(reply, "index", spec.index);
   reply.bulk("find_keys");
   reply.map(2);
-  pair(reply, "type", "range");
+  pair(reply, "type", spec.keynum ? "keynum" : "range");
   reply.bulk("spec");
   reply.map(3);
-  pair(reply, "lastkey", relative_last(keys));
-  pair(reply, "keystep", keys.step);
-  pair(reply, "limit", 0);
-}
-
-// A keynum spec: keys counted by the argument at numkeys_at.
-void write_keynum_spec(protocol::ReplyWriter& reply, const Command& command,
-                       const std::vector<std::string_view>& flags) {
-  const std::string_view notes = key_spec_notes(command);
-  reply.map(notes.empty() ? 3 : 4);
-  if (!notes.empty()) pair(reply, "notes", notes);
-  write_key_spec_flags(reply, flags);
-  write_begin_search(reply, command.spec.keys.numkeys_at);
-  reply.bulk("find_keys");
-  reply.map(2);
-  pair(reply, "type", "keynum");
-  reply.bulk("spec");
-  reply.map(3);
-  pair(reply, "keynumidx", 0);
-  pair(reply, "firstkey", 1);
-  pair(reply, "keystep", 1);
-}
-
-// The key specs shaped as Redis 7.0 shows them: a range, a keynum, or (the
-// *STORE forms) a destination range followed by the counted source keys.
-void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
-  reply.set(key_spec_count(command));
-  if (ranged_keys(command) && counted_keys(command)) {
-    write_range_spec(reply, command.spec.keys, key_spec_flags(command, 0));
-    write_keynum_spec(reply, command, key_spec_flags(command, 1));
-  } else if (ranged_keys(command)) {
-    write_range_spec(reply, command.spec.keys, key_spec_flags(command));
-  } else if (counted_keys(command)) {
-    write_keynum_spec(reply, command, key_spec_flags(command));
+  if (spec.keynum) {
+    pair(reply, "keynumidx", 0);
+    pair(reply, "firstkey", 1);
+    pair(reply, "keystep", 1);
+  } else {
+    pair(reply, "lastkey", spec.lastkey);
+    pair(reply, "keystep", spec.step);
+    pair(reply, "limit", 0);
   }
+}
+
+void write_key_specs(protocol::ReplyWriter& reply, const Command& command) {
+  const std::vector<SpecShape> specs = key_specs_of(command);
+  reply.set(specs.size());
+  for (const SpecShape& spec : specs) write_spec(reply, spec);
 }
 
 // ---- COMMAND DOCS -----------------------------------------------------------
 
-// Which key spec a key argument belongs to: the *STORE forms' destination
-// (the first key argument) is spec 0 and their counted sources spec 1; every
-// other row has one spec.
+// Which key spec a key argument belongs to: in a row with two specs the
+// first key argument (a destination, RENAME's key) is spec 0 and the others
+// spec 1; every other row has one spec.
 struct KeySpecIndexer {
   size_t spec_count = 0;
   std::string_view first_key_name{};
@@ -505,15 +535,8 @@ std::vector<std::string_view> acl_categories(const Command& command) {
 }
 
 std::vector<std::string_view> key_spec_flags(const Command& command, size_t spec_index) {
-  // The *STORE forms: the destination is overwritten, the sources read.
-  if (key_spec_count(command) == 2) return spec_index == 0 ? std::vector<std::string_view>{"OW", "update"}
-                                                            : std::vector<std::string_view>{"RO", "access"};
-  // A script that may write: the worst is assumed, as Redis.
-  if (group_of(command) == "scripting" && !(command.spec.flags & kReadonly)) return {"RW", "access", "update"};
-  // The counted-key writers (LMPOP, ZMPOP and their blocking forms) pop.
-  if ((command.spec.flags & kWrite) && counted_keys(command)) return {"RW", "access", "delete"};
-  if (command.spec.flags & kWrite) return {"RW", "update"};
-  return {"RO", "access"};
+  const std::vector<SpecShape> specs = key_specs_of(command);
+  return spec_index < specs.size() ? specs[spec_index].flags : std::vector<std::string_view>{};
 }
 
 void write_command_info(protocol::ReplyWriter& reply, const Command& command) {

@@ -60,6 +60,14 @@ struct KeySpec {
   // movablekeys. With `first` also set (the *STORE forms) the row has two
   // specs: the range (destination) and then the counted keys.
   int numkeys_at = 0;
+  // Redis's key-spec flags for the first spec, space-separated ("RW access
+  // insert"); empty = derived from the command's flags. Its notes, as Redis's.
+  std::string_view flags{};
+  std::string_view notes{};
+  // Non-empty: the first key is a spec of its own and the keys after it
+  // (first + step .. last) a second range spec with these flags: BITOP's and
+  // PFMERGE's sources, RENAME's new name.
+  std::string_view rest_flags{};
 };
 
 struct CommandSpec {
@@ -134,6 +142,7 @@ void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);
+void register_hyperloglog_commands(CommandTable& table);
 void register_note_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);

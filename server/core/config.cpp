@@ -157,6 +157,8 @@ Config::Config() {
       });
   add("proto-max-bulk-len", true, int_getter(&Settings::proto_max_bulk_len),
       memory_setter(&Settings::proto_max_bulk_len, 1024 * 1024));
+  add("hll-sparse-max-bytes", true, int_getter(&Settings::hll_sparse_max_bytes),
+      memory_setter(&Settings::hll_sparse_max_bytes, 0));
   add("client-query-buffer-limit", true, int_getter(&Settings::client_query_buffer_limit),
       memory_setter(&Settings::client_query_buffer_limit, 1024 * 1024));
   add("hz", true, int_getter(&Settings::hz), [](Settings& s, std::string_view v) -> std::optional<std::string> {

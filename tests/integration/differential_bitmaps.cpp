@@ -8,22 +8,17 @@
 //   ARBOR_DIFF_SEEDS=50 ARBOR_DIFF_STEPS=20000 [ARBOR_DIFF_FIRST_SEED=1] differential_bitmaps_test
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "tests/integration/differential_support.h"
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
 namespace {
 
 using Command = std::vector<std::string>;
-
-int env_int(const char* name, int fallback) {
-  const char* text = std::getenv(name);
-  return text == nullptr || *text == '\0' ? fallback : std::atoi(text);
-}
 
 std::vector<Command> fixed_script() {
   return {
@@ -188,15 +183,6 @@ class BitGenerator {
   std::mt19937_64 rng_;
 };
 
-std::string show(const Command& cmd) {
-  std::string shown;
-  for (const std::string& arg : cmd) {
-    shown += shown.empty() ? "" : " ";
-    for (unsigned char ch : arg) shown += ch >= 32 && ch < 127 ? std::string(1, static_cast<char>(ch)) : "\\x" + std::to_string(ch);
-  }
-  return shown;
-}
-
 bool is_write(const Command& cmd) { return cmd[0] == "SETBIT" || cmd[0] == "BITOP" || cmd[0] == "BITFIELD"; }
 
 // The key a write changes: BITOP's destination, else the first argument.
@@ -213,7 +199,7 @@ TEST_F(DifferentialBitmaps, FixedScriptMatchesRedis) {
   Client ours(arbor_.port()), theirs(redis_.port());
   const std::vector<Command> script = fixed_script();
   for (size_t i = 0; i < script.size(); ++i)
-    EXPECT_EQ(describe(ours.cmd(script[i])), describe(theirs.cmd(script[i]))) << "step " << i << ": " << show(script[i]);
+    EXPECT_EQ(describe(ours.cmd(script[i])), describe(theirs.cmd(script[i]))) << "step " << i << ": " << printable(script[i]);
 }
 
 TEST_F(DifferentialBitmaps, RandomSequencesMatchRedis) {
@@ -229,11 +215,11 @@ TEST_F(DifferentialBitmaps, RandomSequencesMatchRedis) {
     for (int step = 0; step < steps; ++step) {
       const Command cmd = gen.next();
       const std::string a = describe(ours.cmd(cmd)), b = describe(theirs.cmd(cmd));
-      ASSERT_EQ(a, b) << "seed " << seed << " step " << step << ": " << show(cmd);
+      ASSERT_EQ(a, b) << "seed " << seed << " step " << step << ": " << printable(cmd);
       if (!is_write(cmd)) continue;
       const Command get{"GET", written_key(cmd)};
       ASSERT_EQ(describe(ours.cmd(get)), describe(theirs.cmd(get)))
-          << "value after seed " << seed << " step " << step << ": " << show(cmd);
+          << "value after seed " << seed << " step " << step << ": " << printable(cmd);
     }
   }
 }

@@ -60,7 +60,8 @@ std::string dataset(Client& c) {
 }
 
 // Every type in the encodings both servers pick for small and large values,
-// and strings written by the bitmap commands (sent on as they came).
+// and strings written by the bitmap and HyperLogLog commands (sent on as they
+// came; HLL values must be byte for byte Redis's on both sides).
 void fill(Client& c, const std::string& prefix) {
   for (int i = 0; i < 300; ++i) {
     const std::string n = prefix + std::to_string(i);
@@ -75,9 +76,15 @@ void fill(Client& c, const std::string& prefix) {
     c.append({"SETBIT", "bits:" + n, std::to_string(i * 7), "1"});
     c.append({"BITFIELD", "bf:" + n, "SET", "i16", "#" + std::to_string(i % 5), std::to_string(-i), "OVERFLOW", "SAT",
               "INCRBY", "u8", "3", std::to_string(i)});
+    c.append({"PFADD", "hll:" + std::to_string(i % 7), n, "x" + n});
   }
+  // PFCOUNT stores the count in the value and is sent on; PFMERGE of a
+  // dense and sparse HLLs.
+  for (int i = 0; i < 7; ++i) c.append({"PFCOUNT", "hll:" + std::to_string(i)});
+  for (int i = 0; i < 400; ++i) c.append({"PFADD", "hll:0", "many" + std::to_string(i)});
+  c.append({"PFMERGE", prefix + "hllmerge", "hll:0", "hll:1"});
   c.append({"BITOP", "XOR", prefix + "bitop", "bits:" + prefix + "1", "bits:" + prefix + "299", "bf:" + prefix + "7"});
-  for (int i = 0; i < 300 * 10 + 1; ++i) c.read_reply();
+  for (int i = 0; i < 300 * 11 + 7 + 400 + 1 + 1; ++i) c.read_reply();
   for (int i = 0; i < 1000; ++i) {
     c.append({"RPUSH", prefix + "biglist", std::to_string(i)});
     c.append({"HSET", prefix + "bighash", "f" + std::to_string(i), std::string(100, 'v')});
