@@ -67,7 +67,8 @@ std::string describe(const ClientState& c, int64_t now_ms) {
   line += " db=" + std::to_string(c.db);
   line += " sub=" + std::to_string(c.subscriptions.channels.size());
   line += " psub=" + std::to_string(c.subscriptions.patterns.size());
-  line += " ssub=0 multi=";
+  line += " ssub=" + std::to_string(c.subscriptions.shard_channels.size());
+  line += " multi=";
   line += c.multi.active ? std::to_string(c.multi.queued.size()) : "-1";
   line += " qbuf=" + std::to_string(qbuf);
   line += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0";

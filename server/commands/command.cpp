@@ -128,7 +128,8 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
     return false;
   }
   const core::KeySpec& spec = command->spec.keys;
-  if (spec.first <= 0 && spec.numkeys_at <= 0) {
+  // Shard channels sit in a key spec flagged not_key: no keys for GETKEYS.
+  if ((spec.first <= 0 && spec.numkeys_at <= 0) || spec.flags == "not_key") {
     ctx.reply.error("ERR The command has no key arguments");
     return false;
   }

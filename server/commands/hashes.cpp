@@ -206,7 +206,7 @@ void register_hash_commands(CommandTable& t) {
          "called with "
          "multiple field/value pairs.",
          "key field value [field value ...]"});
-  t.add({"hsetnx", 4, kW | kD | kF, one, commands::hsetnx, "hash",
+  t.add({"hsetnx", 4, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, commands::hsetnx, "hash",
          "Set the value of a hash field, only if the field does not exist", "2.0.0", "O(1)",
          "key field value"});
   t.add({"hmset", -4, kW | kD | kF, one, commands::hmset, "hash",
@@ -216,15 +216,15 @@ void register_hash_commands(CommandTable& t) {
          "O(1)", "key field"});
   t.add({"hmget", -3, kR | kF, one, commands::hmget, "hash", "Get the values of all the given hash fields",
          "2.0.0", "O(N) where N is the number of fields being requested.", "key field [field ...]"});
-  t.add({"hdel", -3, kW | kF, one, commands::hdel, "hash",
+  t.add({"hdel", -3, kW | kF, KeySpec{1, 1, 1, 0, "RW delete"}, commands::hdel, "hash",
          "Delete one or more hash fields",
          "2.0.0", "O(N) where N is the number of fields to be removed.", "key field [field ...]"});
-  t.add({"hlen", 2, kR | kF, one, commands::hlen, "hash", "Get the number of fields in a hash", "2.0.0",
-         "O(1)", "key"});
-  t.add({"hexists", 3, kR | kF, one, commands::hexists, "hash",
+  t.add({"hlen", 2, kR | kF, KeySpec{1, 1, 1, 0, "RO"}, commands::hlen, "hash", "Get the number of fields in a hash",
+         "2.0.0", "O(1)", "key"});
+  t.add({"hexists", 3, kR | kF, KeySpec{1, 1, 1, 0, "RO"}, commands::hexists, "hash",
          "Determine if a hash field exists", "2.0.0", "O(1)", "key field"});
-  t.add({"hstrlen", 3, kR | kF, one, commands::hstrlen, "hash", "Get the length of the value of a hash field",
-         "3.2.0", "O(1)", "key field"});
+  t.add({"hstrlen", 3, kR | kF, KeySpec{1, 1, 1, 0, "RO"}, commands::hstrlen, "hash",
+         "Get the length of the value of a hash field", "3.2.0", "O(1)", "key field"});
   t.add({"hgetall", 2, kR, one, commands::hgetall, "hash", "Get all the fields and values in a hash",
          "2.0.0", "O(N) where N is the size of the hash.", "key"});
   t.add({"hkeys", 2, kR, one, commands::hkeys, "hash", "Get all the fields in a hash", "2.0.0",
@@ -232,10 +232,10 @@ void register_hash_commands(CommandTable& t) {
   t.add({"hvals", 2, kR, one, commands::hvals, "hash", "Get all the values in a hash", "2.0.0",
          "O(N) where N is the size of the hash.", "key"});
   t.add(
-      {"hincrby", 4, kW | kD | kF, one, commands::hincrby, "hash",
+      {"hincrby", 4, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, commands::hincrby, "hash",
        "Increment the integer value of a hash field by the given number",
        "2.0.0", "O(1)", "key field increment:integer"});
-  t.add({"hincrbyfloat", 4, kW | kD | kF, one, commands::hincrbyfloat, "hash",
+  t.add({"hincrbyfloat", 4, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, commands::hincrbyfloat, "hash",
          "Increment the float value of a hash field by the given amount",
          "2.6.0", "O(1)", "key field increment:double"});
   register_hash_random_scan_commands(t);

@@ -204,7 +204,7 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("keyspace_misses", s.keyspace_misses);
   out.field("pubsub_channels", ctx.instance.pubsub.channel_count());
   out.field("pubsub_patterns", ctx.instance.pubsub.pattern_count());
-  out.field("pubsubshard_channels", 0);
+  out.field("pubsubshard_channels", ctx.instance.pubsub.shard_channel_count());
   out.field("latest_fork_usec", 0);
   out.field("total_forks", 0);
   out.field("client_query_buffer_limit_disconnections", s.client_query_buffer_limit_disconnections);

@@ -266,26 +266,25 @@ namespace arbor::core {
 using namespace arbor::commands;
 
 void register_key_commands(CommandTable& t) {
-  const KeySpec one{1, 1, 1}, all{1, -1, 1}, two{1, 2, 1}, second{2, 2, 1};
   const uint32_t r = kReadonly, w = kWrite;
-  t.add({"del", -2, w, all, del, "generic", "Delete a key", "1.0.0",
+  t.add({"del", -2, w, KeySpec{1, -1, 1, 0, "RM delete"}, del, "generic", "Delete a key", "1.0.0",
          "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other "
          "than a string, the individual complexity for this key is O(M) where M is the number of elements in "
          "the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
          "key [key ...]"});
-  t.add({"unlink", -2, w | kFast, all, del, "generic",
+  t.add({"unlink", -2, w | kFast, KeySpec{1, -1, 1, 0, "RM delete"}, del, "generic",
          "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
          "4.0.0",
          "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different "
          "thread in order to reclaim memory, where N is the number of allocations the deleted objects where "
          "composed of.",
          "key [key ...]"});
-  t.add({"exists", -2, r | kFast, all, exists, "generic", "Determine if a key exists",
+  t.add({"exists", -2, r | kFast, KeySpec{1, -1, 1, 0, "RO"}, exists, "generic", "Determine if a key exists",
          "1.0.0", "O(N) where N is the number of keys to check.", "key [key ...]"});
-  t.add({"touch", -2, r | kFast, all, touch, "generic",
+  t.add({"touch", -2, r | kFast, KeySpec{1, -1, 1, 0, "RO"}, touch, "generic",
          "Alters the last access time of a key(s). Returns the number of existing keys specified.",
          "3.2.1", "O(N) where N is the number of keys that will be touched.", "key [key ...]"});
-  t.add({"type", 2, r | kFast, one, type, "generic", "Determine the type stored at key", "1.0.0",
+  t.add({"type", 2, r | kFast, KeySpec{1, 1, 1, 0, "RO"}, type, "generic", "Determine the type stored at key", "1.0.0",
          "O(1)", "key"});
   t.add({"keys", 2, r, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
          "O(N) with N being the number of keys in the database, under the assumption that the key names in "
@@ -296,15 +295,15 @@ void register_key_commands(CommandTable& t) {
          "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]"});
   t.add({"randomkey", 1, r, {}, randomkey, "generic", "Return a random key from the keyspace",
          "1.0.0", "O(1)", ""});
-  t.add({"rename", 3, w, two, rename, "generic", "Rename a key", "1.0.0",
-         "O(1)", "key newkey:key"});
-  t.add({"renamenx", 3, w | kFast, two, renamenx, "generic",
+  t.add({"rename", 3, w, KeySpec{1, 2, 1, 0, "RW access delete", {}, "OW update"}, rename, "generic", "Rename a key",
+         "1.0.0", "O(1)", "key newkey:key"});
+  t.add({"renamenx", 3, w | kFast, KeySpec{1, 2, 1, 0, "RW access delete", {}, "OW insert"}, renamenx, "generic",
          "Rename a key, only if the new key does not exist", "1.0.0", "O(1)", "key newkey:key"});
-  t.add({"copy", -3, w | kDenyOom, two, copy, "generic", "Copy a key", "6.2.0",
-         "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+  t.add({"copy", -3, w | kDenyOom, KeySpec{1, 2, 1, 0, "RO access", {}, "OW update"}, copy, "generic", "Copy a key",
+         "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
          "source:key destination:key [DB destination-db:integer] [REPLACE]"});
-  t.add({"move", 3, w | kFast, one, move, "generic", "Move a key to another database", "1.0.0", "O(1)",
-         "key db:integer"});
+  t.add({"move", 3, w | kFast, KeySpec{1, 1, 1, 0, "RW access update"}, move, "generic",
+         "Move a key to another database", "1.0.0", "O(1)", "key db:integer"});
   CommandSpec object{"object", -2, r, {}, object_container, "generic",
                      "A container for object introspection commands", "2.2.3", "Depends on subcommand.", ""};
   const char* const kObjectSubs[][3] = {
@@ -314,8 +313,8 @@ void register_key_commands(CommandTable& t) {
       {"refcount", "Get the number of references to the value of the key", "2.2.3"},
   };
   for (const auto& sub : kObjectSubs)
-    object.subcommands.push_back({sub[0], 3, r, second, object_subcommand, "generic", sub[1], sub[2], "O(1)",
-                                  "key"});
+    object.subcommands.push_back({sub[0], 3, r, KeySpec{2, 2, 1, 0, "RO"}, object_subcommand, "generic", sub[1],
+                                  sub[2], "O(1)", "key"});
   object.subcommands.push_back({"help", 2, kLoading | kStale, {}, object_help, "generic",
                                 "Show helpful text about the different subcommands", "6.2.0", "O(1)", ""});
   t.add(std::move(object));

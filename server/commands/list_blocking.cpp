@@ -107,16 +107,18 @@ void blmpop(CommandContext& ctx) {
 void register_list_blocking_commands(core::CommandTable& t) {
   using namespace core;
   // Summaries and complexities are Redis 7.0.15's COMMAND DOCS texts.
-  t.add({"blpop", -3, kWrite | kNoscript | kBlocking, KeySpec{1, -2, 1}, blpop, "list",
+  t.add({"blpop", -3, kWrite | kNoscript | kBlocking, KeySpec{1, -2, 1, 0, "RW access delete"}, blpop, "list",
          "Remove and get the first element in a list, or block until one is available", "2.0.0",
          "O(N) where N is the number of provided keys.", "key [key ...] timeout:double"});
-  t.add({"brpop", -3, kWrite | kNoscript | kBlocking, KeySpec{1, -2, 1}, brpop, "list",
+  t.add({"brpop", -3, kWrite | kNoscript | kBlocking, KeySpec{1, -2, 1, 0, "RW access delete"}, brpop, "list",
          "Remove and get the last element in a list, or block until one is available", "2.0.0",
          "O(N) where N is the number of provided keys.", "key [key ...] timeout:double"});
-  t.add({"blmove", 6, kWrite | kDenyOom | kNoscript | kBlocking, KeySpec{1, 2, 1}, blmove, "list",
+  t.add({"blmove", 6, kWrite | kDenyOom | kNoscript | kBlocking,
+         KeySpec{1, 2, 1, 0, "RW access delete", {}, "RW insert"}, blmove, "list",
          "Pop an element from a list, push it to another list and return it; or block until one is available",
          "6.2.0", "O(1)", "source:key destination:key (LEFT | RIGHT) (LEFT | RIGHT) timeout:double"});
-  t.add({"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking, KeySpec{1, 2, 1}, brpoplpush, "list",
+  t.add({"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking,
+         KeySpec{1, 2, 1, 0, "RW access delete", {}, "RW insert"}, brpoplpush, "list",
          "Pop an element from a list, push it to another list and return it; or block until one is available",
          "2.2.0", "O(1)", "source:key destination:key timeout:double"});
   t.add({"blmpop", -5, kWrite | kBlocking, KeySpec{0, 0, 0, 2}, blmpop, "list",

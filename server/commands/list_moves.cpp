@@ -126,11 +126,11 @@ void lmpop(CommandContext& ctx) {
 void register_list_move_commands(core::CommandTable& t) {
   using namespace core;
   // Summaries and complexities are Redis 7.0.15's COMMAND DOCS texts.
-  t.add({"lmove", 5, kWrite | kDenyOom, KeySpec{1, 2, 1}, lmove, "list",
+  t.add({"lmove", 5, kWrite | kDenyOom, KeySpec{1, 2, 1, 0, "RW access delete", {}, "RW insert"}, lmove, "list",
          "Pop an element from a list, push it to another list and return it", "6.2.0", "O(1)",
          "source:key destination:key (LEFT | RIGHT) (LEFT | RIGHT)"});
-  t.add({"rpoplpush", 3, kWrite | kDenyOom, KeySpec{1, 2, 1}, rpoplpush, "list",
-         "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)",
+  t.add({"rpoplpush", 3, kWrite | kDenyOom, KeySpec{1, 2, 1, 0, "RW access delete", {}, "RW insert"}, rpoplpush,
+         "list", "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)",
          "source:key destination:key"});
   // Keys are counted by numkeys (argv[1]): a keynum key spec, legacy 0 0 0.
   t.add({"lmpop", -4, kWrite, KeySpec{0, 0, 0, 1}, lmpop, "list", "Pop elements from a list", "7.0.0",

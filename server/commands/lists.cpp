@@ -255,28 +255,29 @@ void register_list_commands(CommandTable& t) {
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple "
       "arguments.";
   constexpr std::string_view kPopCost = "O(N) where N is the number of elements returned";
-  t.add({"lpush", -3, kW | kD | kF, one, lpush, "list", "Prepend one or multiple elements to a list", "1.0.0",
-         kPushCost, "key element [element ...]"});
-  t.add({"rpush", -3, kW | kD | kF, one, rpush, "list", "Append one or multiple elements to a list", "1.0.0",
-         kPushCost, "key element [element ...]"});
-  t.add({"lpushx", -3, kW | kD | kF, one, lpushx, "list",
+  t.add({"lpush", -3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, lpush, "list",
+         "Prepend one or multiple elements to a list", "1.0.0", kPushCost, "key element [element ...]"});
+  t.add({"rpush", -3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, rpush, "list",
+         "Append one or multiple elements to a list", "1.0.0", kPushCost, "key element [element ...]"});
+  t.add({"lpushx", -3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, lpushx, "list",
          "Prepend an element to a list, only if the list exists", "2.2.0", kPushCost,
          "key element [element ...]"});
-  t.add({"rpushx", -3, kW | kD | kF, one, rpushx, "list",
+  t.add({"rpushx", -3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, rpushx, "list",
          "Append an element to a list, only if the list exists", "2.2.0", kPushCost,
          "key element [element ...]"});
-  t.add({"lpop", -2, kW | kF, one, lpop, "list", "Remove and get the first elements in a list", "1.0.0",
-         kPopCost, "key [count:integer]"});
-  t.add({"rpop", -2, kW | kF, one, rpop, "list", "Remove and get the last elements in a list", "1.0.0",
-         kPopCost, "key [count:integer]"});
-  t.add({"llen", 2, kR | kF, one, llen, "list", "Get the length of a list", "1.0.0", "O(1)", "key"});
+  t.add({"lpop", -2, kW | kF, KeySpec{1, 1, 1, 0, "RW access delete"}, lpop, "list",
+         "Remove and get the first elements in a list", "1.0.0", kPopCost, "key [count:integer]"});
+  t.add({"rpop", -2, kW | kF, KeySpec{1, 1, 1, 0, "RW access delete"}, rpop, "list",
+         "Remove and get the last elements in a list", "1.0.0", kPopCost, "key [count:integer]"});
+  t.add({"llen", 2, kR | kF, KeySpec{1, 1, 1, 0, "RO"}, llen, "list", "Get the length of a list", "1.0.0", "O(1)",
+         "key"});
   t.add(
       {"lrange", 4, kR, one, lrange, "list", "Get a range of elements from a list", "1.0.0",
        "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or "
        "TAIL) for large lists; and N is the number of elements in the specified range.",
        "key start:integer stop:integer"});
-  t.add({"ltrim", 4, kW, one, ltrim, "list", "Trim a list to the specified range", "1.0.0",
-         "O(N) where N is the number of elements to be removed by the operation.",
+  t.add({"ltrim", 4, kW, KeySpec{1, 1, 1, 0, "RW delete"}, ltrim, "list", "Trim a list to the specified range",
+         "1.0.0", "O(N) where N is the number of elements to be removed by the operation.",
          "key start:integer stop:integer"});
   t.add({"lindex", 3, kR, one, lindex, "list", "Get an element from a list by its index", "1.0.0",
          "O(N) where N is the number of elements to traverse to get to the element at index. This makes "
@@ -287,13 +288,13 @@ void register_list_commands(CommandTable& t) {
        "O(N) where N is the length of the list. Setting either the first or the last element of the list is "
        "O(1).",
        "key index:integer element"});
-  t.add({"linsert", 5, kW | kD, one, linsert, "list",
+  t.add({"linsert", 5, kW | kD, KeySpec{1, 1, 1, 0, "RW insert"}, linsert, "list",
          "Insert an element before or after another element in a list", "2.2.0",
          "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that "
          "inserting somewhere on the left end on the list (head) can be considered O(1) and inserting "
          "somewhere on the right end (tail) is O(N).",
          "key (BEFORE | AFTER) pivot element"});
-  t.add({"lrem", 4, kW, one, lrem, "list", "Remove elements from a list", "1.0.0",
+  t.add({"lrem", 4, kW, KeySpec{1, 1, 1, 0, "RW delete"}, lrem, "list", "Remove elements from a list", "1.0.0",
          "O(N+M) where N is the length of the list and M is the number of elements removed.",
          "key count:integer element"});
   t.add({"lpos", -3, kR, one, lpos, "list", "Return the index of matching elements on a list", "6.0.6",

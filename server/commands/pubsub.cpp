@@ -1,5 +1,7 @@
-// Pub/Sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and the
-// PUBSUB introspection subcommands. Delivery and the registry live in
+// Pub/Sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the
+// shard forms SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH (Redis 7.0's sharded pub/sub
+// without a cluster: one shard, channels of their own) and the PUBSUB
+// introspection subcommands. Delivery and the registry live in
 // core/pubsub; the keyspace events of every family go through the same path.
 #include <string>
 #include <string_view>
@@ -15,12 +17,15 @@ namespace {
 using core::CommandContext;
 
 // [kind, name, subscription count]: a push frame in RESP3, an array in RESP2.
+// Shard subscriptions are counted apart from channels and patterns.
 void reply_subscription(CommandContext& ctx, std::string_view kind, std::string_view name, bool null_name) {
+  const bool shard = kind == "ssubscribe" || kind == "sunsubscribe";
   ctx.reply.push(3);
   ctx.reply.bulk(kind);
   if (null_name) ctx.reply.null();
   else ctx.reply.bulk(name);
-  ctx.reply.integer(static_cast<int64_t>(ctx.client.subscriptions.count()));
+  const auto& mine = ctx.client.subscriptions;
+  ctx.reply.integer(static_cast<int64_t>(shard ? mine.shard_channels.size() : mine.classic_count()));
 }
 
 // SUBSCRIBE channel [channel ...]
@@ -39,29 +44,46 @@ void psubscribe(CommandContext& ctx) {
   }
 }
 
-// UNSUBSCRIBE [channel [channel ...]] and PUNSUBSCRIBE [pattern ...]: with
-// no names, every subscription of that kind; with none at all, one reply
-// with a null name, as Redis.
-void unsubscribe_generic(CommandContext& ctx, bool patterns) {
+// SSUBSCRIBE shardchannel [shardchannel ...]
+void ssubscribe(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    ctx.instance.pubsub.ssubscribe(ctx.client, ctx.arg(i));
+    reply_subscription(ctx, "ssubscribe", ctx.arg(i), false);
+  }
+}
+
+enum class Kind { kChannels, kPatterns, kShardChannels };
+
+// UNSUBSCRIBE [channel ...], PUNSUBSCRIBE [pattern ...], SUNSUBSCRIBE
+// [shardchannel ...]: with no names, every subscription of that kind; with
+// none at all, one reply with a null name, as Redis.
+void unsubscribe_generic(CommandContext& ctx, Kind which) {
   auto& pubsub = ctx.instance.pubsub;
-  const std::string_view kind = patterns ? "punsubscribe" : "unsubscribe";
+  const std::string_view kind = which == Kind::kPatterns  ? "punsubscribe"
+                                : which == Kind::kChannels ? "unsubscribe"
+                                                           : "sunsubscribe";
   auto drop = [&](std::string_view name) {
-    if (patterns) pubsub.punsubscribe(ctx.client, name);
-    else pubsub.unsubscribe(ctx.client, name);
+    if (which == Kind::kPatterns) pubsub.punsubscribe(ctx.client, name);
+    else if (which == Kind::kChannels) pubsub.unsubscribe(ctx.client, name);
+    else pubsub.sunsubscribe(ctx.client, name);
     reply_subscription(ctx, kind, name, false);
   };
   if (ctx.argc() > 1) {
     for (size_t i = 1; i < ctx.argc(); ++i) drop(ctx.arg(i));
     return;
   }
-  const auto& mine = patterns ? ctx.client.subscriptions.patterns : ctx.client.subscriptions.channels;
+  const auto& subscriptions = ctx.client.subscriptions;
+  const auto& mine = which == Kind::kPatterns  ? subscriptions.patterns
+                     : which == Kind::kChannels ? subscriptions.channels
+                                                : subscriptions.shard_channels;
   if (mine.empty()) return reply_subscription(ctx, kind, {}, true);
   const std::vector<std::string> names(mine.begin(), mine.end());
   for (const std::string& name : names) drop(name);
 }
 
-void unsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, false); }
-void punsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, true); }
+void unsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, Kind::kChannels); }
+void punsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, Kind::kPatterns); }
+void sunsubscribe(CommandContext& ctx) { unsubscribe_generic(ctx, Kind::kShardChannels); }
 
 // PUBLISH channel message
 void publish(CommandContext& ctx) {
@@ -71,6 +93,12 @@ void publish(CommandContext& ctx) {
   if (ctx.arg(1) == "__sentinel__:hello" && ctx.instance.on_sentinel_hello) ctx.instance.on_sentinel_hello(ctx.arg(2));
   // As Redis: subscribers on replicas hear what is published on the primary.
   ctx.force_propagation();
+}
+
+// SPUBLISH shardchannel message
+void spublish(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.spublish(ctx.arg(1), ctx.arg(2))));
+  ctx.force_propagation();  // as PUBLISH: a replica's shard subscribers hear it too
 }
 
 // PUBSUB CHANNELS [pattern]
@@ -96,17 +124,20 @@ void pubsub_numpat(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.pattern_count()));
 }
 
-// PUBSUB SHARDCHANNELS [pattern] / SHARDNUMSUB [channel ...]: arbor has no
-// shard channels (no cluster), so the answers are empty, as a fresh Redis.
+// PUBSUB SHARDCHANNELS [pattern]
 void pubsub_shardchannels(CommandContext& ctx) {
   if (ctx.argc() > 3) return core::reply_subcommand_syntax_error(ctx.reply, "pubsub", ctx.arg(1));
-  ctx.reply.array(0);
+  const auto channels = ctx.instance.pubsub.shard_channels(ctx.argc() > 2 ? ctx.arg(2) : std::string_view{});
+  ctx.reply.array(channels.size());
+  for (const std::string& channel : channels) ctx.reply.bulk(channel);
 }
+
+// PUBSUB SHARDNUMSUB [shardchannel ...]
 void pubsub_shardnumsub(CommandContext& ctx) {
   ctx.reply.array(2 * (ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply.bulk(ctx.arg(i));
-    ctx.reply.integer(0);
+    ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.shard_subscribers(ctx.arg(i))));
   }
 }
 
@@ -159,6 +190,18 @@ void register_pubsub_commands(CommandTable& t) {
          "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of "
          "subscribed patterns (by any client).",
          "channel message"});
+  // Shard channels sit in key specs (flagged not_key), as in Redis 7.0.
+  t.add({"ssubscribe", -2, sub, KeySpec{1, -1, 1, 0, "not_key"}, ssubscribe, "pubsub",
+         "Listen for messages published to the given shard channels", "7.0.0",
+         "O(N) where N is the number of shard channels to subscribe to.", "shardchannel [shardchannel ...]"});
+  t.add({"sunsubscribe", -1, sub, KeySpec{1, -1, 1, 0, "not_key"}, sunsubscribe, "pubsub",
+         "Stop listening for messages posted to the given shard channels", "7.0.0",
+         "O(N) where N is the number of clients already subscribed to a shard channel.",
+         "[shardchannel [shardchannel ...]]"});
+  t.add({"spublish", 3, kPubsub | kLoading | kStale | kFast | kMayReplicate, KeySpec{1, 1, 1, 0, "not_key"}, spublish,
+         "pubsub", "Post a message to a shard channel", "7.0.0",
+         "O(N) where N is the number of clients subscribed to the receiving shard channel.",
+         "shardchannel message"});
   const uint32_t intro = kPubsub | kLoading | kStale;
   CommandSpec pubsub{"pubsub", -2, 0, {}, pubsub_container, "pubsub", "A container for Pub/Sub commands", "2.8.0",
                      "Depends on subcommand.", ""};

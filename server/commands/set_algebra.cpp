@@ -177,7 +177,6 @@ void sintercard(CommandContext& ctx) {
 void register_set_algebra_commands(core::CommandTable& t) {
   using namespace core;
   const KeySpec all{1, -1, 1};
-  const KeySpec dst_and_sources{1, -1, 1};
   constexpr const char* kInterCost =
       "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.";
   constexpr const char* kTotalCost = "O(N) where N is the total number of elements in all given sets.";
@@ -190,13 +189,13 @@ void register_set_algebra_commands(core::CommandTable& t) {
   t.add({"sunion", -2, kReadonly, all, sunion, "set", "Add multiple sets", "1.0.0", kTotalCost, "key [key ...]"});
   t.add({"sdiff", -2, kReadonly, all, sdiff, "set", "Subtract multiple sets", "1.0.0", kTotalCost,
          "key [key ...]"});
-  t.add({"sinterstore", -3, kWrite | kDenyOom, dst_and_sources, sinterstore, "set",
+  t.add({"sinterstore", -3, kWrite | kDenyOom, KeySpec{1, -1, 1, 0, "RW update", {}, "RO access"}, sinterstore, "set",
          "Intersect multiple sets and store the resulting set in a key", "1.0.0", kInterCost,
          "destination:key key [key ...]"});
-  t.add({"sunionstore", -3, kWrite | kDenyOom, dst_and_sources, sunionstore, "set",
+  t.add({"sunionstore", -3, kWrite | kDenyOom, KeySpec{1, -1, 1, 0, "OW update", {}, "RO access"}, sunionstore, "set",
          "Add multiple sets and store the resulting set in a key", "1.0.0", kTotalCost,
          "destination:key key [key ...]"});
-  t.add({"sdiffstore", -3, kWrite | kDenyOom, dst_and_sources, sdiffstore, "set",
+  t.add({"sdiffstore", -3, kWrite | kDenyOom, KeySpec{1, -1, 1, 0, "OW update", {}, "RO access"}, sdiffstore, "set",
          "Subtract multiple sets and store the resulting set in a key", "1.0.0", kTotalCost,
          "destination:key key [key ...]"});
 }

@@ -154,7 +154,7 @@ void sscan(CommandContext& ctx) {
 void register_set_random_commands(core::CommandTable& t) {
   using namespace core;
   const KeySpec one{1, 1, 1};
-  t.add({"spop", -2, kWrite | kFast | kRandom, one, spop, "set",
+  t.add({"spop", -2, kWrite | kFast | kRandom, KeySpec{1, 1, 1, 0, "RW access delete"}, spop, "set",
          "Remove and return one or multiple random members from a set", "1.0.0",
          "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
          "key [count:integer]"});

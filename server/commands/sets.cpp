@@ -116,23 +116,24 @@ void register_set_commands(CommandTable& t) {
   using namespace commands;  // the handlers above
   const KeySpec one{1, 1, 1};
   // Summaries and complexities are Redis 7.0.15's COMMAND DOCS texts.
-  t.add({"sadd", -3, kWrite | kDenyOom | kFast, one, sadd, "set",
+  t.add({"sadd", -3, kWrite | kDenyOom | kFast, KeySpec{1, 1, 1, 0, "RW insert"}, sadd, "set",
          "Add one or more members to a set", "1.0.0",
          "O(1) for each element added, so O(N) to add N elements when the command is called with multiple "
          "arguments.",
          "key member [member ...]"});
-  t.add({"srem", -3, kWrite | kFast, one, srem, "set", "Remove one or more members from a set", "1.0.0",
+  t.add({"srem", -3, kWrite | kFast, KeySpec{1, 1, 1, 0, "RW delete"}, srem, "set",
+         "Remove one or more members from a set", "1.0.0",
          "O(N) where N is the number of members to be removed.", "key member [member ...]"});
   t.add({"smembers", 2, kReadonly, one, smembers, "set", "Get all the members in a set", "1.0.0",
          "O(N) where N is the set cardinality.", "key"});
-  t.add({"sismember", 3, kReadonly | kFast, one, sismember, "set",
+  t.add({"sismember", 3, kReadonly | kFast, KeySpec{1, 1, 1, 0, "RO"}, sismember, "set",
          "Determine if a given value is a member of a set", "1.0.0", "O(1)", "key member"});
   t.add({"smismember", -3, kReadonly | kFast, one, smismember, "set",
          "Returns the membership associated with the given elements for a set", "6.2.0",
          "O(N) where N is the number of elements being checked for membership", "key member [member ...]"});
-  t.add({"scard", 2, kReadonly | kFast, one, scard, "set", "Get the number of members in a set", "1.0.0",
-         "O(1)", "key"});
-  t.add({"smove", 4, kWrite | kFast, KeySpec{1, 2, 1}, smove, "set",
+  t.add({"scard", 2, kReadonly | kFast, KeySpec{1, 1, 1, 0, "RO"}, scard, "set", "Get the number of members in a set",
+         "1.0.0", "O(1)", "key"});
+  t.add({"smove", 4, kWrite | kFast, KeySpec{1, 2, 1, 0, "RW access delete", {}, "RW insert"}, smove, "set",
          "Move a member from one set to another", "1.0.0", "O(1)", "source:key destination:key member"});
   register_set_random_commands(t);
   register_set_algebra_commands(t);

@@ -386,13 +386,14 @@ void register_stream_commands(CommandTable& t) {
   const KeySpec one{1, 1, 1};
   // Summaries and complexities are Redis 7.0.15's COMMAND DOCS texts; flags
   // are COMMAND INFO's (kRandom stands for the nondeterministic_output tip).
-  t.add({"xadd", -5, kWrite | kDenyOom | kFast | kRandom, one, xadd, "stream",
-         "Appends a new entry to a stream", "5.0.0",
+  t.add({"xadd", -5, kWrite | kDenyOom | kFast | kRandom,
+         KeySpec{1, 1, 1, 0, "RW update", "UPDATE instead of INSERT because of the optional trimming feature"}, xadd,
+         "stream", "Appends a new entry to a stream", "5.0.0",
          "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
          "key [NOMKSTREAM] [(MAXLEN | MINID) [= | ~] threshold [LIMIT count:integer]] (* | id) field value "
          "[field value ...]"});
-  t.add({"xlen", 2, kReadonly | kFast, one, xlen, "stream", "Return the number of entries in a stream", "5.0.0",
-         "O(1)", "key"});
+  t.add({"xlen", 2, kReadonly | kFast, KeySpec{1, 1, 1, 0, "RO"}, xlen, "stream",
+         "Return the number of entries in a stream", "5.0.0", "O(1)", "key"});
   t.add({"xrange", -4, kReadonly, one, xrange, "stream",
          "Return a range of elements in a stream, with IDs matching the specified IDs interval", "5.0.0",
          "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for "
@@ -405,12 +406,12 @@ void register_stream_commands(CommandTable& t) {
          "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the "
          "first 10 elements with COUNT), you can consider it O(1).",
          "key end start [COUNT count:integer]"});
-  t.add({"xdel", -3, kWrite | kFast, one, xdel, "stream",
+  t.add({"xdel", -3, kWrite | kFast, KeySpec{1, 1, 1, 0, "RW delete"}, xdel, "stream",
          "Removes the specified entries from the stream. Returns the number of items actually deleted, that "
          "may be different from the number of IDs passed in case certain IDs do not exist.",
          "5.0.0", "O(1) for each single item to delete in the stream, regardless of the stream size.",
          "key id [id ...]"});
-  t.add({"xtrim", -4, kWrite | kRandom, one, xtrim, "stream",
+  t.add({"xtrim", -4, kWrite | kRandom, KeySpec{1, 1, 1, 0, "RW delete"}, xtrim, "stream",
          "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0",
          "O(N), with N being the number of evicted entries. Constant times are very small however, since "
          "entries are organized in macro nodes containing multiple entries that can be released with a "

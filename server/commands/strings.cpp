@@ -565,44 +565,46 @@ namespace arbor::core {
 using namespace arbor::commands;
 
 void register_string_commands(CommandTable& t) {
-  const core::KeySpec one{1, 1, 1}, all{1, -1, 1}, pairs{1, -1, 2}, two{1, 2, 1};
+  const core::KeySpec one{1, 1, 1}, all{1, -1, 1}, two{1, 2, 1};
   t.add({"get", 2, kR | kF, one, get, "string", "Get the value of a key", "1.0.0", "O(1)", "key"});
-  t.add({"set", -3, kW | kD, one, set, "string",
-         "Set the string value of a key",
+  t.add({"set", -3, kW | kD,
+         KeySpec{1, 1, 1, 0, "RW access update variable_flags", "RW and ACCESS due to the optional `GET` argument"},
+         set, "string", "Set the string value of a key",
          "1.0.0", "O(1)",
          "key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | "
          "EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]"});
-  t.add({"setnx", 3, kW | kD | kF, one, setnx, "string",
+  t.add({"setnx", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "OW insert"}, setnx, "string",
          "Set the value of a key, only if the key does not exist", "1.0.0", "O(1)", "key value"});
-  t.add({"setex", 4, kW | kD, one, setex, "string",
+  t.add({"setex", 4, kW | kD, KeySpec{1, 1, 1, 0, "OW update"}, setex, "string",
          "Set the value and expiration of a key",
          "2.0.0", "O(1)", "key seconds:integer value"});
-  t.add({"psetex", 4, kW | kD, one, psetex, "string",
+  t.add({"psetex", 4, kW | kD, KeySpec{1, 1, 1, 0, "OW update"}, psetex, "string",
          "Set the value and expiration in milliseconds of a key",
          "2.6.0", "O(1)", "key milliseconds:integer value"});
-  t.add({"getset", 3, kW | kD | kF, one, getset, "string",
+  t.add({"getset", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, getset, "string",
          "Set the string value of a key and return its old value", "1.0.0", "O(1)",
          "key value"});
-  t.add({"getdel", 2, kW | kF, one, getdel, "string",
+  t.add({"getdel", 2, kW | kF, KeySpec{1, 1, 1, 0, "RW access delete"}, getdel, "string",
          "Get the value of a key and delete the key", "6.2.0", "O(1)", "key"});
-  t.add({"getex", -2, kW | kF, one, getex, "string",
-         "Get the value of a key and optionally set its expiration", "6.2.0", "O(1)",
+  t.add({"getex", -2, kW | kF, KeySpec{1, 1, 1, 0, "RW access update", "RW and UPDATE because it changes the TTL"},
+         getex, "string", "Get the value of a key and optionally set its expiration", "6.2.0", "O(1)",
          "key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | "
          "PXAT unix-time-milliseconds:unix-time | PERSIST]"});
   t.add({"mget", -2, kR | kF, all, mget, "string", "Get the values of all the given keys",
          "1.0.0", "O(N) where N is the number of keys to retrieve.", "key [key ...]"});
-  t.add({"mset", -3, kW | kD, pairs, mset, "string", "Set multiple keys to multiple values",
+  t.add({"mset", -3, kW | kD, KeySpec{1, -1, 2, 0, "OW update"}, mset, "string",
+         "Set multiple keys to multiple values",
          "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
-  t.add({"msetnx", -3, kW | kD, pairs, msetnx, "string",
+  t.add({"msetnx", -3, kW | kD, KeySpec{1, -1, 2, 0, "OW insert"}, msetnx, "string",
          "Set multiple keys to multiple values, only if none of the keys exist",
          "1.0.1", "O(N) where N is the number of keys to set.", "key value [key value ...]"});
-  t.add({"append", 3, kW | kD | kF, one, append, "string", "Append a value to a key", "2.0.0",
-         "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already "
+  t.add({"append", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW insert"}, append, "string", "Append a value to a key",
+         "2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already "
          "present value is of any size, since the dynamic string library used by Redis will double the free "
          "space available on every reallocation.",
          "key value"});
-  t.add({"strlen", 2, kR | kF, one, strlen_, "string", "Get the length of the value stored in a key", "2.2.0",
-         "O(1)", "key"});
+  t.add({"strlen", 2, kR | kF, KeySpec{1, 1, 1, 0, "RO"}, strlen_, "string",
+         "Get the length of the value stored in a key", "2.2.0", "O(1)", "key"});
   t.add({"getrange", 4, kR, one, getrange, "string", "Get a substring of the string stored at a key", "2.4.0",
          "O(N) where N is the length of the returned string. The complexity is ultimately determined by the "
          "returned length, but because creating a substring from an existing string is very cheap, it can be "
@@ -619,19 +621,19 @@ void register_string_commands(CommandTable& t) {
          "small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length "
          "of the value argument.",
          "key offset:integer value"});
-  t.add({"incr", 2, kW | kD | kF, one, incr, "string",
+  t.add({"incr", 2, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, incr, "string",
          "Increment the integer value of a key by one",
          "1.0.0", "O(1)", "key"});
-  t.add({"decr", 2, kW | kD | kF, one, decr, "string",
+  t.add({"decr", 2, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, decr, "string",
          "Decrement the integer value of a key by one",
          "1.0.0", "O(1)", "key"});
-  t.add({"incrby", 3, kW | kD | kF, one, incrby, "string",
+  t.add({"incrby", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, incrby, "string",
          "Increment the integer value of a key by the given amount",
          "1.0.0", "O(1)", "key increment:integer"});
-  t.add({"decrby", 3, kW | kD | kF, one, decrby, "string",
+  t.add({"decrby", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, decrby, "string",
          "Decrement the integer value of a key by the given number",
          "1.0.0", "O(1)", "key decrement:integer"});
-  t.add({"incrbyfloat", 3, kW | kD | kF, one, incrbyfloat, "string",
+  t.add({"incrbyfloat", 3, kW | kD | kF, KeySpec{1, 1, 1, 0, "RW access update"}, incrbyfloat, "string",
          "Increment the float value of a key by the given amount",
          "2.6.0", "O(1)", "key increment:double"});
   t.add({"lcs", -3, kR, two, lcs, "string", "Find longest common substring", "7.0.0",

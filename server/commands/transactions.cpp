@@ -55,7 +55,7 @@ void register_transaction_commands(CommandTable& t) {
          "Execute all commands issued after MULTI", "1.2.0", "Depends on commands in the transaction", ""});
   t.add({"discard", 1, control, {}, discard, "transactions", "Discard all commands issued after MULTI", "2.0.0",
          "O(N), when N is the number of queued commands", ""});
-  t.add({"watch", -2, control, KeySpec{1, -1, 1}, watch, "transactions",
+  t.add({"watch", -2, control, KeySpec{1, -1, 1, 0, "RO"}, watch, "transactions",
          "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0", "O(1) for every key.",
          "key [key ...]"});
   t.add({"unwatch", 1, control, {}, unwatch, "transactions", "Forget about all watched keys", "2.2.0", "O(1)", ""});

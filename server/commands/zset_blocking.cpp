@@ -87,11 +87,13 @@ using namespace arbor::commands;
 
 void register_zset_blocking_commands(CommandTable& t) {
   // Summaries and complexities are Redis 7.0.15's COMMAND DOCS texts.
-  t.add({"bzpopmin", -3, kWrite | kNoscript | kBlocking | kFast, KeySpec{1, -2, 1}, bzpopmin, "sorted-set",
+  t.add({"bzpopmin", -3, kWrite | kNoscript | kBlocking | kFast, KeySpec{1, -2, 1, 0, "RW access delete"}, bzpopmin,
+         "sorted-set",
          "Remove and return the member with the lowest score from one or more sorted sets, or block until one is "
          "available",
          "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "key [key ...] timeout:double"});
-  t.add({"bzpopmax", -3, kWrite | kNoscript | kBlocking | kFast, KeySpec{1, -2, 1}, bzpopmax, "sorted-set",
+  t.add({"bzpopmax", -3, kWrite | kNoscript | kBlocking | kFast, KeySpec{1, -2, 1, 0, "RW access delete"}, bzpopmax,
+         "sorted-set",
          "Remove and return the member with the highest score from one or more sorted sets, or block until one is "
          "available",
          "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "key [key ...] timeout:double"});

@@ -280,8 +280,8 @@ void register_zset_range_commands(core::CommandTable& t) {
          "1.2.0", kRangeCost,
          "key start:string stop:string [BYSCORE | BYLEX] [REV] [LIMIT offset:integer count:integer] "
          "[WITHSCORES]"});
-  t.add({"zrangestore", -5, kWrite | kDenyOom, KeySpec{1, 2, 1}, zrangestore, "sorted-set",
-         "Store a range of members from sorted set into another key", "6.2.0",
+  t.add({"zrangestore", -5, kWrite | kDenyOom, KeySpec{1, 2, 1, 0, "OW update", {}, "RO access"}, zrangestore,
+         "sorted-set", "Store a range of members from sorted set into another key", "6.2.0",
          "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements "
          "stored into the destination key.",
          "dst:key src:key min:string max:string [BYSCORE | BYLEX] [REV] [LIMIT offset:integer count:integer]"});
@@ -307,13 +307,13 @@ void register_zset_range_commands(core::CommandTable& t) {
   t.add({"zlexcount", 4, kReadonly | kFast, one, zlexcount, "sorted-set",
          "Count the number of members in a sorted set between a given lexicographical range", "2.8.9",
          "O(log(N)) with N being the number of elements in the sorted set.", "key min:string max:string"});
-  t.add({"zremrangebyrank", 4, kWrite, one, zremrangebyrank, "sorted-set",
+  t.add({"zremrangebyrank", 4, kWrite, KeySpec{1, 1, 1, 0, "RW delete"}, zremrangebyrank, "sorted-set",
          "Remove all members in a sorted set within the given indexes", "2.0.0", kRemoveCost,
          "key start:integer stop:integer"});
-  t.add({"zremrangebyscore", 4, kWrite, one, zremrangebyscore, "sorted-set",
+  t.add({"zremrangebyscore", 4, kWrite, KeySpec{1, 1, 1, 0, "RW delete"}, zremrangebyscore, "sorted-set",
          "Remove all members in a sorted set within the given scores", "1.2.0", kRemoveCost,
          "key min:double max:double"});
-  t.add({"zremrangebylex", 4, kWrite, one, zremrangebylex, "sorted-set",
+  t.add({"zremrangebylex", 4, kWrite, KeySpec{1, 1, 1, 0, "RW delete"}, zremrangebylex, "sorted-set",
          "Remove all members in a sorted set between the given lexicographical range", "2.8.9", kRemoveCost,
          "key min:string max:string"});
 }

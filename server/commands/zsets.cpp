@@ -408,16 +408,16 @@ void register_zset_commands(CommandTable& t) {
          "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0",
          "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
          "key [NX | XX] [GT | LT] [CH] [INCR] score:double member [score:double member ...]"});
-  t.add({"zincrby", 4, kWrite | kDenyOom | kFast, one, zincrby, "sorted-set",
+  t.add({"zincrby", 4, kWrite | kDenyOom | kFast, KeySpec{1, 1, 1, 0, "RW access update"}, zincrby, "sorted-set",
          "Increment the score of a member in a sorted set", "1.2.0",
          "O(log(N)) where N is the number of elements in the sorted set.", "key increment:integer member"});
-  t.add({"zrem", -3, kWrite | kFast, one, zrem, "sorted-set", "Remove one or more members from a sorted set",
-         "1.2.0",
+  t.add({"zrem", -3, kWrite | kFast, KeySpec{1, 1, 1, 0, "RW delete"}, zrem, "sorted-set",
+         "Remove one or more members from a sorted set", "1.2.0",
          "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to "
          "be removed.",
          "key member [member ...]"});
-  t.add({"zcard", 2, kReadonly | kFast, one, zcard, "sorted-set", "Get the number of members in a sorted set",
-         "1.2.0", "O(1)", "key"});
+  t.add({"zcard", 2, kReadonly | kFast, KeySpec{1, 1, 1, 0, "RO"}, zcard, "sorted-set",
+         "Get the number of members in a sorted set", "1.2.0", "O(1)", "key"});
   t.add({"zscore", 3, kReadonly | kFast, one, zscore, "sorted-set",
          "Get the score associated with the given member in a sorted set", "1.2.0", "O(1)", "key member"});
   t.add({"zmscore", -3, kReadonly | kFast, one, zmscore, "sorted-set",
@@ -428,12 +428,12 @@ void register_zset_commands(CommandTable& t) {
   t.add({"zrevrank", 3, kReadonly | kFast, one, zrevrank, "sorted-set",
          "Determine the index of a member in a sorted set, with scores ordered from high to low", "2.0.0",
          "O(log(N))", "key member"});
-  t.add({"zpopmin", -2, kWrite | kFast, one, zpopmin, "sorted-set",
+  t.add({"zpopmin", -2, kWrite | kFast, KeySpec{1, 1, 1, 0, "RW access delete"}, zpopmin, "sorted-set",
          "Remove and return members with the lowest scores in a sorted set", "5.0.0",
          "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of "
          "elements popped.",
          "key [count:integer]"});
-  t.add({"zpopmax", -2, kWrite | kFast, one, zpopmax, "sorted-set",
+  t.add({"zpopmax", -2, kWrite | kFast, KeySpec{1, 1, 1, 0, "RW access delete"}, zpopmax, "sorted-set",
          "Remove and return members with the highest scores in a sorted set", "5.0.0",
          "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of "
          "elements popped.",

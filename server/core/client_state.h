@@ -58,7 +58,11 @@ enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
 struct Subscriptions {
   std::unordered_set<std::string, StringHash, std::equal_to<>> channels;
   std::unordered_set<std::string, StringHash, std::equal_to<>> patterns;
-  size_t count() const { return channels.size() + patterns.size(); }
+  std::unordered_set<std::string, StringHash, std::equal_to<>> shard_channels;  // SSUBSCRIBE
+  // Every kind: a client with any is in the subscribed state.
+  size_t count() const { return channels.size() + patterns.size() + shard_channels.size(); }
+  // What SUBSCRIBE and PSUBSCRIBE replies count (shard channels count apart).
+  size_t classic_count() const { return channels.size() + patterns.size(); }
 };
 
 // MULTI ... EXEC: the queued commands (copied, the input buffer moves on)
@@ -150,6 +154,11 @@ struct ClientState {
   // meanwhile waits in deferred_output, so it never lands inside a reply.
   int executing = 0;  // nesting depth (EXEC runs commands inside EXEC)
   std::string deferred_output;
+  // Where the running top-level command's reply starts in the reply buffer.
+  // A message delivered before the command wrote anything goes in there,
+  // ahead of the reply, as Redis orders a PUBLISH to oneself; the reply then
+  // starts after it.
+  size_t reply_start = 0;
 };
 
 }  // namespace arbor::core

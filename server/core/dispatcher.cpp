@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <new>
@@ -96,6 +97,12 @@ void flag_transaction(ClientState& client) {
   if (client.multi.active) client.multi.aborted = true;
 }
 
+// Where a command's reply starts: after messages delivered to its client
+// ahead of it (a top-level command only; see ClientState::reply_start).
+size_t reply_start_of(const ClientState& client, size_t mark) {
+  return client.executing == 1 ? std::max(mark, client.reply_start) : mark;
+}
+
 }  // namespace
 
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
@@ -143,6 +150,7 @@ void Dispatcher::end_unit(ClientState& client) {
 void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply,
                           size_t mark) {
   const ReplyMode mode_before = client.reply_mode;
+  if (client.executing == 0) client.reply_start = mark;
   Command* command = instance_.commands.find(args[0]);
   // Gate order mirrors Redis 7.0's processCommand: existence, arity, then
   // authentication (so an unauthenticated client still learns of typos).
@@ -177,6 +185,8 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   } else {
     call(*command, client, args, reply);
   }
+  // (Messages to this client that arrived before its reply now precede it.)
+  if (client.executing == 0) mark = std::max(mark, client.reply_start);
 
   if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') {
     ++instance_.stats.total_error_replies;
@@ -227,7 +237,7 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
       command.spec.handler(ctx);
     } catch (const std::bad_alloc&) {
       failed = true;
-      reply.buffer().resize(mark);  // a partial reply must not reach the client
+      reply.buffer().resize(reply_start_of(client, mark));  // a partial reply must not reach the client
       if (write) ++instance_.stats.partial_write_failures;
     }
   }
@@ -258,7 +268,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   ++instance_.stats.total_commands_processed;  // executed ones only, as Redis's call()
   command.usec +=
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
-  if (reply.buffer().size() > mark && reply.buffer()[mark] == '-') ++command.failed_calls;
+  const size_t start = reply_start_of(client, mark);
+  if (reply.buffer().size() > start && reply.buffer()[start] == '-') ++command.failed_calls;
   // Messages for this client produced while its command ran (a PUBLISH to
   // itself, keyspace events) follow the command's reply, never split it.
   if (--client.executing == 0 && !client.deferred_output.empty()) {

@@ -9,15 +9,15 @@
 namespace arbor::core {
 namespace {
 
-// ["message", channel, payload] or ["pmessage", pattern, channel, payload]:
-// an array in RESP2, a push frame in RESP3.
+// [kind, channel, payload] ("message", "smessage") or ["pmessage", pattern,
+// channel, payload]: an array in RESP2, a push frame in RESP3.
 void render(std::string& out, int resp, std::string_view pattern, std::string_view channel,
-            std::string_view message) {
+            std::string_view message, std::string_view kind = "message") {
   out.clear();
   protocol::ReplyWriter writer(out, resp);
   const size_t count = pattern.empty() ? 3 : 4;
   writer.push(count);
-  writer.bulk(pattern.empty() ? "message" : "pmessage");
+  writer.bulk(pattern.empty() ? kind : "pmessage");
   if (!pattern.empty()) writer.bulk(pattern);
   writer.bulk(channel);
   writer.bulk(message);
@@ -71,11 +71,25 @@ bool PubSub::punsubscribe(ClientState& client, std::string_view pattern) {
   return remove(patterns_, pattern, client);
 }
 
+bool PubSub::ssubscribe(ClientState& client, std::string_view channel) {
+  if (!client.subscriptions.shard_channels.emplace(channel).second) return false;
+  return add(shard_channels_, channel, client);
+}
+
+bool PubSub::sunsubscribe(ClientState& client, std::string_view channel) {
+  auto it = client.subscriptions.shard_channels.find(channel);
+  if (it == client.subscriptions.shard_channels.end()) return false;
+  client.subscriptions.shard_channels.erase(it);
+  return remove(shard_channels_, channel, client);
+}
+
 void PubSub::remove_client(ClientState& client) {
   for (const std::string& channel : client.subscriptions.channels) remove(channels_, channel, client);
   for (const std::string& pattern : client.subscriptions.patterns) remove(patterns_, pattern, client);
+  for (const std::string& channel : client.subscriptions.shard_channels) remove(shard_channels_, channel, client);
   client.subscriptions.channels.clear();
   client.subscriptions.patterns.clear();
+  client.subscriptions.shard_channels.clear();
 }
 
 size_t PubSub::publish(std::string_view channel, std::string_view message) {
@@ -98,16 +112,32 @@ size_t PubSub::publish(std::string_view channel, std::string_view message) {
   return receivers;
 }
 
-std::vector<std::string> PubSub::channels(std::string_view pattern) const {
+size_t PubSub::spublish(std::string_view channel, std::string_view message) {
+  auto it = shard_channels_.find(channel);
+  if (it == shard_channels_.end()) return 0;
+  render(resp2_, 2, {}, channel, message, "smessage");
+  render(resp3_, 3, {}, channel, message, "smessage");
+  for (ClientState* client : it->second) deliver(*client, resp2_, resp3_);
+  return it->second.size();
+}
+
+std::vector<std::string> PubSub::names(const Registry& registry, std::string_view pattern) {
   std::vector<std::string> out;
-  for (const auto& [channel, clients] : channels_)
-    if (pattern.empty() || glob_match(pattern, channel, false)) out.push_back(channel);
+  for (const auto& [name, clients] : registry)
+    if (pattern.empty() || glob_match(pattern, name, false)) out.push_back(name);
   return out;
 }
 
-size_t PubSub::subscribers(std::string_view channel) const {
-  auto it = channels_.find(channel);
-  return it == channels_.end() ? 0 : it->second.size();
+size_t PubSub::count_in(const Registry& registry, std::string_view name) {
+  auto it = registry.find(name);
+  return it == registry.end() ? 0 : it->second.size();
 }
+
+std::vector<std::string> PubSub::channels(std::string_view pattern) const { return names(channels_, pattern); }
+size_t PubSub::subscribers(std::string_view channel) const { return count_in(channels_, channel); }
+std::vector<std::string> PubSub::shard_channels(std::string_view pattern) const {
+  return names(shard_channels_, pattern);
+}
+size_t PubSub::shard_subscribers(std::string_view channel) const { return count_in(shard_channels_, channel); }
 
 }  // namespace arbor::core

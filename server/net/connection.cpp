@@ -77,6 +77,14 @@ void Connection::close_soon() {
 
 void Connection::deliver(std::string_view bytes) {
   if (closing_) return;
+  // While a top-level command of ours runs and has written nothing yet, the
+  // message goes ahead of its reply (Redis's order for a PUBLISH to oneself);
+  // otherwise it waits until the reply is complete.
+  if (state_.executing == 1 && writer_.buffer().size() == state_.reply_start) {
+    writer_.raw(bytes);
+    state_.reply_start += bytes.size();
+    return;
+  }
   if (state_.executing > 0) {
     state_.deferred_output.append(bytes);
     return;
