@@ -3,7 +3,7 @@
 // (2 bytes) and a CRC-64 of everything before it (8 bytes), little-endian.
 // Our strings are never LZF-compressed; RESTORE reads every encoding. Here,
 // not in commands/, because the RDB codec lives in replication/rdb/.
-#include "replication/rdb/crc64.h"
+#include "replication/rdb/dump_payload.h"
 #include "replication/rdb/rdb_format.h"
 #include "replication/replication_service.h"
 #include "server/core/arguments.h"
@@ -14,14 +14,7 @@
 namespace arbor::replication {
 namespace {
 
-constexpr size_t kTrailer = 10;  // version + CRC-64
 const char* const kWrongPayload = "ERR DUMP payload version or checksum are wrong";
-
-uint64_t read_u64_le(std::string_view bytes) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
-  return v;
-}
 
 // FUNCTION DUMP
 void function_dump(core::CommandContext& ctx) {
@@ -31,9 +24,7 @@ void function_dump(core::CommandContext& ctx) {
     enc.byte(rdb_op::kFunction2);
     enc.string(code);
   }
-  enc.byte(kRdbVersion & 0xff);
-  enc.byte((kRdbVersion >> 8) & 0xff);
-  enc.u64_le(crc64(0, payload));
+  seal_payload(payload);
   ctx.reply.bulk(payload);
 }
 
@@ -49,15 +40,10 @@ void function_restore(core::CommandContext& ctx) {
     else if (core::equals_ci(name, "replace")) policy = Policy::kReplace;
     else return ctx.reply.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
   }
-  const std::string_view payload = ctx.arg(2);
-  if (payload.size() < kTrailer) return ctx.reply.error(kWrongPayload);
-  const size_t body = payload.size() - kTrailer;
-  const int version = static_cast<unsigned char>(payload[body]) | (static_cast<unsigned char>(payload[body + 1]) << 8);
-  if (version > kRdbVersion ||
-      crc64(0, payload.substr(0, body + 2)) != read_u64_le(payload.substr(body + 2)))
-    return ctx.reply.error(kWrongPayload);
+  const auto body = payload_body(ctx.arg(2));
+  if (!body) return ctx.reply.error(kWrongPayload);
   std::vector<std::string> codes;
-  RdbCursor in(payload.substr(0, body));
+  RdbCursor in(*body);
   while (!in.at_end()) {
     const auto type = in.byte();
     if (!type) return ctx.reply.error("ERR can not read data type");

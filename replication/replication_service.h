@@ -278,5 +278,7 @@ std::string random_replid();
 void register_replication_commands(core::CommandTable& table);
 // FUNCTION DUMP and FUNCTION RESTORE (function_payload.cpp), added to the FUNCTION container.
 void register_function_payload_commands(core::CommandTable& table);
+// DUMP and RESTORE (dump_restore.cpp).
+void register_dump_commands(core::CommandTable& table);
 
 }  // namespace arbor::replication

@@ -18,7 +18,9 @@ namespace {
 
 using keyspace::ValueType;
 
-std::unique_ptr<keyspace::Object> build(RdbValue& v, std::string& error) {
+}  // namespace
+
+std::unique_ptr<keyspace::Object> build_object(RdbValue& v, std::string& error) {
   switch (v.type) {
     case ValueType::kList: {
       auto list = std::make_unique<keyspace::ListValue>();
@@ -86,8 +88,6 @@ bool empty_collection(const RdbValue& v) {
   }
 }
 
-}  // namespace
-
 void KeyspaceLoader::aux(std::string_view name, std::string_view value) { aux_[std::string(name)] = value; }
 
 bool KeyspaceLoader::key(RdbKey&& key, std::string& error) {
@@ -112,7 +112,7 @@ bool KeyspaceLoader::key(RdbKey&& key, std::string& error) {
   if (key.value.type == ValueType::kString) {
     entry = db.set_string(key.key, key.value.string, false);
   } else {
-    auto object = build(key.value, error);
+    auto object = build_object(key.value, error);
     if (!object) return false;
     entry = db.add_object(key.key, std::move(object));
   }

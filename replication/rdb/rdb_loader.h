@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,12 @@
 #include "server/keyspace/database.h"
 
 namespace arbor::replication {
+
+// The keyspace object for a parsed non-string value; nullptr with `error`
+// for a duplicate member or field (Redis refuses those).
+std::unique_ptr<keyspace::Object> build_object(RdbValue& value, std::string& error);
+// An empty collection, which Redis neither saves nor loads.
+bool empty_collection(const RdbValue& value);
 
 class KeyspaceLoader : public RdbVisitor {
  public:

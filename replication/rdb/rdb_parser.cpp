@@ -137,6 +137,14 @@ bool read_value(RdbCursor& in, uint8_t type, RdbValue& v) {
 
 }  // namespace
 
+bool parse_value(std::string_view bytes, RdbValue& out, std::string& error) {
+  RdbCursor in(bytes);
+  const auto type = in.byte();
+  if (type && read_value(in, *type, out) && in.at_end()) return true;
+  error = in.ok() ? "trailing bytes after the value" : in.error();
+  return false;
+}
+
 RdbParseResult parse_rdb(std::string_view file, RdbVisitor& visitor) {
   RdbParseResult result;
   RdbCursor in(file);

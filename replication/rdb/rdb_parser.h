@@ -52,4 +52,8 @@ struct RdbParseResult {
 
 RdbParseResult parse_rdb(std::string_view file, RdbVisitor& visitor);
 
+// One value as DUMP writes it: its type byte, then the value, and nothing
+// after. False with `error` when the bytes are not exactly that.
+bool parse_value(std::string_view bytes, RdbValue& out, std::string& error);
+
 }  // namespace arbor::replication

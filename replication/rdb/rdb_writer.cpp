@@ -184,14 +184,16 @@ void RdbWriter::entry(const keyspace::Entry& entry) {
     enc.byte(rdb_op::kExpireTimeMs);
     enc.i64_le(entry.expire_ms());
   }
-  write_value(entry);
+  write_value(entry, true);
   checksum_from(from);
 }
 
-void RdbWriter::write_value(const keyspace::Entry& entry) {
+void RdbWriter::value(const keyspace::Entry& entry) { write_value(entry, false); }
+
+void RdbWriter::write_value(const keyspace::Entry& entry, bool with_key) {
   RdbEncoder enc(out_);
   enc.byte(type_byte(entry));
-  enc.string(entry.key());
+  if (with_key) enc.string(entry.key());
   switch (entry.type()) {
     case ValueType::kString: return enc.string(entry.string_value());
     case ValueType::kList: return write_list(enc, entry.as<keyspace::ListValue>());

@@ -35,13 +35,16 @@ class RdbWriter {
   void entry(const keyspace::Entry& entry);
   // EOF and the checksum of everything written since header().
   void finish();
+  // The entry's type byte and value alone, without key or expiry, outside
+  // the checksum (the body of a DUMP payload).
+  void value(const keyspace::Entry& entry);
 
   uint64_t crc() const { return crc_; }
 
  private:
   // Folds the bytes written since `from` into the checksum.
   void checksum_from(size_t from);
-  void write_value(const keyspace::Entry& entry);
+  void write_value(const keyspace::Entry& entry, bool with_key);
 
   std::string& out_;
   uint64_t crc_ = 0;

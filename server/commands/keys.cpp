@@ -286,7 +286,7 @@ void register_key_commands(CommandTable& t) {
          "3.2.1", "O(N) where N is the number of keys that will be touched.", "key [key ...]"});
   t.add({"type", 2, r | kFast, KeySpec{1, 1, 1, 0, "RO"}, type, "generic", "Determine the type stored at key", "1.0.0",
          "O(1)", "key"});
-  t.add({"keys", 2, r, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
+  t.add({"keys", 2, r | kDangerous, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
          "O(N) with N being the number of keys in the database, under the assumption that the key names in "
          "the database and the given pattern have limited length.", "pattern:pattern"});
   t.add({"scan", -2, r, {}, scan, "generic", "Incrementally iterate the keys space", "2.8.0",

@@ -526,6 +526,7 @@ std::vector<std::string_view> acl_categories(const Command& command) {
   if (f & kWrite) wanted.push_back("write");
   if (f & kPubsub) wanted.push_back("pubsub");
   if (f & kAdmin) wanted.insert(wanted.end(), {"admin", "dangerous"});
+  if (f & kDangerous) wanted.push_back("dangerous");
   wanted.push_back((f & kFast) ? "fast" : "slow");
   if (f & kBlocking) wanted.push_back("blocking");
   std::vector<std::string_view> out;

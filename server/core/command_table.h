@@ -49,6 +49,9 @@ enum CommandFlag : uint32_t {
   // beyond the `loading` ones; REPLICAOF, which Sentinel sends then. Not
   // shown by COMMAND.
   kWhileSeeding = 1u << 21,
+  // ACL category @dangerous for a command that is not admin (RESTORE,
+  // KEYS, SORT): Redis's CMD_CATEGORY_DANGEROUS. Not a COMMAND flag.
+  kDangerous = 1u << 22,
 };
 
 struct KeySpec {

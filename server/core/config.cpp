@@ -157,6 +157,14 @@ Config::Config() {
       });
   add("proto-max-bulk-len", true, int_getter(&Settings::proto_max_bulk_len),
       memory_setter(&Settings::proto_max_bulk_len, 1024 * 1024));
+  add("sanitize-dump-payload", true, string_getter(&Settings::sanitize_dump_payload),
+      [](Settings& s, std::string_view v) -> std::optional<std::string> {
+        const std::string value = lower(v);
+        if (value != "no" && value != "yes" && value != "clients")
+          return "argument(s) must be one of the following: no, yes, clients";
+        s.sanitize_dump_payload = value;
+        return std::nullopt;
+      });
   add("hll-sparse-max-bytes", true, int_getter(&Settings::hll_sparse_max_bytes),
       memory_setter(&Settings::hll_sparse_max_bytes, 0));
   add("client-query-buffer-limit", true, int_getter(&Settings::client_query_buffer_limit),

@@ -35,7 +35,9 @@ struct Settings {
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
-  int64_t hll_sparse_max_bytes = 3000;  // a sparse HyperLogLog turns dense past this size
+  int64_t hll_sparse_max_bytes = 3000;
+  // RESTORE always validates a payload whole; kept for redis.conf.
+  std::string sanitize_dump_payload = "no";  // a sparse HyperLogLog turns dense past this size
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   int64_t hz = 10;
   std::string save = "3600 1 300 100 60 10000";

@@ -73,6 +73,7 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
       {"SETBIT", "bits", "77", "1"}, {"BITFIELD", "bits", "OVERFLOW", "SAT", "INCRBY", "i5", "#2", "40"},
       {"BITOP", "NOT", "bits2", "bits"}, {"PFADD", "hll", "a", "b", "c"}, {"PFCOUNT", "hll"},
       {"PFMERGE", "hll2", "hll"}, {"PFDEBUG", "TODENSE", "hll2"},
+      {"RESTORE", "restored", "900000", std::string("\x00\x01v\x0a\x00\x91\x08\xce\xb2\x19\x38\x8a\xce", 13)},  // DUMP of "v"
       {"INCR", "n"}, {"DECR", "n"}, {"INCRBY", "n", "10"}, {"DECRBY", "n", "3"}, {"INCRBYFLOAT", "f", "1.1"},
       {"DEL", "m1"}, {"UNLINK", "m2"}, {"RENAME", "m3", "m4"}, {"RENAMENX", "m4", "m5"}, {"COPY", "m5", "m6"},
       {"MOVE", "m6", "2"}, {"EXPIRE", "m5", "1000"}, {"PEXPIRE", "s2", "1000000"},
