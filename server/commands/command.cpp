@@ -117,7 +117,9 @@ void command_list(CommandContext& ctx) {
 
 // Resolves the command inside COMMAND GETKEYS[ANDFLAGS] and extracts its keys
 // by the row's key spec. Returns false after replying with the error.
-bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::string_view>& keys) {
+// The keys a call names and, for each, the index of its key spec.
+bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::string_view>& keys,
+                   std::vector<size_t>& specs) {
   const std::span<const std::string_view> argv = ctx.args.subspan(2);
   const Command* command = table_of(ctx).find(argv[0]);
   if (command != nullptr && command->has_subcommands() && argv.size() >= 2)
@@ -129,7 +131,7 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
   }
   const core::KeySpec& spec = command->spec.keys;
   // Shard channels sit in a key spec flagged not_key: no keys for GETKEYS.
-  if ((spec.first <= 0 && spec.numkeys_at <= 0) || spec.flags == "not_key") {
+  if ((spec.first <= 0 && spec.numkeys_at <= 0 && spec.keys_of_call == nullptr) || spec.flags == "not_key") {
     ctx.reply.error("ERR The command has no key arguments");
     return false;
   }
@@ -138,26 +140,34 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
     return false;
   }
   const int64_t argc = static_cast<int64_t>(argv.size());
-  if (spec.numkeys_at > 0) {
+  if (spec.keys_of_call != nullptr) {
+    for (const core::KeyRef& ref : spec.keys_of_call(argv)) {
+      keys.push_back(argv[ref.arg]);
+      specs.push_back(ref.spec);
+    }
+  } else if (spec.numkeys_at > 0) {
     // Redis's keynum spec: a count that is not a number, or one asking for
     // more keys than there are arguments, gives no keys (not even a *STORE's
     // destination).
     const auto count = protocol::parse_int64(argv[static_cast<size_t>(spec.numkeys_at)]);
     if (count && *count > 0 && *count <= argc - spec.numkeys_at - 1) {
+      // A *STORE form's destination is spec 0, its sources spec 1.
       if (spec.first > 0) keys.push_back(argv[static_cast<size_t>(spec.first)]);
       for (int64_t i = 0; i < *count; ++i) keys.push_back(argv[static_cast<size_t>(spec.numkeys_at + 1 + i)]);
+      for (size_t i = 0; i < keys.size(); ++i) specs.push_back(spec.first > 0 && i > 0 ? 1 : 0);
     }
-    if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
-      ctx.reply.error("ERR Invalid arguments specified for command");
-      return false;
+  } else {
+    int64_t last = spec.last < 0 ? argc + spec.last : spec.last;
+    if (last >= argc) last = argc - 1;
+    const int64_t step = spec.step > 0 ? spec.step : 1;
+    // With a second range spec (BITOP's sources, RENAME's new name) the
+    // first key is spec 0 and the others spec 1.
+    const bool split = !spec.rest_flags.empty();
+    for (int64_t i = spec.first; i <= last; i += step) {
+      specs.push_back(split && !keys.empty() ? 1 : 0);
+      keys.push_back(argv[static_cast<size_t>(i)]);
     }
-    out = command;
-    return true;
   }
-  int64_t last = spec.last < 0 ? argc + spec.last : spec.last;
-  if (last >= argc) last = argc - 1;
-  const int64_t step = spec.step > 0 ? spec.step : 1;
-  for (int64_t i = spec.first; i <= last; i += step) keys.push_back(argv[static_cast<size_t>(i)]);
   if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
     ctx.reply.error("ERR Invalid arguments specified for command");
     return false;
@@ -170,7 +180,8 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
 void command_getkeys(CommandContext& ctx) {
   const Command* command = nullptr;
   std::vector<std::string_view> keys;
-  if (!keys_or_reply(ctx, command, keys)) return;
+  std::vector<size_t> specs;
+  if (!keys_or_reply(ctx, command, keys, specs)) return;
   ctx.reply.array(keys.size());
   for (std::string_view key : keys) ctx.reply.bulk(key);
 }
@@ -179,12 +190,11 @@ void command_getkeys(CommandContext& ctx) {
 void command_getkeysandflags(CommandContext& ctx) {
   const Command* command = nullptr;
   std::vector<std::string_view> keys;
-  if (!keys_or_reply(ctx, command, keys)) return;
-  // With two specs the first key is spec 0 (a destination), the rest spec 1.
-  const bool two_specs = core::key_spec_flags(*command, 1).size() > 0;
+  std::vector<size_t> specs;
+  if (!keys_or_reply(ctx, command, keys, specs)) return;
   ctx.reply.array(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
-    const auto flags = core::key_spec_flags(*command, two_specs && i > 0 ? 1 : 0);
+    const auto flags = core::key_spec_flags(*command, specs[i]);
     ctx.reply.array(2);
     ctx.reply.bulk(keys[i]);
     ctx.reply.set(flags.size());

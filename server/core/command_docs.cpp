@@ -49,8 +49,10 @@ bool has_lower(std::string_view s) {
 }
 bool has_upper(std::string_view s) { return lower(s) != s; }
 
-constexpr std::array<std::string_view, 6> kValueTypes = {"key", "string", "integer", "double", "pattern",
-                                                         "unix-time"};
+// "key-pattern" is a pattern naming keys (SORT's BY and GET): type pattern
+// in the docs, tied to the row's second key spec.
+constexpr std::array<std::string_view, 7> kValueTypes = {"key",     "string",    "integer",    "double",
+                                                         "pattern", "unix-time", "key-pattern"};
 
 bool contains(std::initializer_list<std::string_view> set, std::string_view s) {
   return std::find(set.begin(), set.end(), s) != set.end();
@@ -74,6 +76,7 @@ std::string oneof_name(const std::vector<ArgDoc>& members, const std::string& to
       keys == std::vector<std::string>{"min", "max"})
     return "where";
   if (keys == std::vector<std::string>{"async", "sync"}) return "async";
+  if (keys == std::vector<std::string>{"asc", "desc"}) return "order";
   if (keys == std::vector<std::string>{"flush", "append", "replace"}) return "policy";
   if (keys == std::vector<std::string>{"yes", "sync", "no"}) return "mode";
   return token.empty() ? "arg" : lower(token);
@@ -203,7 +206,11 @@ class SyntaxParser {
     arg.name = node.text;
     arg.type = node.type;
     arg.display_text = node.text;
-    if (node.type == "key") arg.key_spec_index = 0;  // the row has one key spec
+    if (node.type == "key") arg.key_spec_index = 0;  // the indexer picks the spec
+    if (node.type == "key-pattern") {
+      arg.type = "pattern";
+      arg.key_spec_index = 1;
+    }
     return arg;
   }
 
@@ -249,7 +256,8 @@ class SyntaxParser {
         if (arg.type == "oneof") arg.name = oneof_name(arg.arguments, arg.token);
         i += 2;
       } else {
-        arg.name = lower(node.text);
+        // (Redis names SORT's ALPHA after what it changes.)
+        arg.name = node.text == "ALPHA" ? "sorting" : lower(node.text);
         arg.type = "pure-token";
         arg.token = node.text;
         ++i;
@@ -343,6 +351,8 @@ std::string_view group_of(const Command& command) {
 }
 
 bool counted_keys(const Command& command) { return command.spec.keys.numkeys_at > 0; }
+// Keys found by a keyword or a procedure: COMMAND INFO says movablekeys.
+bool movable_keys(const Command& command) { return counted_keys(command) || command.spec.keys.keys_of_call != nullptr; }
 bool ranged_keys(const Command& command) { return command.spec.keys.first > 0; }
 
 // The legacy (first, last, step) triple and the range key spec both come from
@@ -394,6 +404,7 @@ std::vector<std::string_view> derived_flags(const Command& command) {
 // `lastkey` relative to it) or a keynum (count at `index`).
 struct SpecShape {
   bool keynum = false;
+  bool unknown = false;
   int index = 0, lastkey = 0, step = 1;
   std::vector<std::string_view> flags;
   std::string_view notes;
@@ -411,18 +422,19 @@ std::vector<SpecShape> key_specs_of(const Command& command) {
   if (ranged_keys(command)) {
     const bool split = !keys.rest_flags.empty();
     const bool store = counted_keys(command);
-    specs.push_back({false, keys.first, split ? 0 : relative_last(keys), keys.step,
+    specs.push_back({false, false, keys.first, split ? 0 : relative_last(keys), keys.step,
                      first_flags(store ? std::vector<std::string_view>{"OW", "update"} : derived_flags(command)),
                      key_spec_notes(command)});
     if (split) {
       const int begin = keys.first + keys.step;
-      specs.push_back({false, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
+      specs.push_back({false, false, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
                        split_words(keys.rest_flags), {}});
     }
-    if (store) specs.push_back({true, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
+    if (store) specs.push_back({true, false, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
   } else if (counted_keys(command)) {
-    specs.push_back({true, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
+    specs.push_back({true, false, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
   }
+  for (const UnknownKeySpec& spec : keys.unknown) specs.push_back({false, true, 0, 0, 0, split_words(spec.flags), spec.notes});
   return specs;
 }
 
@@ -434,6 +446,16 @@ void write_spec(protocol::ReplyWriter& reply, const SpecShape& spec) {
   reply.bulk("flags");
   reply.set(spec.flags.size());
   for (std::string_view flag : spec.flags) reply.simple(flag);
+  if (spec.unknown) {
+    for (std::string_view part : {"begin_search", "find_keys"}) {
+      reply.bulk(part);
+      reply.map(2);
+      pair(reply, "type", "unknown");
+      reply.bulk("spec");
+      reply.map(0);
+    }
+    return;
+  }
   reply.bulk("begin_search");
   reply.map(2);
   pair(reply, "type", "index");
@@ -472,8 +494,9 @@ struct KeySpecIndexer {
   std::string_view first_key_name{};
   int index_of(const ArgDoc& arg) {
     if (spec_count == 0 || arg.key_spec_index < 0) return -1;
+    if (arg.type == "pattern") return arg.key_spec_index;
     if (first_key_name.empty()) first_key_name = arg.name;
-    return spec_count == 2 && arg.name != first_key_name ? 1 : 0;
+    return arg.name != first_key_name ? static_cast<int>(spec_count) - 1 : 0;
   }
 };
 
@@ -517,7 +540,9 @@ std::vector<std::string_view> acl_categories(const Command& command) {
   std::vector<std::string_view> wanted;
   // A container's own row carries no data-type category (Redis: "client" is
   // just @slow), its subcommands do.
-  if (!command.has_subcommands()) {
+  if (!command.spec.type_categories.empty()) {
+    for (std::string_view category : split_words(command.spec.type_categories)) wanted.push_back(category);
+  } else if (!command.has_subcommands()) {
     const std::string_view group = group_category(group_of(command));
     if (!group.empty()) wanted.push_back(group);
   }
@@ -546,12 +571,12 @@ void write_command_info(protocol::ReplyWriter& reply, const Command& command) {
   reply.bulk(command.fullname);
   reply.integer(spec.arity);
 
-  size_t flag_count = counted_keys(command) ? 1 : 0;
+  size_t flag_count = movable_keys(command) ? 1 : 0;
   for (const auto& [bit, name] : kFlagNames) flag_count += (spec.flags & bit) != 0;
   reply.set(flag_count);
   for (const auto& [bit, name] : kFlagNames)
     if (spec.flags & bit) reply.simple(name);
-  if (counted_keys(command)) reply.simple("movablekeys");
+  if (movable_keys(command)) reply.simple("movablekeys");
 
   // Counted keys leave the legacy triple to the range spec, if any.
   const bool keyed = ranged_keys(command);

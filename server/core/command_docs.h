@@ -28,8 +28,9 @@ struct ArgDoc {
 
 // Grammar of a syntax line (the part after the command name):
 //   word           argument named `word`; `key` has type key; `name:type` sets a type
-//                  (key, string, integer, double, pattern, unix-time); a suffix that
-//                  is no type stays part of the name ("ip:port")
+//                  (key, string, integer, double, pattern, unix-time; key-pattern is a
+//                  pattern naming keys, SORT's); a suffix that is no type stays part of
+//                  the name ("ip:port")
 //   WORD           a pure token (a word without lower-case letters: NX, WITHSCORES, *)
 //   WORD word      a token taking a value; WORD ( ... ) a token before a group
 //   [ ... ]        optional; `a | b` one of (also at top level); ( ... ) a group;

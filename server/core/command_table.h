@@ -54,6 +54,22 @@ enum CommandFlag : uint32_t {
   kDangerous = 1u << 22,
 };
 
+// A key spec Redis cannot locate (begin_search and find_keys "unknown"):
+// SORT's BY/GET keys and its STORE destination.
+struct UnknownKeySpec {
+  std::string_view flags;
+  std::string_view notes;
+};
+
+// A key one call names: its argument index and the key spec it belongs to.
+struct KeyRef {
+  size_t arg = 0;
+  size_t spec = 0;
+};
+// Redis's getkeys_proc, for a row whose keys no spec can find (SORT's STORE
+// may appear anywhere); makes the command movablekeys.
+using KeysOfCall = std::vector<KeyRef> (*)(std::span<const std::string_view> argv);
+
 struct KeySpec {
   int first = 0;  // 0 = no keys
   int last = 0;   // negative counts from the end
@@ -71,6 +87,9 @@ struct KeySpec {
   // (first + step .. last) a second range spec with these flags: BITOP's and
   // PFMERGE's sources, RENAME's new name.
   std::string_view rest_flags{};
+  // Specs listed after the others, as Redis's "unknown" ones.
+  std::span<const UnknownKeySpec> unknown{};
+  KeysOfCall keys_of_call = nullptr;
 };
 
 struct CommandSpec {
@@ -90,6 +109,9 @@ struct CommandSpec {
   std::string_view syntax;
   std::vector<CommandSpec> subcommands{};  // container commands: CLIENT, CONFIG ...
   FlagsForCall flags_for_call = nullptr;
+  // ACL data-type categories replacing the group's, space-separated ("set
+  // sortedset list" for SORT, which is in no @keyspace).
+  std::string_view type_categories{};
 };
 
 // A registered command: its spec plus live statistics (INFO commandstats).
@@ -146,6 +168,7 @@ void register_expire_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);
 void register_hyperloglog_commands(CommandTable& table);
+void register_sort_commands(CommandTable& table);
 void register_note_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);

@@ -91,7 +91,7 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
       {"HINCRBY", "h", "b", "5"}, {"HINCRBYFLOAT", "h", "b", "0.5"},
       {"SADD", "x", "1", "2", "3", "4", "5"}, {"SADD", "y", "4", "5", "6"}, {"SREM", "x", "1"},
       {"SMOVE", "x", "y", "2"}, {"SPOP", "x"}, {"SINTERSTORE", "si", "x", "y"}, {"SUNIONSTORE", "su", "x", "y"},
-      {"SDIFFSTORE", "sd", "y", "x"},
+      {"SDIFFSTORE", "sd", "y", "x"}, {"SORT", "y", "BY", "nosort", "STORE", "sorted"}, {"SORT", "y", "DESC"},
       {"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"}, {"ZINCRBY", "z", "0.25", "a"},
       {"ZREM", "z", "e"}, {"ZPOPMIN", "z"}, {"ZPOPMAX", "z"}, {"ZADD", "z", "7", "p", "8", "q", "9", "r"},
       {"ZMPOP", "1", "z", "MIN"}, {"ZRANGESTORE", "zr", "z", "0", "1"}, {"ZREMRANGEBYRANK", "zr", "0", "0"},

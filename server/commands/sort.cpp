@@ -1,0 +1,298 @@
+// SORT and SORT_RO on lists, sets and sorted sets, as Redis 7.0's
+// sortCommandGeneric: BY pattern (a pattern without '*' means no sorting),
+// `->field` of hashes, LIMIT, GET patterns (`#` for the element itself),
+// ASC | DESC, ALPHA, STORE. Elements compare as numbers (ties broken by their
+// bytes) unless ALPHA; ALPHA compares bytes (Redis's strcoll in the C locale).
+// Without sorting, a set returns its own order (sorted anyway for STORE or a
+// script, so that replicas and scripts see one result).
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/core/arguments.h"
+#include "server/core/command_table.h"
+#include "server/keyspace/hash_value.h"
+#include "server/keyspace/list_value.h"
+#include "server/keyspace/set_value.h"
+#include "server/keyspace/zset_value.h"
+
+namespace arbor::commands {
+namespace {
+
+using core::CommandContext;
+using keyspace::Entry;
+using keyspace::ValueType;
+
+struct SortOptions {
+  bool desc = false, alpha = false, dont_sort = false;
+  int64_t limit_start = 0, limit_count = -1;
+  std::optional<std::string_view> by, store;
+  std::vector<std::string_view> gets;
+};
+
+bool options_or_reply(CommandContext& ctx, bool read_only, SortOptions& o) {
+  for (size_t j = 2; j < ctx.argc(); ++j) {
+    const std::string_view word = ctx.arg(j);
+    const size_t left = ctx.argc() - j - 1;
+    if (core::equals_ci(word, "asc")) {
+      o.desc = false;
+    } else if (core::equals_ci(word, "desc")) {
+      o.desc = true;
+    } else if (core::equals_ci(word, "alpha")) {
+      o.alpha = true;
+    } else if (core::equals_ci(word, "limit") && left >= 2) {
+      if (!core::int_or_reply(ctx, ctx.arg(j + 1), o.limit_start) ||
+          !core::int_or_reply(ctx, ctx.arg(j + 2), o.limit_count))
+        return false;
+      j += 2;
+    } else if (!read_only && core::equals_ci(word, "store") && left >= 1) {
+      o.store = ctx.arg(++j);
+    } else if (core::equals_ci(word, "by") && left >= 1) {
+      o.by = ctx.arg(++j);
+      if (o.by->find('*') == std::string_view::npos) o.dont_sort = true;
+    } else if (core::equals_ci(word, "get") && left >= 1) {
+      o.gets.push_back(ctx.arg(++j));
+    } else {
+      ctx.reply.error(protocol::errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Redis's lookupKeyByPattern: `#` is the element itself; otherwise the first
+// '*' takes the element and an optional "->field" reads a hash field. A
+// pattern without '*', a missing key or the wrong type gives nothing.
+std::optional<std::string> by_pattern(CommandContext& ctx, std::string_view pattern, std::string_view element) {
+  if (pattern == "#") return std::string(element);
+  const size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return std::nullopt;
+  size_t arrow = pattern.find("->", star + 1);
+  if (arrow != std::string_view::npos && arrow + 2 == pattern.size()) arrow = std::string_view::npos;
+  const std::string_view rest = pattern.substr(star + 1, arrow == std::string_view::npos ? std::string_view::npos
+                                                                                          : arrow - star - 1);
+  std::string key(pattern.substr(0, star));
+  key.append(element).append(rest);
+  Entry* entry = ctx.db().find(key, ctx.now_ms());
+  ctx.count_lookup(key, entry != nullptr);
+  if (entry == nullptr) return std::nullopt;
+  if (arrow == std::string_view::npos) {
+    if (entry->type() != ValueType::kString) return std::nullopt;
+    return std::string(entry->string_value());
+  }
+  if (entry->type() != ValueType::kHash) return std::nullopt;
+  const auto value = entry->as<keyspace::HashValue>().get(pattern.substr(arrow + 2));
+  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+
+struct Item {
+  std::string element;
+  double score = 0;                // numeric sorting
+  std::optional<std::string> by;   // ALPHA with BY: the value compared
+};
+
+// The elements in the value's own order: lists and sorted sets in theirs
+// (reversed for DESC when nothing is sorted), sets as they iterate.
+std::vector<Item> load(const Entry* entry, const SortOptions& o) {
+  std::vector<Item> items;
+  if (entry == nullptr) return items;
+  switch (entry->type()) {
+    case ValueType::kList: {
+      const auto& list = entry->as<keyspace::ListValue>();
+      for (auto cursor = list.forward(0); !cursor.done();) items.push_back(Item{std::string(cursor.next()), 0, std::nullopt});
+      break;
+    }
+    case ValueType::kSet:
+      entry->as<keyspace::SetValue>().for_each([&](std::string_view m) { items.push_back(Item{std::string(m), 0, std::nullopt}); });
+      break;
+    default: {
+      const auto& zset = entry->as<keyspace::ZsetValue>();
+      if (!zset.empty())
+        zset.walk(0, false, [&](std::string_view m, double) {
+          items.push_back(Item{std::string(m), 0, std::nullopt});
+          return true;
+        });
+    }
+  }
+  if (o.dont_sort && o.desc && entry->type() != ValueType::kSet) std::reverse(items.begin(), items.end());
+  return items;
+}
+
+int compare_bytes(std::string_view a, std::string_view b) { return a.compare(b) < 0 ? -1 : a == b ? 0 : 1; }
+
+// Scores (or ALPHA's BY values) for every item; false when a value is no
+// number (Redis's strtod test: all of it read, no overflow, not NaN).
+bool load_keys(CommandContext& ctx, const SortOptions& o, std::vector<Item>& items) {
+  bool numbers_ok = true;
+  for (Item& item : items) {
+    std::optional<std::string> by_value;
+    if (o.by) {
+      by_value = by_pattern(ctx, *o.by, item.element);
+      if (!by_value) continue;  // sorts as 0 (or first, with ALPHA)
+    }
+    if (o.alpha) {
+      if (o.by) item.by = std::move(by_value);
+      continue;
+    }
+    const std::string text = by_value ? std::move(*by_value) : item.element;
+    char* end = nullptr;
+    errno = 0;
+    item.score = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || errno == ERANGE || std::isnan(item.score)) numbers_ok = false;
+  }
+  return numbers_ok;
+}
+
+void sort_items(const SortOptions& o, std::vector<Item>& items) {
+  const auto compare = [&](const Item& a, const Item& b) {
+    int cmp;
+    if (!o.alpha) {
+      cmp = a.score > b.score ? 1 : a.score < b.score ? -1 : compare_bytes(a.element, b.element);
+    } else if (o.by) {
+      // A missing BY value sorts before any other.
+      cmp = !a.by || !b.by ? (a.by.has_value() == b.by.has_value() ? 0 : a.by ? 1 : -1) : compare_bytes(*a.by, *b.by);
+    } else {
+      cmp = compare_bytes(a.element, b.element);
+    }
+    return (o.desc ? -cmp : cmp) < 0;
+  };
+  std::stable_sort(items.begin(), items.end(), compare);  // glibc's qsort, which Redis calls, is a merge sort
+}
+
+void sort_generic(CommandContext& ctx, bool read_only) {
+  SortOptions o;
+  if (!options_or_reply(ctx, read_only, o)) return;
+  Entry* entry = ctx.db().find(ctx.arg(1), ctx.now_ms());
+  ctx.count_lookup(ctx.arg(1), entry != nullptr);
+  if (entry != nullptr && entry->type() != ValueType::kList && entry->type() != ValueType::kSet &&
+      entry->type() != ValueType::kZset)
+    return ctx.reply.error(protocol::errors::kWrongType);
+  // A set's own order is not one replicas or scripts can rely on.
+  if (o.dont_sort && entry != nullptr && entry->type() == ValueType::kSet && (o.store || ctx.client.in_script)) {
+    o.dont_sort = false;
+    o.alpha = true;
+    o.by.reset();
+  }
+  std::vector<Item> items = load(entry, o);
+  const auto length = static_cast<int64_t>(items.size());
+  int64_t start = o.limit_start < 0 ? 0 : o.limit_start;
+  int64_t end = o.limit_count < 0 ? length - 1 : start + o.limit_count - 1;
+  if (start >= length) {
+    start = length - 1;
+    end = length - 2;
+  }
+  if (end >= length) end = length - 1;
+
+  bool numbers_ok = true;
+  if (!o.dont_sort) {
+    numbers_ok = load_keys(ctx, o, items);
+    sort_items(o, items);
+  }
+  const int64_t picked = end - start + 1;
+  const int64_t output = o.gets.empty() ? picked : picked * static_cast<int64_t>(o.gets.size());
+  if (!numbers_ok) return ctx.reply.error("ERR One or more scores can't be converted into double");
+
+  if (!o.store) {
+    ctx.reply.array(static_cast<size_t>(std::max<int64_t>(output, 0)));
+    for (int64_t j = start; j <= end; ++j) {
+      const std::string& element = items[static_cast<size_t>(j)].element;
+      if (o.gets.empty()) ctx.reply.bulk(element);
+      for (std::string_view pattern : o.gets) {
+        const auto value = by_pattern(ctx, pattern, element);
+        if (value) ctx.reply.bulk(*value);
+        else ctx.reply.null();
+      }
+    }
+    return;
+  }
+  auto list = std::make_unique<keyspace::ListValue>();
+  for (int64_t j = start; j <= end; ++j) {
+    const std::string& element = items[static_cast<size_t>(j)].element;
+    if (o.gets.empty()) list->push(keyspace::ListValue::End::kTail, element);
+    for (std::string_view pattern : o.gets)
+      list->push(keyspace::ListValue::End::kTail, by_pattern(ctx, pattern, element).value_or(std::string()));
+  }
+  const std::string_view destination = *o.store;
+  if (output > 0) {
+    ctx.db().erase(destination);
+    ctx.db().add_object(destination, std::move(list));
+    ctx.key_changed(destination, core::kEventList, "sortstore");
+    ctx.mark_dirty(static_cast<uint64_t>(output));
+  } else if (ctx.db().erase(destination)) {
+    ctx.key_changed(destination, core::kEventGeneric, "del");
+    ctx.mark_dirty();
+  }
+  ctx.reply.integer(std::max<int64_t>(output, 0));
+}
+
+// SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC | DESC] [ALPHA] [STORE destination]
+void sort(CommandContext& ctx) { sort_generic(ctx, false); }
+// SORT_RO key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC | DESC] [ALPHA]
+void sort_ro(CommandContext& ctx) { sort_generic(ctx, true); }
+
+}  // namespace
+}  // namespace arbor::commands
+
+namespace arbor::core {
+using namespace arbor::commands;
+
+namespace {
+
+constexpr UnknownKeySpec kSortKeySpecs[] = {
+    {"RO access",
+     "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of "
+     "the key we sort"},
+    {"OW update",
+     "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the "
+     "argument array"},
+};
+
+// Redis's sortGetKeys: the sorted key and the last STORE's destination,
+// skipping the arguments of LIMIT, GET and BY.
+std::vector<KeyRef> sort_keys(std::span<const std::string_view> argv) {
+  std::vector<KeyRef> keys{{1, 0}};
+  for (size_t i = 2; i < argv.size(); ++i) {
+    if (equals_ci(argv[i], "limit")) {
+      i += 2;
+    } else if (equals_ci(argv[i], "get") || equals_ci(argv[i], "by")) {
+      i += 1;
+    } else if (equals_ci(argv[i], "store") && i + 1 < argv.size()) {
+      if (keys.size() == 1) keys.push_back({i + 1, 2});
+      else keys[1].arg = i + 1;  // the last STORE counts, as in SORT
+    }
+  }
+  return keys;
+}
+
+std::vector<KeyRef> sort_ro_keys(std::span<const std::string_view>) { return {{1, 0}}; }
+
+}  // namespace
+
+void register_sort_commands(CommandTable& t) {
+  constexpr const char* kCost =
+      "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned "
+      "elements. When the elements are not sorted, complexity is O(N).";
+  KeySpec keys{1, 1, 1, 0, "RO access", {}, {}, std::span(kSortKeySpecs), sort_keys};
+  CommandSpec sort_row{"sort", -2, kWrite | kDenyOom | kDangerous, keys, sort, "generic",
+                       "Sort the elements in a list, set or sorted set", "1.0.0", kCost,
+                       "key [BY pattern:key-pattern] [LIMIT offset:integer count:integer] [GET pattern:key-pattern "
+                       "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA] [STORE destination:key]"};
+  sort_row.type_categories = "set sortedset list";
+  t.add(std::move(sort_row));
+  keys.unknown = std::span(kSortKeySpecs, 1);
+  keys.keys_of_call = sort_ro_keys;
+  CommandSpec sort_ro_row{"sort_ro", -2, kReadonly | kDangerous, keys, sort_ro, "generic",
+                          "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0",
+                          kCost,
+                          "key [BY pattern:key-pattern] [LIMIT offset:integer count:integer] [GET pattern:key-pattern "
+                          "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA]"};
+  sort_ro_row.type_categories = "set sortedset list";
+  t.add(std::move(sort_ro_row));
+}
+
+}  // namespace arbor::core
