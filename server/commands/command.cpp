@@ -167,6 +167,19 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
       specs.push_back(split && !keys.empty() ? 1 : 0);
       keys.push_back(argv[static_cast<size_t>(i)]);
     }
+    // Keyword specs (GEORADIUS's STORE): the key after the first match from
+    // `startfrom`, the last argument excluded, as Redis searches.
+    const size_t first_extra = split ? 2 : 1;
+    for (size_t j = 0; j < spec.extra.size(); ++j) {
+      const core::ExtraKeySpec& extra = spec.extra[j];
+      if (extra.keyword.empty()) continue;
+      for (size_t i = static_cast<size_t>(extra.startfrom); i + 1 < argv.size(); ++i) {
+        if (!core::equals_ci(argv[i], extra.keyword)) continue;
+        keys.push_back(argv[i + 1]);
+        specs.push_back(first_extra + j);
+        break;
+      }
+    }
   }
   if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
     ctx.reply.error("ERR Invalid arguments specified for command");

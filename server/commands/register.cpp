@@ -12,6 +12,7 @@ void register_all_commands(CommandTable& table) {
   register_bitmap_commands(table);
   register_hyperloglog_commands(table);
   register_sort_commands(table);
+  register_geo_commands(table);
   register_note_commands(table);
   register_list_commands(table);
   register_hash_commands(table);

@@ -243,7 +243,7 @@ using namespace arbor::commands;
 
 namespace {
 
-constexpr UnknownKeySpec kSortKeySpecs[] = {
+constexpr ExtraKeySpec kSortKeySpecs[] = {
     {"RO access",
      "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of "
      "the key we sort"},
@@ -284,7 +284,7 @@ void register_sort_commands(CommandTable& t) {
                        "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA] [STORE destination:key]"};
   sort_row.type_categories = "set sortedset list";
   t.add(std::move(sort_row));
-  keys.unknown = std::span(kSortKeySpecs, 1);
+  keys.extra = std::span(kSortKeySpecs, 1);
   keys.keys_of_call = sort_ro_keys;
   CommandSpec sort_ro_row{"sort_ro", -2, kReadonly | kDangerous, keys, sort_ro, "generic",
                           "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0",

@@ -26,6 +26,9 @@ inline keyspace::ZsetValue& create_zset(core::CommandContext& ctx, std::string_v
   return ctx.db().add_object(key, std::make_unique<keyspace::ZsetValue>())->as<keyspace::ZsetValue>();
 }
 
+// ZADD's handler, for GEOADD, which Redis runs as a ZADD of geohash scores.
+void run_zadd(core::CommandContext& ctx);
+
 // A score interval: "1.5", "(1.5" (exclusive), "-inf", "+inf".
 struct ScoreRange {
   double min = 0, max = 0;

@@ -282,6 +282,12 @@ void zadd(CommandContext& ctx) { zadd_generic(ctx, false); }
 // ZINCRBY key increment member
 void zincrby(CommandContext& ctx) { zadd_generic(ctx, true); }
 
+}  // namespace
+
+void run_zadd(CommandContext& ctx) { zadd(ctx); }
+
+namespace {
+
 // ZREM key member [member ...]
 void zrem(CommandContext& ctx) {
   Entry* entry;

@@ -77,6 +77,7 @@ std::string oneof_name(const std::vector<ArgDoc>& members, const std::string& to
     return "where";
   if (keys == std::vector<std::string>{"async", "sync"}) return "async";
   if (keys == std::vector<std::string>{"asc", "desc"}) return "order";
+  if (keys == std::vector<std::string>{"m", "km", "ft", "mi"}) return "unit";
   if (keys == std::vector<std::string>{"flush", "append", "replace"}) return "policy";
   if (keys == std::vector<std::string>{"yes", "sync", "no"}) return "mode";
   return token.empty() ? "arg" : lower(token);
@@ -256,8 +257,8 @@ class SyntaxParser {
         if (arg.type == "oneof") arg.name = oneof_name(arg.arguments, arg.token);
         i += 2;
       } else {
-        // (Redis names SORT's ALPHA after what it changes.)
-        arg.name = node.text == "ALPHA" ? "sorting" : lower(node.text);
+        // (Redis names SORT's ALPHA and GEOADD's CH after what they change.)
+        arg.name = node.text == "ALPHA" ? "sorting" : node.text == "CH" ? "change" : lower(node.text);
         arg.type = "pure-token";
         arg.token = node.text;
         ++i;
@@ -352,7 +353,11 @@ std::string_view group_of(const Command& command) {
 
 bool counted_keys(const Command& command) { return command.spec.keys.numkeys_at > 0; }
 // Keys found by a keyword or a procedure: COMMAND INFO says movablekeys.
-bool movable_keys(const Command& command) { return counted_keys(command) || command.spec.keys.keys_of_call != nullptr; }
+bool movable_keys(const Command& command) {
+  const KeySpec& keys = command.spec.keys;
+  return counted_keys(command) || keys.keys_of_call != nullptr ||
+         std::any_of(keys.extra.begin(), keys.extra.end(), [](const ExtraKeySpec& e) { return !e.keyword.empty(); });
+}
 bool ranged_keys(const Command& command) { return command.spec.keys.first > 0; }
 
 // The legacy (first, last, step) triple and the range key spec both come from
@@ -404,7 +409,8 @@ std::vector<std::string_view> derived_flags(const Command& command) {
 // `lastkey` relative to it) or a keynum (count at `index`).
 struct SpecShape {
   bool keynum = false;
-  bool unknown = false;
+  bool unknown = false;  // begin_search and find_keys "unknown"
+  std::string_view keyword{};  // begin_search by keyword, from `index`
   int index = 0, lastkey = 0, step = 1;
   std::vector<std::string_view> flags;
   std::string_view notes;
@@ -422,19 +428,23 @@ std::vector<SpecShape> key_specs_of(const Command& command) {
   if (ranged_keys(command)) {
     const bool split = !keys.rest_flags.empty();
     const bool store = counted_keys(command);
-    specs.push_back({false, false, keys.first, split ? 0 : relative_last(keys), keys.step,
+    specs.push_back({false, false, {}, keys.first, split ? 0 : relative_last(keys), keys.step,
                      first_flags(store ? std::vector<std::string_view>{"OW", "update"} : derived_flags(command)),
                      key_spec_notes(command)});
     if (split) {
       const int begin = keys.first + keys.step;
-      specs.push_back({false, false, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
+      specs.push_back({false, false, {}, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
                        split_words(keys.rest_flags), {}});
     }
-    if (store) specs.push_back({true, false, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
+    if (store) specs.push_back({true, false, {}, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
   } else if (counted_keys(command)) {
-    specs.push_back({true, false, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
+    specs.push_back(
+        {true, false, {}, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
   }
-  for (const UnknownKeySpec& spec : keys.unknown) specs.push_back({false, true, 0, 0, 0, split_words(spec.flags), spec.notes});
+  for (const ExtraKeySpec& spec : keys.extra) {
+    const bool unknown = spec.keyword.empty();
+    specs.push_back({false, unknown, spec.keyword, spec.startfrom, 0, 1, split_words(spec.flags), spec.notes});
+  }
   return specs;
 }
 
@@ -458,10 +468,15 @@ void write_spec(protocol::ReplyWriter& reply, const SpecShape& spec) {
   }
   reply.bulk("begin_search");
   reply.map(2);
-  pair(reply, "type", "index");
+  pair(reply, "type", spec.keyword.empty() ? "index" : "keyword");
   reply.bulk("spec");
-  reply.map(1);
-  pair(reply, "index", spec.index);
+  if (spec.keyword.empty()) {
+    reply.map(1);
+  } else {
+    reply.map(2);
+    pair(reply, "keyword", spec.keyword);
+  }
+  pair(reply, spec.keyword.empty() ? "index" : "startfrom", spec.index);
   reply.bulk("find_keys");
   reply.map(2);
   pair(reply, "type", spec.keynum ? "keynum" : "range");

@@ -54,11 +54,15 @@ enum CommandFlag : uint32_t {
   kDangerous = 1u << 22,
 };
 
-// A key spec Redis cannot locate (begin_search and find_keys "unknown"):
-// SORT's BY/GET keys and its STORE destination.
-struct UnknownKeySpec {
+// A key spec after the row's own: one Redis finds after a keyword (a single
+// key after GEORADIUS's STORE, searched from argument `startfrom`), or, with
+// no keyword, one Redis cannot locate (begin_search and find_keys "unknown":
+// SORT's BY/GET keys and its STORE destination).
+struct ExtraKeySpec {
   std::string_view flags;
-  std::string_view notes;
+  std::string_view notes{};
+  std::string_view keyword{};
+  int startfrom = 0;
 };
 
 // A key one call names: its argument index and the key spec it belongs to.
@@ -87,8 +91,8 @@ struct KeySpec {
   // (first + step .. last) a second range spec with these flags: BITOP's and
   // PFMERGE's sources, RENAME's new name.
   std::string_view rest_flags{};
-  // Specs listed after the others, as Redis's "unknown" ones.
-  std::span<const UnknownKeySpec> unknown{};
+  // Specs listed after the others.
+  std::span<const ExtraKeySpec> extra{};
   KeysOfCall keys_of_call = nullptr;
 };
 
@@ -169,6 +173,7 @@ void register_string_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);
 void register_hyperloglog_commands(CommandTable& table);
 void register_sort_commands(CommandTable& table);
+void register_geo_commands(CommandTable& table);
 void register_note_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);
