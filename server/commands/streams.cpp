@@ -9,6 +9,7 @@
 #include "protocol/errors.h"
 #include "protocol/number_format.h"
 #include "server/commands/stream_common.h"
+#include "server/keyspace/encoding_limits.h"
 
 namespace arbor::commands {
 
@@ -189,7 +190,7 @@ bool add_trim_args_or_reply(CommandContext& ctx, bool xadd, AddTrimArgs& out) {
     out.trim.limit = static_cast<uint64_t>(limit);
   } else {
     // Redis bounds '~' work to 100 nodes' worth of entries; '=' is unbounded.
-    out.trim.limit = out.trim.approx ? 100 * StreamValue::kNodeMaxEntries : 0;
+    out.trim.limit = out.trim.approx ? 100 * keyspace::encoding_limits().stream_node_max_entries : 0;
   }
   return true;
 }
@@ -232,7 +233,9 @@ void xadd(CommandContext& ctx) {
 
   StreamValue& stream = entry != nullptr
                             ? entry->as<StreamValue>()
-                            : ctx.db().add_object(key, std::make_unique<StreamValue>())->as<StreamValue>();
+                            : ctx.db().add_object(key, std::make_unique<StreamValue>(keyspace::encoding_limits().stream_node_max_entries,
+                                                                                 keyspace::encoding_limits().stream_node_max_bytes))
+                                  ->as<StreamValue>();
   stream.append(id, ctx.args.subspan(field_pos));
   char buf[StreamId::kMaxText];
   ctx.reply.bulk(id.format(buf));

@@ -218,8 +218,8 @@ Items combine(Op op, std::vector<Source> src, Aggregate how) {
 // encoding decides whether a -0 score survives.
 std::unique_ptr<ZsetValue> to_value(const Items& items) {
   auto result = std::make_unique<ZsetValue>();
-  bool fits = items.size() <= ZsetValue::kMaxCompactEntries;
-  for (const auto& item : items) fits = fits && item.first.size() <= ZsetValue::kMaxCompactLength;
+  bool fits = items.size() <= ZsetValue::max_compact_entries();
+  for (const auto& item : items) fits = fits && item.first.size() <= ZsetValue::max_compact_length();
   if (!fits) result->make_large();
   for (const auto& [m, s] : items) result->set(m, s);
   return result;

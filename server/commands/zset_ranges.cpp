@@ -37,7 +37,7 @@ class RangeSink {
   // zsetTypeCreate(length): past 128 it starts as a skiplist (and so keeps
   // -0 scores); score and lex ranges start as a listpack.
   void expect(size_t count) {
-    if (result_ && count > ZsetValue::kMaxCompactEntries) result_->make_large();
+    if (result_ && count > ZsetValue::max_compact_entries()) result_->make_large();
   }
   void add(std::string_view member, double score) {
     ++count_;

@@ -10,6 +10,7 @@
 
 #include "protocol/number_format.h"
 #include "protocol/request_parser.h"
+#include "server/keyspace/encoding_limits.h"
 #include "server/core/glob.h"
 #include "server/core/keyspace_events.h"
 
@@ -45,6 +46,16 @@ Setter memory_setter(int64_t Settings::*field, int64_t min) {
       return "argument must be between " + std::to_string(min) + " and " + std::to_string(INT64_MAX) +
              " inclusive";
     s.*field = *value;
+    return std::nullopt;
+  };
+}
+
+// A setting the value types read: validated as `check` does, then mirrored
+// into keyspace::encoding_limits() by `mirror`.
+Setter limit_setter(int64_t Settings::*field, Setter check, void (*mirror)(int64_t)) {
+  return [=](Settings& s, std::string_view v) -> std::optional<std::string> {
+    if (auto error = check(s, v)) return error;
+    mirror(s.*field);
     return std::nullopt;
   };
 }
@@ -165,6 +176,41 @@ Config::Config() {
         s.sanitize_dump_payload = value;
         return std::nullopt;
       });
+  using keyspace::encoding_limits;
+  add("hash-max-listpack-entries", true, int_getter(&Settings::hash_max_listpack_entries),
+      limit_setter(&Settings::hash_max_listpack_entries,
+                   int_setter(&Settings::hash_max_listpack_entries, 0, INT64_MAX),
+                   [](int64_t v) { encoding_limits().hash_max_entries = static_cast<size_t>(v); }),
+      "hash-max-ziplist-entries");
+  add("hash-max-listpack-value", true, int_getter(&Settings::hash_max_listpack_value),
+      limit_setter(&Settings::hash_max_listpack_value, memory_setter(&Settings::hash_max_listpack_value, 0),
+                   [](int64_t v) { encoding_limits().hash_max_value = static_cast<size_t>(v); }),
+      "hash-max-ziplist-value");
+  add("set-max-intset-entries", true, int_getter(&Settings::set_max_intset_entries),
+      limit_setter(&Settings::set_max_intset_entries, int_setter(&Settings::set_max_intset_entries, 0, INT64_MAX),
+                   [](int64_t v) { encoding_limits().set_max_intset_entries = static_cast<size_t>(v); }));
+  add("zset-max-listpack-entries", true, int_getter(&Settings::zset_max_listpack_entries),
+      limit_setter(&Settings::zset_max_listpack_entries,
+                   int_setter(&Settings::zset_max_listpack_entries, 0, INT64_MAX),
+                   [](int64_t v) { encoding_limits().zset_max_entries = static_cast<size_t>(v); }),
+      "zset-max-ziplist-entries");
+  add("zset-max-listpack-value", true, int_getter(&Settings::zset_max_listpack_value),
+      limit_setter(&Settings::zset_max_listpack_value, memory_setter(&Settings::zset_max_listpack_value, 0),
+                   [](int64_t v) { encoding_limits().zset_max_value = static_cast<size_t>(v); }),
+      "zset-max-ziplist-value");
+  add("list-max-listpack-size", true, int_getter(&Settings::list_max_listpack_size),
+      limit_setter(&Settings::list_max_listpack_size,
+                   int_setter(&Settings::list_max_listpack_size, INT32_MIN, INT32_MAX),
+                   [](int64_t v) { encoding_limits().list_max_size = v; }),
+      "list-max-ziplist-size");
+  add("list-compress-depth", true, int_getter(&Settings::list_compress_depth),
+      int_setter(&Settings::list_compress_depth, 0, INT32_MAX));
+  add("stream-node-max-bytes", true, int_getter(&Settings::stream_node_max_bytes),
+      limit_setter(&Settings::stream_node_max_bytes, memory_setter(&Settings::stream_node_max_bytes, 0),
+                   [](int64_t v) { encoding_limits().stream_node_max_bytes = static_cast<size_t>(v); }));
+  add("stream-node-max-entries", true, int_getter(&Settings::stream_node_max_entries),
+      limit_setter(&Settings::stream_node_max_entries, int_setter(&Settings::stream_node_max_entries, 0, INT64_MAX),
+                   [](int64_t v) { encoding_limits().stream_node_max_entries = static_cast<size_t>(v); }));
   add("hll-sparse-max-bytes", true, int_getter(&Settings::hll_sparse_max_bytes),
       memory_setter(&Settings::hll_sparse_max_bytes, 0));
   add("client-query-buffer-limit", true, int_getter(&Settings::client_query_buffer_limit),

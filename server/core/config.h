@@ -35,9 +35,19 @@ struct Settings {
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
-  int64_t hll_sparse_max_bytes = 3000;
+  int64_t hll_sparse_max_bytes = 3000;  // a sparse HyperLogLog turns dense past this size
   // RESTORE always validates a payload whole; kept for redis.conf.
-  std::string sanitize_dump_payload = "no";  // a sparse HyperLogLog turns dense past this size
+  std::string sanitize_dump_payload = "no";
+  // Encoding thresholds, mirrored into keyspace::encoding_limits().
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  int64_t list_max_listpack_size = -2;
+  int64_t list_compress_depth = 0;  // accepted; arbor does not compress list nodes
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   int64_t hz = 10;
   std::string save = "3600 1 300 100 60 10000";

@@ -1,7 +1,9 @@
 // HashValue: the flat compact encoding (linear search, in-place edits that
 // keep field order, as a listpack) and the one-way move to a KeyTable.
 #include "server/keyspace/hash_value.h"
+#include "server/keyspace/encoding_limits.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -75,7 +77,9 @@ std::optional<std::string_view> HashValue::get(std::string_view field) const {
 }
 
 bool HashValue::set(std::string_view field, std::string_view value) {
-  if (!table_ && (field.size() > kMaxCompactLength || value.size() > kMaxCompactLength)) convert_to_table();
+  // hash-max-listpack-value, up to the 255 bytes a compact length byte holds.
+  const size_t max_length = std::min<size_t>(encoding_limits().hash_max_value, 255);
+  if (!table_ && (field.size() > max_length || value.size() > max_length)) convert_to_table();
   if (table_) {
     Entry* e = table_->find(field);
     if (e == nullptr) {
@@ -100,7 +104,7 @@ bool HashValue::set(std::string_view field, std::string_view value) {
     shrink_if_slack();
     return false;
   }
-  if (count_ + 1 > kMaxCompactEntries) {
+  if (count_ + 1 > encoding_limits().hash_max_entries) {
     convert_to_table();
     table_->insert(Entry::make_string(field, value));
     return true;

@@ -2,6 +2,7 @@
 // lookup that skips nodes by their counts, and the node split/merge rules
 // that keep every node within kNodeMaxBytes / kNodeMaxCount.
 #include "server/keyspace/list_value.h"
+#include "server/keyspace/encoding_limits.h"
 
 #include <utility>
 
@@ -93,8 +94,27 @@ std::unique_ptr<Object> ListValue::clone() const {
   return copy;
 }
 
+namespace {
+
+// list-max-listpack-size: -1..-5 give 4..64 KB nodes (below -5 as -5) of at
+// most kNodeMaxCount elements; n > 0 gives n elements within 8 KB.
+struct NodeLimits {
+  uint32_t count;
+  size_t bytes;
+};
+NodeLimits node_limits() {
+  const int64_t size = encoding_limits().list_max_size;
+  if (size > 0) return {static_cast<uint32_t>(std::min<int64_t>(size, UINT32_MAX)), ListValue::kNodeMaxBytes};
+  static constexpr size_t kBytes[] = {4096, 8192, 16384, 32768, 65536};
+  const int64_t index = std::min<int64_t>(-size - 1, 4);
+  return {ListValue::kNodeMaxCount, kBytes[index < 0 ? 0 : index]};
+}
+
+}  // namespace
+
 bool ListValue::fits(const Node& node, size_t encoded) const {
-  return node.count < kNodeMaxCount && node.bytes.size() + encoded <= kNodeMaxBytes;
+  const NodeLimits limits = node_limits();
+  return node.count < limits.count && node.bytes.size() + encoded <= limits.bytes;
 }
 
 void ListValue::push(End end, std::string_view value) {
@@ -194,7 +214,8 @@ void ListValue::insert(size_t index, std::string_view value) {
 
 void ListValue::repack(size_t node_index) {
   Node& node = nodes_[node_index];
-  if (node.count <= 1 || (node.count <= kNodeMaxCount && node.bytes.size() <= kNodeMaxBytes)) return;
+  const NodeLimits limits = node_limits();
+  if (node.count <= 1 || (node.count <= limits.count && node.bytes.size() <= limits.bytes)) return;
   std::vector<Node> parts(1);
   size_t offset = 0;
   while (offset < node.bytes.size()) {
@@ -219,7 +240,8 @@ void ListValue::tidy(size_t node_index) {
   if (node_index + 1 < nodes_.size()) {
     Node& a = nodes_[node_index];
     Node& b = nodes_[node_index + 1];
-    if (a.count + b.count <= kNodeMaxCount && a.bytes.size() + b.bytes.size() <= kNodeMaxBytes) {
+    const NodeLimits limits = node_limits();
+    if (a.count + b.count <= limits.count && a.bytes.size() + b.bytes.size() <= limits.bytes) {
       a.bytes.append(b.bytes);
       a.count += b.count;
       nodes_.erase(node_index + 1);

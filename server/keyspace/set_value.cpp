@@ -3,6 +3,7 @@
 // (length-prefixed members, linear search: at most 128 of them) and the
 // one-way moves intset -> listpack -> hashtable, as Redis 7.2.
 #include "server/keyspace/set_value.h"
+#include "server/keyspace/encoding_limits.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -171,7 +172,7 @@ bool SetValue::add_to_intset(int64_t value) {
   std::memmove(data_ + (at + 1) * width_, data_ + at * width_, (count_ - at) * width_);
   put_int(at, value);
   ++count_;
-  if (count_ > kMaxIntsetEntries) convert_to_table();
+  if (count_ > encoding_limits().set_max_intset_entries) convert_to_table();
   return true;
 }
 

@@ -2,6 +2,7 @@
 // listpack; integral scores take 1 or 4 bytes) and the one-way move to a
 // member table plus skiplist.
 #include "server/keyspace/zset_value.h"
+#include "server/keyspace/encoding_limits.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -189,6 +190,11 @@ std::optional<double> ZsetValue::score(std::string_view member) const {
   return s;
 }
 
+size_t ZsetValue::max_compact_entries() {
+  return std::min(encoding_limits().zset_max_entries, kMaxCompactEntries);
+}
+size_t ZsetValue::max_compact_length() { return std::min(encoding_limits().zset_max_value, kMaxCompactLength); }
+
 bool ZsetValue::set(std::string_view member, double score) {
   if (large_) {
     Entry* e = large_->table.find(member);
@@ -207,7 +213,7 @@ bool ZsetValue::set(std::string_view member, double score) {
     insert_compact(member, score);
     return false;
   }
-  if (member.size() > kMaxCompactLength || count_ + 1 > kMaxCompactEntries) {
+  if (member.size() > max_compact_length() || count_ + 1 > max_compact_entries()) {
     convert_to_large();
     insert_large(member, score);
     return true;

@@ -35,6 +35,10 @@ class ZsetValue final : public Object {
   size_t size() const;
   bool empty() const { return size() == 0; }
   bool compact() const { return large_ == nullptr; }
+  // The settings (zset-max-listpack-entries / -value) within the compact
+  // form's own ceiling.
+  static size_t max_compact_entries();
+  static size_t max_compact_length();
 
   std::optional<double> score(std::string_view member) const;
   // Sets member's score; true when the member is new. Score must not be NaN.
