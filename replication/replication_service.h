@@ -280,5 +280,7 @@ void register_replication_commands(core::CommandTable& table);
 void register_function_payload_commands(core::CommandTable& table);
 // DUMP and RESTORE (dump_restore.cpp).
 void register_dump_commands(core::CommandTable& table);
+// MIGRATE (migrate.cpp).
+void register_migrate_command(core::CommandTable& table);
 
 }  // namespace arbor::replication

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   replication::register_replication_commands(commands);
   replication::register_function_payload_commands(commands);
   replication::register_dump_commands(commands);
+  replication::register_migrate_command(commands);
   core::Instance instance(config, commands);
   instance.run_id = random_hex(40);
   std::error_code ec;

@@ -443,7 +443,7 @@ std::vector<SpecShape> key_specs_of(const Command& command) {
   }
   for (const ExtraKeySpec& spec : keys.extra) {
     const bool unknown = spec.keyword.empty();
-    specs.push_back({false, unknown, spec.keyword, spec.startfrom, 0, 1, split_words(spec.flags), spec.notes});
+    specs.push_back({false, unknown, spec.keyword, spec.startfrom, spec.lastkey, 1, split_words(spec.flags), spec.notes});
   }
   return specs;
 }

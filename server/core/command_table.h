@@ -62,7 +62,8 @@ struct ExtraKeySpec {
   std::string_view flags;
   std::string_view notes{};
   std::string_view keyword{};
-  int startfrom = 0;
+  int startfrom = 0;  // negative: searched backwards from the end
+  int lastkey = 0;    // the range after the keyword (-1: to the end)
 };
 
 // A key one call names: its argument index and the key spec it belongs to.

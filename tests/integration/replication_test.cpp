@@ -65,6 +65,7 @@ TEST(Replication, ChainOfReplicasHoldsThePrimarysDataOfEveryType) {
 // end with the primary's data. A write command the script does not cover
 // fails the test, so a new command cannot miss its propagation unnoticed.
 TEST(Replication, EveryWriteCommandReachesTheReplica) {
+  ServerProcess migrate_target;
   const std::vector<std::vector<std::string>> script = {
       {"SELECT", "5"}, {"SET", "a", "1"}, {"SWAPDB", "5", "6"}, {"SET", "b", "2"}, {"FLUSHDB"}, {"SELECT", "0"},
       {"SET", "s", "v"}, {"SETNX", "s2", "v"}, {"SETEX", "s3", "100", "v"}, {"PSETEX", "s4", "100000", "v"},
@@ -73,6 +74,7 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
       {"SETBIT", "bits", "77", "1"}, {"BITFIELD", "bits", "OVERFLOW", "SAT", "INCRBY", "i5", "#2", "40"},
       {"BITOP", "NOT", "bits2", "bits"}, {"PFADD", "hll", "a", "b", "c"}, {"PFCOUNT", "hll"},
       {"PFMERGE", "hll2", "hll"}, {"PFDEBUG", "TODENSE", "hll2"},
+      {"SET", "migrated", "x"}, {"MIGRATE", "127.0.0.1", std::to_string(migrate_target.port()), "migrated", "0", "5000"},
       {"RESTORE", "restored", "900000", std::string("\x00\x01v\x0a\x00\x91\x08\xce\xb2\x19\x38\x8a\xce", 13)},  // DUMP of "v"
       {"INCR", "n"}, {"DECR", "n"}, {"INCRBY", "n", "10"}, {"DECRBY", "n", "3"}, {"INCRBYFLOAT", "f", "1.1"},
       {"DEL", "m1"}, {"UNLINK", "m2"}, {"RENAME", "m3", "m4"}, {"RENAMENX", "m4", "m5"}, {"COPY", "m5", "m6"},
