@@ -10,6 +10,7 @@
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
 #include "server/keyspace/set_value.h"
+#include "server/keyspace/stream_groups.h"
 #include "server/keyspace/stream_value.h"
 #include "server/keyspace/zset_value.h"
 
@@ -68,6 +69,21 @@ std::unique_ptr<keyspace::Object> build_object(RdbValue& v, std::string& error) 
       stream->set_last_id(v.stream.last_id);
       stream->set_entries_added(v.stream.entries_added);
       stream->set_max_deleted_entry_id(v.stream.max_deleted);
+      for (const auto& g : v.stream.groups) {
+        keyspace::StreamGroup& group = stream->groups_for_write().by_name[g.name];
+        group.last_id = g.last_id;
+        group.entries_read = g.entries_read ? *g.entries_read : keyspace::estimate_entries_read(*stream, g.last_id);
+        for (const auto& c : g.consumers) {
+          keyspace::StreamConsumer& consumer = group.consumer(c.name, c.seen_time_ms);
+          consumer.pending.insert(c.pending.begin(), c.pending.end());
+          for (const auto& id : c.pending) group.pel[id].consumer = &consumer;
+        }
+        for (const auto& nack : g.pel) {
+          keyspace::StreamNack& entry = group.pel[nack.id];
+          entry.delivery_time_ms = nack.delivery_time_ms;
+          entry.delivery_count = nack.delivery_count;
+        }
+      }
       return stream;
     }
     case ValueType::kNoteTree: return build_note_tree(v.elements, error);

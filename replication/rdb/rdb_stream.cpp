@@ -6,10 +6,12 @@
 // the writer follows it to the letter; arbor writes live entries only.
 #include "replication/rdb/rdb_stream.h"
 
+#include <set>
 #include <string_view>
 
 #include "protocol/number_format.h"
 #include "replication/rdb/listpack.h"
+#include "server/keyspace/stream_groups.h"
 
 namespace arbor::replication {
 namespace {
@@ -132,30 +134,101 @@ bool read_id(RdbCursor& in, StreamId& id) {
   return true;
 }
 
-// Consumer groups: parsed to be skipped (arbor has no consumer groups yet).
-bool skip_groups(RdbCursor& in, bool v2, uint64_t& dropped) {
-  const auto groups = in.length();
-  if (!groups) return false;
-  for (uint64_t g = 0; g < *groups; ++g) {
-    StreamId last;
-    if (!in.string() || !read_id(in, last)) return false;
-    if (v2 && !in.length()) return false;  // entries_read
-    const auto pel = in.length();
-    if (!pel || *pel > in.remaining()) return in.fail("invalid consumer group"), false;
-    for (uint64_t i = 0; i < *pel; ++i)
-      if (!in.raw(16) || !in.u64_le() || !in.length()) return false;
-    const auto consumers = in.length();
-    if (!consumers || *consumers > in.remaining()) return in.fail("invalid consumer group"), false;
-    for (uint64_t c = 0; c < *consumers; ++c) {
-      if (!in.string() || !in.u64_le()) return false;
-      const auto owned = in.length();
-      if (!owned || *owned > in.remaining()) return in.fail("invalid consumer"), false;
-      for (uint64_t i = 0; i < *owned; ++i)
-        if (!in.raw(16)) return false;
-    }
-    ++dropped;
+// A stream id as the 16 big-endian bytes of a PEL entry.
+bool read_raw_id(RdbCursor& in, StreamId& id) {
+  const auto bytes = in.raw(16);
+  if (!bytes) return false;
+  id = {};
+  for (int b = 0; b < 8; ++b) {
+    id.ms = (id.ms << 8) | static_cast<uint8_t>((*bytes)[static_cast<size_t>(b)]);
+    id.seq = (id.seq << 8) | static_cast<uint8_t>((*bytes)[static_cast<size_t>(8 + b)]);
   }
   return true;
+}
+
+// Consumer groups, checked as Redis checks them on load: no PEL id twice,
+// every id a consumer owns in its group's PEL and owned once.
+bool read_groups(RdbCursor& in, bool v2, std::vector<RdbStream::Group>& out) {
+  const auto groups = in.length();
+  if (!groups || *groups > in.remaining()) return in.fail("invalid consumer group count"), false;
+  for (uint64_t g = 0; g < *groups; ++g) {
+    RdbStream::Group group;
+    auto name = in.string();
+    if (!name || !read_id(in, group.last_id)) return false;
+    group.name = std::move(*name);
+    if (v2) {
+      const auto entries_read = in.length();
+      if (!entries_read) return false;
+      group.entries_read = static_cast<int64_t>(*entries_read);
+    }
+    const auto pel = in.length();
+    if (!pel || *pel > in.remaining()) return in.fail("invalid consumer group PEL"), false;
+    std::set<StreamId> ids, owned;
+    for (uint64_t i = 0; i < *pel; ++i) {
+      RdbStream::Group::Nack nack;
+      if (!read_raw_id(in, nack.id)) return false;
+      const auto time = in.u64_le();
+      const auto count = in.length();
+      if (!time || !count) return false;
+      nack.delivery_time_ms = static_cast<int64_t>(*time);
+      nack.delivery_count = *count;
+      if (!ids.insert(nack.id).second) return in.fail("duplicated global PEL entry in a consumer group"), false;
+      group.pel.push_back(nack);
+    }
+    const auto consumers = in.length();
+    if (!consumers || *consumers > in.remaining()) return in.fail("invalid consumer count"), false;
+    for (uint64_t c = 0; c < *consumers; ++c) {
+      RdbStream::Group::Consumer consumer;
+      auto cname = in.string();
+      const auto seen = cname ? in.u64_le() : std::nullopt;
+      if (!cname || !seen) return false;
+      consumer.name = std::move(*cname);
+      consumer.seen_time_ms = static_cast<int64_t>(*seen);
+      const auto count = in.length();
+      if (!count || *count > in.remaining()) return in.fail("invalid consumer PEL"), false;
+      for (uint64_t i = 0; i < *count; ++i) {
+        StreamId id;
+        if (!read_raw_id(in, id)) return false;
+        if (!ids.count(id)) return in.fail("consumer PEL entry without a global PEL entry"), false;
+        if (!owned.insert(id).second) return in.fail("PEL entry owned by two consumers"), false;
+        consumer.pending.push_back(id);
+      }
+      for (const auto& other : group.consumers)
+        if (other.name == consumer.name) return in.fail("duplicated consumer in a consumer group"), false;
+      group.consumers.push_back(std::move(consumer));
+    }
+    if (owned.size() != ids.size()) return in.fail("PEL entry without a consumer"), false;
+    for (const auto& other : out)
+      if (other.name == group.name) return in.fail("duplicated consumer group"), false;
+    out.push_back(std::move(group));
+  }
+  return true;
+}
+
+void write_raw_id(RdbEncoder& enc, StreamId id) { enc.raw(node_key(id)); }
+
+void write_groups(RdbEncoder& enc, const keyspace::StreamGroups* groups) {
+  if (groups == nullptr) return enc.length(0);
+  enc.length(groups->by_name.size());
+  for (const auto& [name, group] : groups->by_name) {
+    enc.string(name);
+    enc.length(group.last_id.ms);
+    enc.length(group.last_id.seq);
+    enc.length(static_cast<uint64_t>(group.entries_read));
+    enc.length(group.pel.size());
+    for (const auto& [id, nack] : group.pel) {
+      write_raw_id(enc, id);
+      enc.i64_le(nack.delivery_time_ms);
+      enc.length(nack.delivery_count);
+    }
+    enc.length(group.consumers.size());
+    for (const auto& [cname, consumer] : group.consumers) {
+      enc.string(cname);
+      enc.i64_le(consumer.seen_time_ms);
+      enc.length(consumer.pending.size());
+      for (const StreamId& id : consumer.pending) write_raw_id(enc, id);
+    }
+  }
 }
 
 }  // namespace
@@ -200,7 +273,7 @@ void write_stream(RdbEncoder& enc, const keyspace::StreamValue& stream) {
   enc.length(stream.max_deleted_entry_id().ms);
   enc.length(stream.max_deleted_entry_id().seq);
   enc.length(stream.entries_added());
-  enc.length(0);  // consumer groups
+  write_groups(enc, stream.groups());
 }
 
 bool read_stream(RdbCursor& in, uint8_t type, RdbStream& out) {
@@ -236,7 +309,7 @@ bool read_stream(RdbCursor& in, uint8_t type, RdbStream& out) {
   }
   if (out.entries.size() != out.length) return in.fail("stream length mismatch"), false;
   if (!out.entries.empty() && out.entries.back().id > out.last_id) return in.fail("stream last id too small"), false;
-  return skip_groups(in, v2, out.groups_dropped);
+  return read_groups(in, v2, out.groups);
 }
 
 }  // namespace arbor::replication

@@ -3,11 +3,12 @@
 // listpack nodes keyed by a 16-byte big-endian master id, each node opening
 // with a master entry (live count, deleted count, master field names) that
 // later entries refer to by flag or repeat in full; then the stream's
-// length, last id, first id, max deleted id, entries added, and consumer
-// groups (arbor has none: it writes zero and drops those it reads).
+// length, last id, first id, max deleted id, entries added, and the
+// consumer groups (each with its pending entries and consumers).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,24 @@ struct RdbStream {
   keyspace::StreamId last_id;
   keyspace::StreamId max_deleted;
   uint64_t entries_added = 0;
-  uint64_t groups_dropped = 0;
+  struct Group {
+    struct Nack {
+      keyspace::StreamId id;
+      int64_t delivery_time_ms = 0;
+      uint64_t delivery_count = 0;
+    };
+    struct Consumer {
+      std::string name;
+      int64_t seen_time_ms = 0;
+      std::vector<keyspace::StreamId> pending;
+    };
+    std::string name;
+    keyspace::StreamId last_id;
+    std::optional<int64_t> entries_read;  // absent in type 15: estimated on load
+    std::vector<Nack> pel;
+    std::vector<Consumer> consumers;
+  };
+  std::vector<Group> groups;
 };
 
 void write_stream(RdbEncoder& enc, const keyspace::StreamValue& stream);

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <iterator>
 
+#include "server/keyspace/stream_groups.h"
+
 namespace arbor::keyspace {
 
 namespace {
@@ -66,11 +68,33 @@ std::string StreamId::to_string() const {
 
 // ---- StreamValue ------------------------------------------------------------
 
+StreamValue::StreamValue(size_t node_max_entries, size_t node_max_bytes)
+    : Object(ValueType::kStream),
+      node_max_entries_(static_cast<uint32_t>(node_max_entries)),
+      node_max_bytes_(static_cast<uint32_t>(node_max_bytes)) {}
+
+StreamValue::~StreamValue() = default;
+
+StreamGroups& StreamValue::groups_for_write() {
+  if (!groups_) groups_ = std::make_unique<StreamGroups>();
+  return *groups_;
+}
+
 size_t StreamValue::memory_usage() const {
   // A map node is the pair plus three pointers and a colour word.
   constexpr size_t kNodeOverhead = sizeof(Blocks::value_type) + 4 * sizeof(void*);
   size_t bytes = sizeof(StreamValue);
   for (const auto& [master, block] : blocks_) bytes += kNodeOverhead + block.bytes.capacity();
+  if (groups_) {
+    // Map nodes of groups, consumers and pending entries, as estimates.
+    for (const auto& [name, group] : groups_->by_name) {
+      bytes += sizeof(StreamGroup) + name.capacity() + 4 * sizeof(void*);
+      bytes += group.pel.size() * (sizeof(StreamId) + sizeof(StreamNack) + 4 * sizeof(void*));
+      for (const auto& [cname, consumer] : group.consumers)
+        bytes += sizeof(StreamConsumer) + 2 * cname.capacity() +
+                 consumer.pending.size() * (sizeof(StreamId) + 4 * sizeof(void*));
+    }
+  }
   return bytes;
 }
 
@@ -81,6 +105,7 @@ std::unique_ptr<Object> StreamValue::clone() const {
   copy->last_id_ = last_id_;
   copy->max_deleted_ = max_deleted_;
   copy->entries_added_ = entries_added_;
+  if (groups_) copy->groups_ = std::make_unique<StreamGroups>(*groups_);
   return copy;
 }
 

@@ -21,6 +21,8 @@
 
 namespace arbor::keyspace {
 
+struct StreamGroups;
+
 struct StreamId {
   uint64_t ms = 0;
   uint64_t seq = 0;
@@ -76,8 +78,8 @@ class StreamValue final : public Object {
   static constexpr size_t kNodeMaxEntries = 100;
   static constexpr size_t kNodeMaxBytes = 4096;
 
-  explicit StreamValue(size_t node_max_entries = kNodeMaxEntries, size_t node_max_bytes = kNodeMaxBytes)
-      : Object(ValueType::kStream), node_max_entries_(node_max_entries), node_max_bytes_(node_max_bytes) {}
+  explicit StreamValue(size_t node_max_entries = kNodeMaxEntries, size_t node_max_bytes = kNodeMaxBytes);
+  ~StreamValue() override;
 
   std::string_view encoding() const override { return "stream"; }
   size_t element_count() const override { return length_; }
@@ -110,6 +112,12 @@ class StreamValue final : public Object {
   // Returns the number visited.
   template <typename Visit>
   size_t range(StreamId start, StreamId end, bool reverse, size_t count, Visit&& visit) const;
+
+  // Consumer groups (stream_groups.h); null while the stream has none.
+  const StreamGroups* groups() const { return groups_.get(); }
+  StreamGroups* groups() { return groups_.get(); }
+  // The groups, created empty when there are none yet.
+  StreamGroups& groups_for_write();
 
   // For tests and memory reports: blocks and their entry counts.
   size_t block_count() const { return blocks_.size(); }
@@ -153,6 +161,7 @@ class StreamValue final : public Object {
   uint64_t entries_added_ = 0;
   uint32_t node_max_entries_;
   uint32_t node_max_bytes_;
+  std::unique_ptr<StreamGroups> groups_;
 };
 
 // ---- varints and inline templates ------------------------------------------

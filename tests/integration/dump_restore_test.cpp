@@ -78,6 +78,39 @@ TEST(DumpRestore, PayloadsOfEveryTypeMoveBothWaysBetweenArborAndRedis) {
   }
 }
 
+// A stream with consumer groups (pending entries, several consumers, an
+// empty group, a claimed and an acknowledged entry) goes from Redis to arbor
+// and back with every group detail Redis reports in XINFO STREAM FULL.
+TEST(DumpRestore, StreamConsumerGroupsMoveBothWays) {
+  ServerProcess arbor;
+  RedisProcess redis;
+  ASSERT_TRUE(redis.ok());
+  Client a(arbor.port()), r(redis.port());
+  for (int i = 1; i < 30; ++i)
+    r.cmd({"XADD", "s", std::to_string(i) + "-1", "f", std::to_string(i), "g", std::string(static_cast<size_t>(i), 'x')});
+  const std::vector<Command> setup = {
+      {"XGROUP", "CREATE", "s", "g1", "0"}, {"XGROUP", "CREATE", "s", "g2", "$"},
+      {"XGROUP", "CREATE", "s", "empty", "5-1"},
+      {"XREADGROUP", "GROUP", "g1", "alice", "COUNT", "5", "STREAMS", "s", ">"},
+      {"XREADGROUP", "GROUP", "g1", "bob", "COUNT", "3", "STREAMS", "s", ">"},
+      {"XREADGROUP", "GROUP", "g1", "carol", "COUNT", "2", "NOACK", "STREAMS", "s", ">"},
+      {"XCLAIM", "s", "g1", "bob", "0", "2-1"}, {"XACK", "s", "g1", "1-1"}, {"XDEL", "s", "20-1"},
+      {"XGROUP", "CREATECONSUMER", "s", "g2", "dave"},
+  };
+  for (const Command& cmd : setup) ASSERT_NE(r.cmd(cmd).type, ReplyType::kError) << printable(cmd);
+  const std::string full = describe(r.cmd({"XINFO", "STREAM", "s", "FULL"}));
+  const Reply payload = r.cmd({"DUMP", "s"});
+  ASSERT_TRUE(is_status(a.cmd({"RESTORE", "s", "0", payload.str}), "OK"));
+  const Reply back = a.cmd({"DUMP", "s"});
+  ASSERT_EQ(back.type, ReplyType::kBulk);
+  ASSERT_TRUE(is_status(r.cmd({"RESTORE", "s2", "0", back.str}), "OK"));
+  EXPECT_EQ(describe(r.cmd({"XINFO", "STREAM", "s2", "FULL"})), full);
+  // COPY keeps the groups too.
+  ASSERT_TRUE(is_int(a.cmd({"COPY", "s", "s3"}), 1));
+  ASSERT_TRUE(is_status(r.cmd({"RESTORE", "s3", "0", a.cmd({"DUMP", "s3"}).str}), "OK"));
+  EXPECT_EQ(describe(r.cmd({"XINFO", "STREAM", "s3", "FULL"})), full);
+}
+
 TEST(DumpRestore, OptionsAndErrorsAnswerAsRedis) {
   ServerProcess arbor;
   RedisProcess redis;

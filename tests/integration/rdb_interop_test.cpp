@@ -16,6 +16,7 @@
 #include "server/keyspace/hash_value.h"
 #include "server/keyspace/list_value.h"
 #include "server/keyspace/set_value.h"
+#include "server/keyspace/stream_groups.h"
 #include "server/keyspace/stream_value.h"
 #include "server/keyspace/zset_value.h"
 #include "tests/integration/server_fixture.h"
@@ -250,6 +251,15 @@ TEST(RdbInterop, RedisSaveIsReadByArborsParser) {
     seen.push_back(text);
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"5-1:other=x,", "6-1:f=6,g=y,"}));
+  // The consumer group with its pending entries (3-1 was deleted).
+  ASSERT_NE(stream.groups(), nullptr);
+  const keyspace::StreamGroup& group = stream.groups()->by_name.at("readers");
+  EXPECT_EQ(group.last_id.to_string(), "4-1");
+  ASSERT_EQ(group.pel.size(), 3u);
+  EXPECT_EQ(group.pel.begin()->first.to_string(), "1-1");
+  EXPECT_EQ(group.pel.begin()->second.delivery_count, 1u);
+  EXPECT_EQ(group.pel.begin()->second.consumer->name, "alice");
+  EXPECT_EQ(group.consumers.at("alice").pending.size(), 3u);
 }
 
 }  // namespace
