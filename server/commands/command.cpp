@@ -4,6 +4,7 @@
 // Redis 7.0's, word for word.
 #include "server/commands/families.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -117,6 +118,32 @@ void command_list(CommandContext& ctx) {
 
 // Resolves the command inside COMMAND GETKEYS[ANDFLAGS] and extracts its keys
 // by the row's key spec. Returns false after replying with the error.
+// A keyword spec's keys (GEORADIUS's STORE, XREAD's STREAMS, as Redis
+// searches: forwards from `startfrom`, or backwards from the end when it is
+// negative, never matching the last argument; then the range after it).
+void keyword_spec_keys(const core::ExtraKeySpec& extra, std::span<const std::string_view> argv, size_t spec_index,
+                       std::vector<std::string_view>& keys, std::vector<size_t>& specs) {
+  if (extra.keyword.empty()) return;
+  const auto argc = static_cast<int64_t>(argv.size());
+  const int64_t start = extra.startfrom > 0 ? extra.startfrom : argc + extra.startfrom;
+  const int64_t end = extra.startfrom > 0 ? argc - 1 : 0;
+  int64_t first = 0;
+  for (int64_t i = start; i != end; i += start <= end ? 1 : -1) {
+    if (i >= argc || i < 1) break;
+    if (core::equals_ci(argv[static_cast<size_t>(i)], extra.keyword)) {
+      first = i + 1;
+      break;
+    }
+  }
+  if (first == 0) return;
+  int64_t last = first + extra.lastkey;
+  if (extra.lastkey < 0) last = extra.limit == 0 ? argc + extra.lastkey : first + (argc - first) / extra.limit - 1;
+  for (int64_t i = first; i <= last && i < argc; ++i) {
+    keys.push_back(argv[static_cast<size_t>(i)]);
+    specs.push_back(spec_index);
+  }
+}
+
 // The keys a call names and, for each, the index of its key spec.
 bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::string_view>& keys,
                    std::vector<size_t>& specs) {
@@ -131,7 +158,10 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
   }
   const core::KeySpec& spec = command->spec.keys;
   // Shard channels sit in a key spec flagged not_key: no keys for GETKEYS.
-  if ((spec.first <= 0 && spec.numkeys_at <= 0 && spec.keys_of_call == nullptr) || spec.flags == "not_key") {
+  const bool keyword_keys = std::any_of(spec.extra.begin(), spec.extra.end(),
+                                        [](const core::ExtraKeySpec& e) { return !e.keyword.empty(); });
+  if ((spec.first <= 0 && spec.numkeys_at <= 0 && spec.keys_of_call == nullptr && !keyword_keys) ||
+      spec.flags == "not_key") {
     ctx.reply.error("ERR The command has no key arguments");
     return false;
   }
@@ -163,23 +193,13 @@ bool keys_or_reply(CommandContext& ctx, const Command*& out, std::vector<std::st
     // With a second range spec (BITOP's sources, RENAME's new name) the
     // first key is spec 0 and the others spec 1.
     const bool split = !spec.rest_flags.empty();
-    for (int64_t i = spec.first; i <= last; i += step) {
+    for (int64_t i = spec.first; spec.first > 0 && i <= last; i += step) {
       specs.push_back(split && !keys.empty() ? 1 : 0);
       keys.push_back(argv[static_cast<size_t>(i)]);
     }
-    // Keyword specs (GEORADIUS's STORE): the key after the first match from
-    // `startfrom`, the last argument excluded, as Redis searches.
-    const size_t first_extra = split ? 2 : 1;
-    for (size_t j = 0; j < spec.extra.size(); ++j) {
-      const core::ExtraKeySpec& extra = spec.extra[j];
-      if (extra.keyword.empty()) continue;
-      for (size_t i = static_cast<size_t>(extra.startfrom); i + 1 < argv.size(); ++i) {
-        if (!core::equals_ci(argv[i], extra.keyword)) continue;
-        keys.push_back(argv[i + 1]);
-        specs.push_back(first_extra + j);
-        break;
-      }
-    }
+    const size_t first_extra = spec.first <= 0 ? 0 : split ? 2 : 1;
+    for (size_t j = 0; j < spec.extra.size(); ++j)
+      keyword_spec_keys(spec.extra[j], argv, first_extra + j, keys, specs);
   }
   if (keys.empty() && !(command->spec.flags & core::kNoMandatoryKeys)) {
     ctx.reply.error("ERR Invalid arguments specified for command");

@@ -153,10 +153,10 @@ void xread(CommandContext& ctx) {
 
 void register_stream_read_commands(core::CommandTable& t) {
   using namespace core;
-  // Keys follow STREAMS (Redis's keyword key spec, "movablekeys"); the
-  // table's range form cannot say that, so the row carries none, as
-  // Redis's legacy 0 0 0.
-  t.add({"xread", -4, kReadonly | kBlocking, KeySpec{}, xread, "stream",
+  // Keys follow STREAMS (Redis's keyword key spec: movablekeys, the legacy
+  // triple 0 0 0).
+  static constexpr ExtraKeySpec kStreamsKeys[] = {{"RO access", {}, "STREAMS", 1, -1, 2}};
+  t.add({"xread", -4, kReadonly | kBlocking, KeySpec{0, 0, 0, 0, {}, {}, {}, kStreamsKeys}, xread, "stream",
          "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller "
          "for each stream. Can block.",
          "5.0.0",

@@ -409,6 +409,7 @@ std::vector<std::string_view> derived_flags(const Command& command) {
 // `lastkey` relative to it) or a keynum (count at `index`).
 struct SpecShape {
   bool keynum = false;
+  int limit = 0;
   bool unknown = false;  // begin_search and find_keys "unknown"
   std::string_view keyword{};  // begin_search by keyword, from `index`
   int index = 0, lastkey = 0, step = 1;
@@ -428,22 +429,23 @@ std::vector<SpecShape> key_specs_of(const Command& command) {
   if (ranged_keys(command)) {
     const bool split = !keys.rest_flags.empty();
     const bool store = counted_keys(command);
-    specs.push_back({false, false, {}, keys.first, split ? 0 : relative_last(keys), keys.step,
+    specs.push_back({false, 0, false, {}, keys.first, split ? 0 : relative_last(keys), keys.step,
                      first_flags(store ? std::vector<std::string_view>{"OW", "update"} : derived_flags(command)),
                      key_spec_notes(command)});
     if (split) {
       const int begin = keys.first + keys.step;
-      specs.push_back({false, false, {}, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
+      specs.push_back({false, 0, false, {}, begin, keys.last >= 0 ? keys.last - begin : keys.last, keys.step,
                        split_words(keys.rest_flags), {}});
     }
-    if (store) specs.push_back({true, false, {}, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
+    if (store) specs.push_back({true, 0, false, {}, keys.numkeys_at, 0, 1, {"RO", "access"}, {}});
   } else if (counted_keys(command)) {
     specs.push_back(
-        {true, false, {}, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
+        {true, 0, false, {}, keys.numkeys_at, 0, 1, first_flags(derived_flags(command)), key_spec_notes(command)});
   }
   for (const ExtraKeySpec& spec : keys.extra) {
     const bool unknown = spec.keyword.empty();
-    specs.push_back({false, unknown, spec.keyword, spec.startfrom, spec.lastkey, 1, split_words(spec.flags), spec.notes});
+    specs.push_back({false, spec.limit, unknown, spec.keyword, spec.startfrom, spec.lastkey, 1, split_words(spec.flags),
+                     spec.notes});
   }
   return specs;
 }
@@ -489,7 +491,7 @@ void write_spec(protocol::ReplyWriter& reply, const SpecShape& spec) {
   } else {
     pair(reply, "lastkey", spec.lastkey);
     pair(reply, "keystep", spec.step);
-    pair(reply, "limit", 0);
+    pair(reply, "limit", spec.limit);
   }
 }
 

@@ -64,6 +64,7 @@ struct ExtraKeySpec {
   std::string_view keyword{};
   int startfrom = 0;  // negative: searched backwards from the end
   int lastkey = 0;    // the range after the keyword (-1: to the end)
+  int limit = 0;      // with lastkey -1: only the first 1/limit of the rest (XREAD's keys, not its ids)
 };
 
 // A key one call names: its argument index and the key spec it belongs to.
