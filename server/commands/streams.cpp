@@ -9,6 +9,7 @@
 #include "protocol/errors.h"
 #include "protocol/number_format.h"
 #include "server/commands/stream_common.h"
+#include "server/commands/stream_group_common.h"
 #include "server/keyspace/encoding_limits.h"
 
 namespace arbor::commands {
@@ -424,6 +425,10 @@ void register_stream_commands(CommandTable& t) {
          "An internal command for replicating stream values", "5.0.0", "O(1)",
          "key last-id [ENTRIESADDED entries-added:integer] [MAXDELETEDID max-deleted-id]"});
   register_stream_read_commands(t);
+  register_stream_group_commands(t);
+  register_stream_claim_commands(t);
+  register_stream_info_command(t);
+  register_stream_readgroup_command(t);
 }
 
 }  // namespace arbor::core

@@ -42,6 +42,8 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
           type == keyspace::ValueType::kStream)
         blocking.signal_ready(db.index(), entry.key());
     });
+    dbs_.back()->set_stream_gone_hook(
+        [this](keyspace::Database& db, std::string_view key) { blocking.signal_ready(db.index(), key); });
   }
   stats.start_time_ms = unix_time_ms();
   last_save_unix = stats.start_time_ms / 1000;
@@ -59,6 +61,8 @@ void Instance::flush_db(int index, bool async) {
   keyspace::Database& database = db(index);
   watches.touch_all(database, nullptr);
   database.clear(async ? &freer : nullptr);
+  // XREADGROUP readers blocked on a stream that went learn it.
+  for (const std::string& key : blocking.keys_in(index)) blocking.signal_ready(index, key);
 }
 
 void Instance::swap_databases(int a, int b) {

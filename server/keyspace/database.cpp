@@ -94,6 +94,7 @@ Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
     }
     old_entry->expire_ms_ = kNoExpire;
   }
+  leaving(*old_entry);
   if (old_entry->storage() != Entry::Storage::kObject) {
     table_.replace(old_entry, fresh);
     return fresh;
@@ -118,6 +119,7 @@ bool Database::erase(std::string_view key) {
   Entry* entry = table_.detach(key);
   if (entry == nullptr) return false;
   if (entry->has_expire()) untrack_ttl(entry);
+  leaving(*entry);
   free_entry(entry);
   return true;
 }
@@ -126,6 +128,7 @@ Entry* Database::detach(std::string_view key) {
   if (snapshot_running_) before_change(table_.find(key));
   Entry* entry = table_.detach(key);
   if (entry != nullptr && entry->has_expire()) untrack_ttl(entry);
+  if (entry != nullptr) leaving(*entry);
   return entry;
 }
 

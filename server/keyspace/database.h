@@ -28,6 +28,9 @@ class Database {
   // keyspace "new" events and for clients blocked on a list, sorted set or
   // stream under that key.
   using AddHook = std::function<void(Database&, const Entry&)>;
+  // A stream left the key (deleted, expired, renamed away, overwritten by
+  // another value): XREADGROUP readers blocked on it must learn it.
+  using StreamGoneHook = std::function<void(Database&, std::string_view key)>;
   // Forkless snapshots (replication/snapshot.h). While one runs, each entry
   // is written once and stamped with the snapshot's epoch; before any
   // operation can reach an entry not yet written, `before_change` writes it,
@@ -92,6 +95,7 @@ class Database {
 
   void set_expire_hook(ExpireHook hook) { expire_hook_ = std::move(hook); }
   void set_add_hook(AddHook hook) { add_hook_ = std::move(hook); }
+  void set_stream_gone_hook(StreamGoneHook hook) { stream_gone_hook_ = std::move(hook); }
   void set_lazy_freer(LazyFreer* freer) { freer_ = freer; }
 
   // Snapshot support: entries created from now on carry `epoch`; those
@@ -124,6 +128,9 @@ class Database {
   void added(const Entry& entry) {
     if (add_hook_) add_hook_(*this, entry);
   }
+  void leaving(const Entry& entry) {
+    if (stream_gone_hook_ && entry.type() == ValueType::kStream) stream_gone_hook_(*this, entry.key());
+  }
   // Called wherever an existing entry is reached: gives a running
   // snapshot its chance to write the entry's value first.
   void before_change(Entry* entry) {
@@ -137,6 +144,7 @@ class Database {
 
   ExpireHook expire_hook_;
   AddHook add_hook_;
+  StreamGoneHook stream_gone_hook_;
   LazyFreer* freer_ = nullptr;
   bool delete_expired_ = true;
   const bool* expired_visible_ = nullptr;

@@ -19,7 +19,8 @@ std::vector<Command> script() {
   std::vector<Command> s = {
       {"CONFIG", "GET", "hash-max-listpack-entries"}, {"CONFIG", "GET", "hash-max-ziplist-value"},
       {"CONFIG", "GET", "zset-max-ziplist-entries"}, {"CONFIG", "GET", "list-max-ziplist-size"},
-      {"CONFIG", "GET", "stream-node-max-*"}, {"CONFIG", "GET", "set-max-intset-entries"},
+      {"CONFIG", "GET", "stream-node-max-bytes"}, {"CONFIG", "GET", "stream-node-max-entries"},
+      {"CONFIG", "GET", "set-max-intset-entries"},
       {"CONFIG", "GET", "list-compress-depth"},
       {"CONFIG", "SET", "hash-max-ziplist-entries", "2"}, {"HSET", "h", "a", "1", "b", "2"},
       {"OBJECT", "ENCODING", "h"}, {"HSET", "h", "c", "3"}, {"OBJECT", "ENCODING", "h"},

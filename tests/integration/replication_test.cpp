@@ -108,6 +108,10 @@ TEST(Replication, EveryWriteCommandReachesTheReplica) {
       {"XADD", "st", "5-1", "f", "2"}, {"XADD", "st", "*", "f", "1"}, {"XADD", "st", "MAXLEN", "1", "*", "f", "3"},
       {"XADD", "st2", "1-1", "a", "b"}, {"XADD", "st2", "1-2", "a", "b"}, {"XDEL", "st2", "1-1"},
       {"XTRIM", "st", "MAXLEN", "0"}, {"XSETID", "st2", "99-0"},
+      {"XGROUP", "CREATE", "st2", "grp", "0"}, {"XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "st2", ">"},
+      {"XACK", "st2", "grp", "1-2"}, {"XCLAIM", "st2", "grp", "c2", "0", "1-2", "FORCE"},
+      {"XAUTOCLAIM", "st2", "grp", "c3", "0", "0"}, {"XGROUP", "CREATECONSUMER", "st2", "grp", "c4"},
+      {"XGROUP", "DELCONSUMER", "st2", "grp", "c4"}, {"XGROUP", "SETID", "st2", "grp", "0"},
       {"SELECT", "9"}, {"SET", "gone-with-flushall", "x"}, {"FLUSHALL"}, {"SET", "after-flushall", "y"},
       {"SELECT", "0"}, {"SET", "last", "z"}};
 
