@@ -10,6 +10,9 @@
 namespace arbor::replication {
 
 std::optional<std::string> lzf_decompress(std::string_view compressed, size_t expected_size) {
+  // A back reference (3 bytes at most) expands to at most 264 bytes: a
+  // declared size beyond that ratio is a lie, refused before allocating it.
+  if (expected_size / 88 > compressed.size()) return std::nullopt;
   std::string out;
   out.resize(expected_size);
   size_t op = 0;

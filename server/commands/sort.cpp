@@ -98,9 +98,9 @@ struct Item {
 
 // The elements in the value's own order: lists and sorted sets in theirs
 // (reversed for DESC when nothing is sorted), sets as they iterate.
-std::vector<Item> load(const Entry* entry, const SortOptions& o) {
-  std::vector<Item> items;
-  if (entry == nullptr) return items;
+void load(const Entry* entry, const SortOptions& o, std::vector<Item>& items) {
+  if (entry == nullptr) return;
+  items.reserve(entry->object()->element_count());
   switch (entry->type()) {
     case ValueType::kList: {
       const auto& list = entry->as<keyspace::ListValue>();
@@ -120,8 +120,23 @@ std::vector<Item> load(const Entry* entry, const SortOptions& o) {
     }
   }
   if (o.dont_sort && o.desc && entry->type() != ValueType::kSet) std::reverse(items.begin(), items.end());
-  return items;
 }
+
+// The sort vector, kept between calls: a fresh one of a big collection
+// costs page faults on every SORT. Emptied after each use; a very large
+// one is given back.
+struct ScratchItems {
+  std::vector<Item>& items;
+  ScratchItems() : items(storage()) { items.clear(); }
+  ~ScratchItems() {
+    items.clear();
+    if (items.capacity() > (size_t{1} << 16)) std::vector<Item>().swap(items);
+  }
+  static std::vector<Item>& storage() {
+    static std::vector<Item> kept;  // the loop thread's
+    return kept;
+  }
+};
 
 int compare_bytes(std::string_view a, std::string_view b) { return a.compare(b) < 0 ? -1 : a == b ? 0 : 1; }
 
@@ -139,16 +154,18 @@ bool load_keys(CommandContext& ctx, const SortOptions& o, std::vector<Item>& ite
       if (o.by) item.by = std::move(by_value);
       continue;
     }
-    const std::string text = by_value ? std::move(*by_value) : item.element;
+    const char* text = by_value ? by_value->c_str() : item.element.c_str();
     char* end = nullptr;
     errno = 0;
-    item.score = std::strtod(text.c_str(), &end);
+    item.score = std::strtod(text, &end);
     if (*end != '\0' || errno == ERANGE || std::isnan(item.score)) numbers_ok = false;
   }
   return numbers_ok;
 }
 
-void sort_items(const SortOptions& o, std::vector<Item>& items) {
+// Only the first `wanted` places matter under BY with LIMIT: Redis sorts
+// them with its partial quicksort (not stable either), the whole otherwise.
+void sort_items(const SortOptions& o, std::vector<Item>& items, size_t wanted) {
   const auto compare = [&](const Item& a, const Item& b) {
     int cmp;
     if (!o.alpha) {
@@ -161,6 +178,10 @@ void sort_items(const SortOptions& o, std::vector<Item>& items) {
     }
     return (o.desc ? -cmp : cmp) < 0;
   };
+  if (wanted < items.size()) {
+    std::partial_sort(items.begin(), items.begin() + static_cast<ptrdiff_t>(wanted), items.end(), compare);
+    return;
+  }
   std::stable_sort(items.begin(), items.end(), compare);  // glibc's qsort, which Redis calls, is a merge sort
 }
 
@@ -178,7 +199,9 @@ void sort_generic(CommandContext& ctx, bool read_only) {
     o.alpha = true;
     o.by.reset();
   }
-  std::vector<Item> items = load(entry, o);
+  ScratchItems scratch;
+  std::vector<Item>& items = scratch.items;
+  load(entry, o, items);
   const auto length = static_cast<int64_t>(items.size());
   int64_t start = o.limit_start < 0 ? 0 : o.limit_start;
   int64_t end = o.limit_count < 0 ? length - 1 : start + o.limit_count - 1;
@@ -191,7 +214,9 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   bool numbers_ok = true;
   if (!o.dont_sort) {
     numbers_ok = load_keys(ctx, o, items);
-    sort_items(o, items);
+    // (Redis's pqsort only with BY and a LIMIT narrower than the whole.)
+    const bool partial = o.by && (start != 0 || end != length - 1) && end >= 0;
+    sort_items(o, items, partial ? static_cast<size_t>(end + 1) : items.size());
   }
   const int64_t picked = end - start + 1;
   const int64_t output = o.gets.empty() ? picked : picked * static_cast<int64_t>(o.gets.size());

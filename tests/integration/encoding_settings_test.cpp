@@ -38,7 +38,7 @@ std::vector<Command> script() {
   for (int i = 1; i <= 95; ++i) s.push_back({"XADD", "st", std::to_string(i) + "-1", "f", "v"});
   s.push_back({"XTRIM", "st", "MAXLEN", "~", "30"});
   s.push_back({"XLEN", "st"});
-  s.push_back({"XADD", "st", "MAXLEN", "~", "5", "*", "f", "v"});
+  s.push_back({"XADD", "st", "MAXLEN", "~", "5", "200-1", "f", "v"});
   s.push_back({"XLEN", "st"});
   s.push_back({"CONFIG", "SET", "hash-max-listpack-entries", "-1"});
   s.push_back({"CONFIG", "SET", "zset-max-listpack-value", "x"});

@@ -104,6 +104,12 @@ TEST(Lzf, DecompressesOverlappingReferencesAndRefusesCorruption) {
   EXPECT_EQ(lzf_decompress(unhex("20"), 3), std::nullopt);      // reference before any output
   EXPECT_EQ(lzf_decompress(unhex("0561"), 6), std::nullopt);    // literal run past the input
   EXPECT_EQ(lzf_decompress(unhex("00612001"), 5), std::nullopt);  // offset beyond what exists
+  // A declared size no block of that length can reach is refused before it
+  // is allocated (found by restore_payload_fuzz: 8 bytes claiming 8 EB).
+  EXPECT_EQ(lzf_decompress(block, size_t{1} << 62), std::nullopt);
+  EXPECT_EQ(lzf_decompress(block, 5 * 88 + 1), std::nullopt);
+  // The longest reference: 264 bytes from 3, after a 1-byte literal.
+  EXPECT_EQ(lzf_decompress(unhex("0061e0ff00"), 265), std::string(265, 'a'));
 }
 
 TEST(Listpack, DecodesRedisHashAndEncodesTheSameBytes) {
