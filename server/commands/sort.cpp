@@ -7,6 +7,8 @@
 // script, so that replicas and scripts see one result).
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -122,26 +124,59 @@ void load(const Entry* entry, const SortOptions& o, std::vector<Item>& items) {
   if (o.dont_sort && o.desc && entry->type() != ValueType::kSet) std::reverse(items.begin(), items.end());
 }
 
-// The sort vector, kept between calls: a fresh one of a big collection
-// costs page faults on every SORT. Emptied after each use; a very large
-// one is given back.
-struct ScratchItems {
+// What is sorted: a score and the item's place, 16 bytes, so that the sort
+// moves little (sorting the items themselves spent most of SORT's time).
+struct Ranked {
+  double score;
+  uint32_t index;
+};
+
+// The sort vectors, kept between calls: fresh ones for a big collection
+// cost page faults on every SORT. Emptied after each use; very large ones
+// are given back.
+struct Scratch {
   std::vector<Item>& items;
-  ScratchItems() : items(storage()) { items.clear(); }
-  ~ScratchItems() {
-    items.clear();
-    if (items.capacity() > (size_t{1} << 16)) std::vector<Item>().swap(items);
+  std::vector<Ranked>& order;
+  Scratch() : items(storage<Item>()), order(storage<Ranked>()) {}
+  ~Scratch() {
+    release(items);
+    release(order);
   }
-  static std::vector<Item>& storage() {
-    static std::vector<Item> kept;  // the loop thread's
+  template <typename T>
+  static std::vector<T>& storage() {
+    static std::vector<T> kept;  // the loop thread's
+    kept.clear();
     return kept;
+  }
+  template <typename T>
+  static void release(std::vector<T>& kept) {
+    kept.clear();
+    if (kept.capacity() > (size_t{1} << 16)) std::vector<T>().swap(kept);
   }
 };
 
 int compare_bytes(std::string_view a, std::string_view b) { return a.compare(b) < 0 ? -1 : a == b ? 0 : 1; }
 
+// Redis's strtod test for a sort key: all of it read, no overflow, not NaN.
+// Plain decimals take std::from_chars (correctly rounded, as strtod); the
+// rest (spaces, hex, "inf", underflow) go to strtod itself, whose verdict
+// is Redis's.
+bool parse_score(const std::string& text, double& score) {
+  const char* first = text.data();
+  const char* last = first + text.size();
+  const char* digits = first != last && *first == '-' ? first + 1 : first;
+  if (digits != last && *digits >= '0' && *digits <= '9') {
+    const auto [end, ec] = std::from_chars(first, last, score);
+    if (ec == std::errc() && end == last && (score == 0 ? false : std::fabs(score) >= DBL_MIN)) return true;
+  }
+  char* end = nullptr;
+  errno = 0;
+  score = std::strtod(first, &end);
+  return *end == '\0' && errno != ERANGE && !std::isnan(score);
+}
+
 // Scores (or ALPHA's BY values) for every item; false when a value is no
-// number (Redis's strtod test: all of it read, no overflow, not NaN).
+// number.
 bool load_keys(CommandContext& ctx, const SortOptions& o, std::vector<Item>& items) {
   bool numbers_ok = true;
   for (Item& item : items) {
@@ -154,23 +189,26 @@ bool load_keys(CommandContext& ctx, const SortOptions& o, std::vector<Item>& ite
       if (o.by) item.by = std::move(by_value);
       continue;
     }
-    const char* text = by_value ? by_value->c_str() : item.element.c_str();
-    char* end = nullptr;
-    errno = 0;
-    item.score = std::strtod(text, &end);
-    if (*end != '\0' || errno == ERANGE || std::isnan(item.score)) numbers_ok = false;
+    if (!parse_score(by_value ? *by_value : item.element, item.score)) numbers_ok = false;
   }
   return numbers_ok;
 }
 
-// Only the first `wanted` places matter under BY with LIMIT: Redis sorts
-// them with its partial quicksort (not stable either), the whole otherwise.
-void sort_items(const SortOptions& o, std::vector<Item>& items, size_t wanted) {
-  const auto compare = [&](const Item& a, const Item& b) {
+// Places [first, last] are what is shown. When they are fewer than all,
+// only they are put in order (selection, then a partial sort): equal keys
+// mean equal elements, so the result is the full sort's, except under ALPHA
+// with BY, where Redis's own partial quicksort leaves the order of ties
+// open too. A full sort under ALPHA with BY is stable, as glibc's qsort (a
+// merge sort), which Redis calls; there the order of ties shows.
+void sort_items(const SortOptions& o, const std::vector<Item>& items, std::vector<Ranked>& order, size_t first,
+                size_t last) {
+  order.resize(items.size());
+  for (size_t i = 0; i < items.size(); ++i) order[i] = Ranked{items[i].score, static_cast<uint32_t>(i)};
+  const auto alpha_compare = [&](const Ranked& x, const Ranked& y) {
+    const Item& a = items[x.index];
+    const Item& b = items[y.index];
     int cmp;
-    if (!o.alpha) {
-      cmp = a.score > b.score ? 1 : a.score < b.score ? -1 : compare_bytes(a.element, b.element);
-    } else if (o.by) {
+    if (o.by) {
       // A missing BY value sorts before any other.
       cmp = !a.by || !b.by ? (a.by.has_value() == b.by.has_value() ? 0 : a.by ? 1 : -1) : compare_bytes(*a.by, *b.by);
     } else {
@@ -178,11 +216,28 @@ void sort_items(const SortOptions& o, std::vector<Item>& items, size_t wanted) {
     }
     return (o.desc ? -cmp : cmp) < 0;
   };
-  if (wanted < items.size()) {
-    std::partial_sort(items.begin(), items.begin() + static_cast<ptrdiff_t>(wanted), items.end(), compare);
-    return;
-  }
-  std::stable_sort(items.begin(), items.end(), compare);  // glibc's qsort, which Redis calls, is a merge sort
+  // Numbers are most of what is sorted: their comparisons get no branch on
+  // the options (ties, which need the bytes, are rare).
+  const auto numeric_less = [&](const Ranked& x, const Ranked& y) {
+    return x.score < y.score || (x.score == y.score && items[x.index].element < items[y.index].element);
+  };
+  const auto numeric_greater = [&](const Ranked& x, const Ranked& y) { return numeric_less(y, x); };
+  const auto sort_by = [&](const auto& less) {
+    const auto begin = order.begin(), end = order.end();
+    if (first == 0 && last + 1 == order.size()) {
+      if (o.alpha && o.by) std::stable_sort(begin, end, less);
+      else std::sort(begin, end, less);
+      return;
+    }
+    const auto shown = begin + static_cast<ptrdiff_t>(first);
+    if (first > 0) std::nth_element(begin, shown, end, less);
+    const size_t count = last + 1 - first, rest = order.size() - first;
+    if (count * 4 < rest) std::partial_sort(shown, shown + static_cast<ptrdiff_t>(count), end, less);
+    else std::sort(shown, end, less);
+  };
+  if (o.alpha) sort_by(alpha_compare);
+  else if (o.desc) sort_by(numeric_greater);
+  else sort_by(numeric_less);
 }
 
 void sort_generic(CommandContext& ctx, bool read_only) {
@@ -199,8 +254,9 @@ void sort_generic(CommandContext& ctx, bool read_only) {
     o.alpha = true;
     o.by.reset();
   }
-  ScratchItems scratch;
+  Scratch scratch;
   std::vector<Item>& items = scratch.items;
+  std::vector<Ranked>& order = scratch.order;
   load(entry, o, items);
   const auto length = static_cast<int64_t>(items.size());
   int64_t start = o.limit_start < 0 ? 0 : o.limit_start;
@@ -214,10 +270,12 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   bool numbers_ok = true;
   if (!o.dont_sort) {
     numbers_ok = load_keys(ctx, o, items);
-    // (Redis's pqsort only with BY and a LIMIT narrower than the whole.)
-    const bool partial = o.by && (start != 0 || end != length - 1) && end >= 0;
-    sort_items(o, items, partial ? static_cast<size_t>(end + 1) : items.size());
+    // Nothing sorted is shown when a value is no number; and with NaNs the
+    // comparison would not be an order, which std::sort must not be given.
+    if (numbers_ok && end >= start) sort_items(o, items, order, static_cast<size_t>(start), static_cast<size_t>(end));
   }
+  // The item at sorted place j (the items' own order when not sorted).
+  const auto placed = [&](int64_t j) { return o.dont_sort ? static_cast<size_t>(j) : order[static_cast<size_t>(j)].index; };
   const int64_t picked = end - start + 1;
   const int64_t output = o.gets.empty() ? picked : picked * static_cast<int64_t>(o.gets.size());
   if (!numbers_ok) return ctx.reply.error("ERR One or more scores can't be converted into double");
@@ -225,7 +283,7 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   if (!o.store) {
     ctx.reply.array(static_cast<size_t>(std::max<int64_t>(output, 0)));
     for (int64_t j = start; j <= end; ++j) {
-      const std::string& element = items[static_cast<size_t>(j)].element;
+      const std::string& element = items[placed(j)].element;
       if (o.gets.empty()) ctx.reply.bulk(element);
       for (std::string_view pattern : o.gets) {
         const auto value = by_pattern(ctx, pattern, element);
@@ -237,7 +295,7 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   }
   auto list = std::make_unique<keyspace::ListValue>();
   for (int64_t j = start; j <= end; ++j) {
-    const std::string& element = items[static_cast<size_t>(j)].element;
+    const std::string& element = items[placed(j)].element;
     if (o.gets.empty()) list->push(keyspace::ListValue::End::kTail, element);
     for (std::string_view pattern : o.gets)
       list->push(keyspace::ListValue::End::kTail, by_pattern(ctx, pattern, element).value_or(std::string()));
