@@ -105,8 +105,9 @@ void ReplyWriter::set(size_t count) { header(resp_ >= 3 ? '~' : '*', static_cast
 
 void ReplyWriter::push(size_t count) { header(resp_ >= 3 ? '>' : '*', static_cast<int64_t>(count)); }
 
-void ReplyWriter::double_value(double value) {
-  std::string text = format_double(value);
+void ReplyWriter::double_value(double value) { double_text(format_double(value)); }
+
+void ReplyWriter::double_text(std::string_view text) {
   if (resp_ >= 3) {
     out_->push_back(',');
     out_->append(text);

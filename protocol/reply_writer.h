@@ -41,6 +41,9 @@ class ReplyWriter {
   void push(size_t count);
   // Redis 7.0 formatting: "%.17g", with "inf"/"-inf"; RESP2 sends it as a bulk.
   void double_value(double value);
+  // A double already formatted (Redis's other formats, such as
+  // addReplyHumanLongDouble's): ",text" in RESP3, a bulk in RESP2.
+  void double_text(std::string_view text);
   void boolean(bool value);
   void big_number(std::string_view digits);
   // RESP3 verbatim string "=<len>\r\n<fmt>:<text>"; `format` is 3 characters.

@@ -48,8 +48,9 @@ std::string encode_node(const std::vector<const RdbStream::Entry*>& entries) {
     bool same = fv.size() == master_fv.size();
     for (size_t i = 0; same && i < n; ++i) same = fv[2 * i] == master_fv[2 * i];
     items.push_back(std::to_string(same ? kFlagSameFields : 0));
-    items.push_back(std::to_string(e->id.ms - master.ms));
-    // Redis stores the sequence difference as a signed 64-bit integer.
+    // Redis stores both differences as signed 64-bit integers (lpAppendInteger):
+    // an id past 2^63 ms from the node's first is a negative number.
+    items.push_back(protocol::int64_to_string(static_cast<int64_t>(e->id.ms - master.ms)));
     items.push_back(protocol::int64_to_string(static_cast<int64_t>(e->id.seq - master.seq)));
     const size_t pairs = fv.size() / 2;
     if (same) {
@@ -94,12 +95,14 @@ bool decode_node(RdbCursor& in, StreamId master, const std::vector<std::string>&
   uint64_t seen = 0;
   while (at < items.size()) {
     const auto flags = next_u64();
-    const auto ms_diff = next_u64();
+    const std::string* ms_text = next();
+    const auto ms_diff = ms_text ? protocol::parse_int64(*ms_text) : std::nullopt;
     const std::string* seq_text = next();
     const auto seq_diff = seq_text ? protocol::parse_int64(*seq_text) : std::nullopt;
     if (!flags || !ms_diff || !seq_diff) return in.fail("invalid stream entry"), false;
     RdbStream::Entry e;
-    e.id = {master.ms + *ms_diff, master.seq + static_cast<uint64_t>(*seq_diff)};
+    // (Signed differences that wrap, as Redis writes them.)
+    e.id = {master.ms + static_cast<uint64_t>(*ms_diff), master.seq + static_cast<uint64_t>(*seq_diff)};
     if (*flags & kFlagSameFields) {
       for (const std::string* f : master_fields) {
         const std::string* v = next();

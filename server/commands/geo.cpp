@@ -50,11 +50,7 @@ void reply_distance(CommandContext& ctx, double distance) {
 
 void reply_coordinate(CommandContext& ctx, double value) {
   // Redis's addReplyHumanLongDouble: a bulk string in RESP2, a double in RESP3.
-  const std::string text = protocol::format_long_double_human(value);
-  if (ctx.reply.resp() == 2) return ctx.reply.bulk(text);
-  ctx.reply.raw(",");
-  ctx.reply.raw(text);
-  ctx.reply.raw("\r\n");
+  ctx.reply.double_text(protocol::format_long_double_human(value));
 }
 
 namespace {
@@ -142,7 +138,7 @@ void register_geo_commands(CommandTable& t) {
   t.add({"geoadd", -5, kWrite | kDenyOom, one, geoadd, "geo",
          "Add one or more geospatial items in the geospatial index represented using a sorted set", "3.2.0",
          "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-         "key [NX | XX] [CH] longitude:double latitude:double member [longitude:double latitude:double member ...]"});
+         "key [NX | XX] [CH=change] longitude:double latitude:double member [longitude:double latitude:double member ...]"});
   t.add({"geodist", -4, kReadonly, one, geodist, "geo",
          "Returns the distance between two members of a geospatial index", "3.2.0", "O(log(N))",
          "key member1 member2 [M | KM | FT | MI]"});

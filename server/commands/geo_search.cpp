@@ -205,21 +205,11 @@ void reply_found(CommandContext& ctx, const Options& o, const std::vector<Found>
 
 void store_found(CommandContext& ctx, const Options& o, const std::vector<Found>& found, size_t returned,
                  double to_meters, bool search_form) {
-  if (returned == 0) {
-    if (ctx.db().erase(o.store)) {
-      ctx.key_changed(o.store, core::kEventGeneric, "del");
-      ctx.mark_dirty();
-    }
-    return ctx.reply.integer(0);
-  }
   auto result = std::make_unique<ZsetValue>();
   for (size_t i = 0; i < returned; ++i)
     result->set(found[i].member, o.store_dist ? found[i].distance / to_meters : found[i].score);
-  ctx.db().erase(o.store);
-  ctx.db().add_object(o.store, std::move(result));
-  ctx.key_changed(o.store, core::kEventZset, search_form ? "geosearchstore" : "georadiusstore");
-  ctx.mark_dirty(returned);
-  ctx.reply.integer(static_cast<int64_t>(returned));
+  // Redis counts one change per stored member.
+  store_zset_and_reply(ctx, o.store, std::move(result), search_form ? "geosearchstore" : "georadiusstore", returned);
 }
 
 void search_generic(CommandContext& ctx, size_t source_at, unsigned flags) {

@@ -124,7 +124,7 @@ void debug(CommandContext& ctx) {
     ctx.reply.array(ctx.argc() - 2);
     for (size_t i = 2; i < ctx.argc(); ++i) {
       const keyspace::Entry* entry = ctx.db().find(ctx.arg(i), ctx.now_ms());
-      ctx.reply.simple(entry != nullptr ? keyspace::digest_hex(keyspace::digest_entry(*entry)) : std::string(40, '0'));
+      ctx.reply.simple(entry != nullptr ? keyspace::digest_hex(keyspace::digest_value(*entry)) : std::string(40, '0'));
     }
     return;
   }

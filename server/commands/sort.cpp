@@ -364,7 +364,7 @@ void register_sort_commands(CommandTable& t) {
   CommandSpec sort_row{"sort", -2, kWrite | kDenyOom | kDangerous, keys, sort, "generic",
                        "Sort the elements in a list, set or sorted set", "1.0.0", kCost,
                        "key [BY pattern:key-pattern] [LIMIT offset:integer count:integer] [GET pattern:key-pattern "
-                       "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA] [STORE destination:key]"};
+                       "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA=sorting] [STORE destination:key]"};
   sort_row.type_categories = "set sortedset list";
   t.add(std::move(sort_row));
   keys.extra = std::span(kSortKeySpecs, 1);
@@ -373,7 +373,7 @@ void register_sort_commands(CommandTable& t) {
                           "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0",
                           kCost,
                           "key [BY pattern:key-pattern] [LIMIT offset:integer count:integer] [GET pattern:key-pattern "
-                          "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA]"};
+                          "[GET pattern:key-pattern ...]] [ASC | DESC] [ALPHA=sorting]"};
   sort_ro_row.type_categories = "set sortedset list";
   t.add(std::move(sort_ro_row));
 }

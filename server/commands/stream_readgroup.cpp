@@ -217,6 +217,8 @@ void xreadgroup(CommandContext& ctx) {
   const bool finite = a.block_ms > 0 && a.block_ms <= INT64_MAX - ctx.now_ms();
   ctx.block(std::move(keys), finite ? ctx.now_ms() + a.block_ms : 0, keyspace::ValueType::kStream,
             core::TimeoutReply::kNullArray);
+  // A reader learns when its stream goes away (it then ends with an error).
+  if (ctx.client.blocked) ctx.client.blocked->rerun_when_key_gone = true;
 }
 
 }  // namespace

@@ -87,10 +87,10 @@ void zset_pop_and_reply(core::CommandContext& ctx, std::string_view key, keyspac
                         size_t count, PopReply shape);
 
 // The Z*STORE family's ending: `result` replaces `dst` (announced as
-// `event`); an empty result deletes `dst` (announced as "del" if it existed).
-// Replies the result's size.
+// `event`, counted as `dirty` changes); an empty result deletes `dst`
+// (announced as "del" if it existed). Replies the result's size.
 void store_zset_and_reply(core::CommandContext& ctx, std::string_view dst, std::unique_ptr<keyspace::ZsetValue> result,
-                          std::string_view event);
+                          std::string_view event, uint64_t dirty = 1);
 
 // zsets.cpp: ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK,
 // ZPOPMIN, ZPOPMAX, ZMPOP (registered by register_zset_commands).

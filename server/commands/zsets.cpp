@@ -187,14 +187,14 @@ void zset_pop_and_reply(CommandContext& ctx, std::string_view key, Entry* entry,
 }
 
 void store_zset_and_reply(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZsetValue> result,
-                          std::string_view event) {
+                          std::string_view event, uint64_t dirty) {
   const size_t size = result->size();
   // Callers build the result first: `dst` may be one of the sources.
   const bool existed = ctx.db().erase(dst);
   if (size > 0) {
     ctx.db().add_object(dst, std::move(result));
     ctx.key_changed(dst, core::kEventZset, event);
-    ctx.mark_dirty();
+    ctx.mark_dirty(dirty);
   } else if (existed) {
     ctx.key_changed(dst, core::kEventGeneric, "del");
     ctx.mark_dirty();
@@ -413,7 +413,7 @@ void register_zset_commands(CommandTable& t) {
   t.add({"zadd", -4, kWrite | kDenyOom | kFast, one, zadd, "sorted-set",
          "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0",
          "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-         "key [NX | XX] [GT | LT] [CH] [INCR] score:double member [score:double member ...]"});
+         "key [NX | XX] [GT | LT] [CH=change] [INCR] score:double member [score:double member ...]"});
   t.add({"zincrby", 4, kWrite | kDenyOom | kFast, KeySpec{1, 1, 1, 0, "RW access update"}, zincrby, "sorted-set",
          "Increment the score of a member in a sorted set", "1.2.0",
          "O(log(N)) where N is the number of elements in the sorted set.", "key increment:integer member"});

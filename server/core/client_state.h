@@ -99,6 +99,10 @@ struct BlockedState {
   // Set when the command, run again because a key got data, still found
   // nothing to serve (the client stays blocked where it was in the queue).
   bool still_waiting = false;
+  // Run again also when a key it waits on is deleted or replaced by another
+  // type (XREADGROUP, which then ends with an error), not only when it gets
+  // data of the wanted type.
+  bool rerun_when_key_gone = false;
   // Postponed while writes are paused (FAILOVER): no keys, no deadline;
   // `args` runs again from scratch once the pause ends.
   bool postponed = false;

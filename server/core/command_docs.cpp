@@ -148,6 +148,14 @@ class SyntaxParser {
   Node make_word(Lexeme lexeme) {
     Node node;
     const std::string_view word = lexeme.text;
+    // "CH=change": a token, with its argument's name in `type`.
+    const size_t equals = word.find('=');
+    if (equals != std::string_view::npos && equals > 0 && !has_lower(word.substr(0, equals))) {
+      node.kind = NodeKind::kToken;
+      node.text = std::string(word.substr(0, equals));
+      node.type = std::string(word.substr(equals + 1));
+      return node;
+    }
     if (!has_lower(word)) {
       node.kind = NodeKind::kToken;
       node.text = std::string(word);
@@ -257,8 +265,7 @@ class SyntaxParser {
         if (arg.type == "oneof") arg.name = oneof_name(arg.arguments, arg.token);
         i += 2;
       } else {
-        // (Redis names SORT's ALPHA and GEOADD's CH after what they change.)
-        arg.name = node.text == "ALPHA" ? "sorting" : node.text == "CH" ? "change" : lower(node.text);
+        arg.name = node.type.empty() ? lower(node.text) : node.type;
         arg.type = "pure-token";
         arg.token = node.text;
         ++i;

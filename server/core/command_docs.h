@@ -32,6 +32,7 @@ struct ArgDoc {
 //                  pattern naming keys, SORT's); a suffix that is no type stays part of
 //                  the name ("ip:port")
 //   WORD           a pure token (a word without lower-case letters: NX, WITHSCORES, *)
+//   WORD=name      a pure token whose argument Redis names otherwise (ZADD's CH=change)
 //   WORD word      a token taking a value; WORD ( ... ) a token before a group
 //   [ ... ]        optional; `a | b` one of (also at top level); ( ... ) a group;
 //                  `...` after an item = multiple

@@ -374,10 +374,9 @@ void Dispatcher::serve_blocked_clients() {
         // Redis 7.0 serves a key only to commands of its type: a BLPOP
         // waiting on a key that became a sorted set keeps waiting.
         const keyspace::Entry* entry = db.find(key, instance_.now_ms());
-        // XREADGROUP is woken with an error when its stream goes away.
-        const bool readgroup = equals_ci(client->blocked->args[0], "xreadgroup");
-        if (entry == nullptr && !readgroup) break;
-        if ((entry == nullptr || entry->type() != client->blocked->wanted_type) && !readgroup) continue;
+        const bool runs_anyway = client->blocked->rerun_when_key_gone;
+        if (entry == nullptr && !runs_anyway) break;
+        if ((entry == nullptr || entry->type() != client->blocked->wanted_type) && !runs_anyway) continue;
         client->blocked->still_waiting = false;
         const std::vector<std::string> args = client->blocked->args;
         views.assign(args.begin(), args.end());

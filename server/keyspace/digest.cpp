@@ -127,6 +127,14 @@ Digest digest_entry(const Entry& entry) {
   return feed.result();
 }
 
+Digest digest_value(const Entry& entry) {
+  Feed feed;
+  feed.number(static_cast<uint64_t>(entry.type()));
+  feed.number(entry.has_expire() ? 1 : 0);
+  feed_value(feed, entry);
+  return feed.result();
+}
+
 Digest digest_database(const Database& db, int64_t now_ms) {
   Digest sum{0, 0, 0};
   bool any = false;

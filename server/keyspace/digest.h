@@ -19,6 +19,9 @@ using Digest = std::array<uint64_t, 3>;
 
 // One key: name, type, expiry and value.
 Digest digest_entry(const Entry& entry);
+// DEBUG DIGEST-VALUE's, as Redis's: type and value, and whether the key
+// expires (not when, and not its name), so that a copy digests the same.
+Digest digest_value(const Entry& entry);
 // A database's keys still alive at `now_ms`, with its index mixed in; all
 // zero when it holds none.
 Digest digest_database(const Database& db, int64_t now_ms);

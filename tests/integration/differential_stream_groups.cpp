@@ -16,21 +16,20 @@
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
-namespace {
 
 using Command = std::vector<std::string>;
 
 // Replies that carry clocks (delivery times, idle and seen times): every
 // integer is masked.
-std::string masked(const Reply& r) {
+std::string masked_clocks(const Reply& r) {
   if (r.type == ReplyType::kInteger) return "#";
   if (r.type != ReplyType::kArray && r.type != ReplyType::kMap && r.type != ReplyType::kSet) return describe(r);
   std::string out = "[";
-  for (const Reply& e : r.elements) out += masked(e) + ",";
+  for (const Reply& e : r.elements) out += masked_clocks(e) + ",";
   return out + "]";
 }
 
-bool has_clocks(const Command& c) {
+bool has_clock_fields(const Command& c) {
   const auto is = [&](size_t i, const std::string& word) {
     if (c.size() <= i || c[i].size() != word.size()) return false;
     for (size_t k = 0; k < word.size(); ++k)
@@ -39,6 +38,8 @@ bool has_clocks(const Command& c) {
   };
   return (is(0, "XPENDING") && c.size() > 3) || (is(0, "XINFO") && (is(1, "CONSUMERS") || c.size() > 3));
 }
+
+namespace {
 
 std::vector<Command> fixed_script() {
   std::vector<Command> s;
@@ -115,7 +116,7 @@ TEST(DifferentialStreamGroups, FixedScriptMatchesRedis) {
     theirs.cmd({"FLUSHALL"});
     for (const Command& cmd : fixed_script()) {
       const Reply a = ours.cmd(cmd), b = theirs.cmd(cmd);
-      if (has_clocks(cmd)) EXPECT_EQ(masked(a), masked(b)) << "RESP" << protocol << " " << printable(cmd);
+      if (has_clock_fields(cmd)) EXPECT_EQ(masked_clocks(a), masked_clocks(b)) << "RESP" << protocol << " " << printable(cmd);
       else EXPECT_EQ(describe(a), describe(b)) << "RESP" << protocol << " " << printable(cmd);
     }
   }

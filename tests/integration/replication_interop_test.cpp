@@ -37,11 +37,29 @@ std::string dataset(Client& c) {
     else if (t == "zset") c.append({"ZRANGE", k, "0", "-1", "WITHSCORES"});
     else c.append({"XRANGE", k, "-", "+"});
     c.append({"PEXPIRETIME", k});
+    // A stream's groups: consumers, pending counts, last ids (entries-read
+    // and lag left out: a replica fed XCLAIM ... LASTID leaves them unknown,
+    // in Redis too), and each pending entry's owner and delivery count.
+    if (t == "stream") {
+      c.append({"XINFO", "GROUPS", k});
+      c.append({"XPENDING", k, "g", "-", "+", "100"});
+    }
   }
   std::string out;
   for (size_t i = 0; i < keys.size(); ++i) {
     Reply value = c.read_reply();
     const Reply expire = c.read_reply();
+    if (types[i] == "stream") {
+      Reply groups = c.read_reply();
+      for (Reply& g : groups.elements)
+        for (size_t j = 0; j + 1 < g.elements.size(); j += 2)
+          if (g.elements[j].str == "entries-read" || g.elements[j].str == "lag") g.elements[j + 1] = Reply{};
+      Reply pending = c.read_reply();
+      for (Reply& entry : pending.elements)
+        if (entry.elements.size() == 4) entry.elements[2] = Reply{};  // idle time: a clock
+      value.elements.push_back(groups);
+      value.elements.push_back(pending);
+    }
     if (types[i] == "set") {
       std::sort(value.elements.begin(), value.elements.end(), [](const Reply& a, const Reply& b) { return a.str < b.str; });
     } else if (types[i] == "hash") {
@@ -60,8 +78,9 @@ std::string dataset(Client& c) {
 }
 
 // Every type in the encodings both servers pick for small and large values,
-// and strings written by the bitmap and HyperLogLog commands (sent on as they
-// came; HLL values must be byte for byte Redis's on both sides).
+// strings written by the bitmap and HyperLogLog commands (sent on as they
+// came; HLL values must be byte for byte Redis's on both sides), geo sets,
+// and streams with a consumer group and pending entries.
 void fill(Client& c, const std::string& prefix) {
   for (int i = 0; i < 300; ++i) {
     const std::string n = prefix + std::to_string(i);
@@ -77,14 +96,22 @@ void fill(Client& c, const std::string& prefix) {
     c.append({"BITFIELD", "bf:" + n, "SET", "i16", "#" + std::to_string(i % 5), std::to_string(-i), "OVERFLOW", "SAT",
               "INCRBY", "u8", "3", std::to_string(i)});
     c.append({"PFADD", "hll:" + std::to_string(i % 7), n, "x" + n});
+    c.append({"GEOADD", "geo:" + std::to_string(i % 3), std::to_string(-179.5 + i * 1.19), std::to_string(-84 + i * 0.56), n});
+    // A stream with a group, entries delivered to two consumers, one acked.
+    c.append({"XGROUP", "CREATE", "x:" + n, "g", "0"});
+    c.append({"XADD", "x:" + n, "2-" + std::to_string(i + 1), "f", "second"});
+    c.append({"XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "x:" + n, ">"});
+    c.append({"XREADGROUP", "GROUP", "g", "bob", "STREAMS", "x:" + n, ">"});
+    c.append({"XACK", "x:" + n, "g", "1-" + std::to_string(i + 1)});
   }
+  constexpr int kPerRound = 17;
   // PFCOUNT stores the count in the value and is sent on; PFMERGE of a
   // dense and sparse HLLs.
   for (int i = 0; i < 7; ++i) c.append({"PFCOUNT", "hll:" + std::to_string(i)});
   for (int i = 0; i < 400; ++i) c.append({"PFADD", "hll:0", "many" + std::to_string(i)});
   c.append({"PFMERGE", prefix + "hllmerge", "hll:0", "hll:1"});
   c.append({"BITOP", "XOR", prefix + "bitop", "bits:" + prefix + "1", "bits:" + prefix + "299", "bf:" + prefix + "7"});
-  for (int i = 0; i < 300 * 11 + 7 + 400 + 1 + 1; ++i) c.read_reply();
+  for (int i = 0; i < 300 * kPerRound + 7 + 400 + 1 + 1; ++i) c.read_reply();
   for (int i = 0; i < 1000; ++i) {
     c.append({"RPUSH", prefix + "biglist", std::to_string(i)});
     c.append({"HSET", prefix + "bighash", "f" + std::to_string(i), std::string(100, 'v')});

@@ -174,6 +174,14 @@ TEST(ParseSyntax, ColonWithoutTypeStaysInName) {
   EXPECT_EQ(syntax_error("ip:port | [ID client-id:integer] [SKIPME yes/no]"), "");
 }
 
+TEST(ParseSyntax, TokenNamedOtherwise) {
+  // Redis names ZADD's CH "change" and SORT's ALPHA "sorting".
+  EXPECT_EQ(tree(parse_syntax("key [NX | XX] [CH=change] [INCR]")),
+            "key:key#0 condition:oneof?{nx:pure-token=NX xx:pure-token=XX} change:pure-token=CH? "
+            "incr:pure-token=INCR?");
+  EXPECT_EQ(syntax_error("[ASC | DESC] [ALPHA=sorting]"), "");
+}
+
 TEST(ParseSyntax, DisplayTextIsTheNameOfValues) {
   const auto args = parse_syntax("key [EX seconds:integer]");
   EXPECT_EQ(args[0].display_text, "key");

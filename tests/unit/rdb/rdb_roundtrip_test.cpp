@@ -224,6 +224,26 @@ TEST(RdbRoundTrip, StreamsComeBackWithTheirIdsAndCounters) {
   EXPECT_EQ(describe(*back.dbs[0]), describe(db));
 }
 
+// An id 2^64-1 after one near 0 in the same node: Redis writes the id
+// differences as signed 64-bit listpack integers, so this one is -147 (the
+// and reads them back with wrapping; arbor must do both the same way.
+TEST(RdbRoundTrip, StreamIdDifferencesPast2To63WrapAsRedisWritesThem) {
+  Database db(0);
+  auto stream = std::make_unique<keyspace::StreamValue>();
+  std::vector<std::string_view> fv = {"f", "v"};
+  stream->append({146, 1}, fv);
+  stream->append({UINT64_MAX, UINT64_MAX}, fv);
+  db.add_object("s", std::move(stream));
+  const std::string file = write_all({&db});
+  // The ms difference UINT64_MAX - 146 as Redis writes it: the integer -147
+  // (13-bit listpack encoding 0xDF 0x6D), not the 20-digit text.
+  EXPECT_EQ(file.find("18446744073709551469"), std::string::npos);
+  EXPECT_NE(file.find("\xdf\x6d"), std::string::npos);
+  const Loaded back = load(file);
+  ASSERT_TRUE(back.result.ok) << back.result.error << " at " << back.result.offset;
+  EXPECT_EQ(describe(*back.dbs[0]), describe(db));
+}
+
 TEST(RdbRoundTrip, ChecksumCoversTheWholeFileAndZeroDisablesIt) {
   Database db(0);
   fill(db);

@@ -146,26 +146,33 @@ TEST(ZsetValue, MatchesNaiveModelOverRandomOperations) {
   std::mt19937_64 rng(20240601);
   ZsetValue z;
   std::map<std::string, double> by_member;
-  auto sorted = [&] {
-    std::vector<std::pair<double, std::string>> v;
-    for (const auto& [m, s] : by_member) v.emplace_back(s, m);
-    std::sort(v.begin(), v.end());
-    return v;
-  };
+  std::set<std::pair<double, std::string>> ordered;  // the same, by (score, member)
+  auto sorted = [&] { return std::vector<std::pair<double, std::string>>(ordered.begin(), ordered.end()); };
   for (int step = 0; step < 60000; ++step) {
     const std::string member = "m" + std::to_string(rng() % 30000);
     const double score = static_cast<double>(static_cast<int>(rng() % 2000) - 1000) / (rng() % 2 ? 1 : 8);
     const int op = static_cast<int>(rng() % 10);
     if (op < 7) {
-      EXPECT_EQ(z.set(member, score), by_member.count(member) == 0);
+      const auto old = by_member.find(member);
+      EXPECT_EQ(z.set(member, score), old == by_member.end());
+      if (old != by_member.end()) ordered.erase({old->second, member});
       by_member[member] = score;
+      ordered.insert({score, member});
     } else if (op < 9) {
-      EXPECT_EQ(z.erase(member), by_member.erase(member) == 1);
+      const auto old = by_member.find(member);
+      EXPECT_EQ(z.erase(member), old != by_member.end());
+      if (old != by_member.end()) {
+        ordered.erase({old->second, member});
+        by_member.erase(old);
+      }
     } else if (!by_member.empty()) {
       const size_t first = rng() % z.size();
       const size_t count = std::min<size_t>(rng() % 5, z.size() - first);
-      const auto model = sorted();
-      for (size_t i = first; i < first + count; ++i) by_member.erase(model[i].second);
+      auto it = std::next(ordered.begin(), static_cast<ptrdiff_t>(first));
+      for (size_t i = 0; i < count; ++i) {
+        by_member.erase(it->second);
+        it = ordered.erase(it);
+      }
       z.erase_ranks(first, count);
     }
     ASSERT_EQ(z.size(), by_member.size());
