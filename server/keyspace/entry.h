@@ -15,6 +15,9 @@ namespace arbor::keyspace {
 
 inline constexpr int64_t kNoExpire = -1;
 
+template <typename Node>
+struct ChainTraits;
+
 class Entry {
  public:
   enum class Storage : uint8_t { kEmbedded, kRaw, kObject };
@@ -53,7 +56,7 @@ class Entry {
   bool overwrite_string_in_place(std::string_view value);
 
  private:
-  friend class KeyTable;
+  friend struct ChainTraits<Entry>;
   friend class Database;
   Entry() = default;
   static Entry* allocate(std::string_view key, size_t extra);

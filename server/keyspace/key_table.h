@@ -1,8 +1,13 @@
-// The hash table behind a database: chained buckets, power-of-two sizes and
-// incremental rehashing (a little work per operation, as Redis's dict), so
-// growing a table of millions of keys never pauses the loop. The table owns
-// its entries. scan() uses Redis's reverse-binary cursor, which returns every
-// key present for the whole scan even across resizes.
+// The hash table behind a database (and a large sorted set's member index):
+// chained buckets, power-of-two sizes and incremental rehashing (a little
+// work per operation, as Redis's dict), so growing a table of millions of
+// keys never pauses the loop. The chain link lives in the node itself, so an
+// element costs one bucket slot and no extra allocation. scan() uses Redis's
+// reverse-binary cursor, which returns every key present for the whole scan
+// even across resizes.
+//
+// A node type N provides ChainTraits<N>: next(n) (its chain link), key(n)
+// and destroy(n) (what clear() does with the nodes the table holds).
 #pragma once
 
 #include <cstddef>
@@ -16,30 +21,43 @@ namespace arbor::keyspace {
 
 uint64_t hash_key(std::string_view key);
 
-class KeyTable {
+template <typename Node>
+struct ChainTraits;
+
+template <>
+struct ChainTraits<Entry> {
+  static Entry*& next(Entry* e) { return e->next_; }
+  static std::string_view key(const Entry* e) { return e->key(); }
+  static void destroy(Entry* e) { Entry::destroy(e); }
+};
+
+template <typename Node>
+class ChainedTable {
+  using Traits = ChainTraits<Node>;
+
  public:
-  KeyTable() = default;
-  ~KeyTable();
-  KeyTable(KeyTable&& other) noexcept;
-  KeyTable& operator=(KeyTable&& other) noexcept;
-  KeyTable(const KeyTable&) = delete;
-  KeyTable& operator=(const KeyTable&) = delete;
+  ChainedTable() = default;
+  ~ChainedTable();
+  ChainedTable(ChainedTable&& other) noexcept;
+  ChainedTable& operator=(ChainedTable&& other) noexcept;
+  ChainedTable(const ChainedTable&) = delete;
+  ChainedTable& operator=(const ChainedTable&) = delete;
 
   size_t size() const { return size_; }
-  Entry* find(std::string_view key) const;
-  // Inserts an entry whose key is not present. Takes ownership.
-  void insert(Entry* entry);
-  // Swaps `fresh` in for the entry with the same key; frees the old one.
-  void replace(Entry* old_entry, Entry* fresh);
-  // Removes the entry with `key` and hands it to the caller (nullptr if absent).
-  Entry* detach(std::string_view key);
+  Node* find(std::string_view key) const;
+  // Inserts a node whose key is not present. Takes ownership.
+  void insert(Node* node);
+  // Swaps `fresh` in for the node with the same key; destroys the old one.
+  void replace(Node* old_node, Node* fresh);
+  // Removes the node with `key` and hands it to the caller (nullptr if absent).
+  Node* detach(std::string_view key);
   void clear();
 
   // Visits the entries of one cursor step; returns the next cursor (0 = done).
   template <typename Visit>
   uint64_t scan(uint64_t cursor, Visit&& visit) const;
-  // A random entry, or nullptr when empty (for RANDOMKEY and sampling).
-  Entry* random_entry(uint64_t random) const;
+  // A random node, or nullptr when empty (for RANDOMKEY and sampling).
+  Node* random_entry(uint64_t random) const;
   template <typename Visit>
   void for_each(Visit&& visit) const;
   // Buckets in use, for the memory report.
@@ -48,11 +66,11 @@ class KeyTable {
   bool rehashing() const { return rehash_index_ >= 0; }
 
  private:
-  using Buckets = std::vector<Entry*>;
+  using Buckets = std::vector<Node*>;
   void rehash_step(size_t buckets) const;
   void maybe_grow();
   void maybe_shrink();
-  Entry** slot_of(std::string_view key, uint64_t hash) const;
+  Node** slot_of(std::string_view key, uint64_t hash) const;
 
   // mutable: lookups advance the incremental rehash, as in Redis.
   mutable Buckets tables_[2];
@@ -60,12 +78,16 @@ class KeyTable {
   size_t size_ = 0;
 };
 
+// The database's table of keys.
+using KeyTable = ChainedTable<Entry>;
+
+template <typename Node>
 template <typename Visit>
-void KeyTable::for_each(Visit&& visit) const {
+void ChainedTable<Node>::for_each(Visit&& visit) const {
   for (const auto& table : tables_)
-    for (Entry* head : table)
-      for (Entry* e = head; e != nullptr;) {
-        Entry* next = e->next_;
+    for (Node* head : table)
+      for (Node* e = head; e != nullptr;) {
+        Node* next = Traits::next(e);
         visit(e);
         e = next;
       }
@@ -86,12 +108,13 @@ inline uint64_t next_scan_cursor(uint64_t cursor, uint64_t mask) {
   return reverse_bits(reverse_bits(cursor) + 1);
 }
 
+template <typename Node>
 template <typename Visit>
-uint64_t KeyTable::scan(uint64_t cursor, Visit&& visit) const {
+uint64_t ChainedTable<Node>::scan(uint64_t cursor, Visit&& visit) const {
   if (size_ == 0) return 0;
   auto visit_bucket = [&](const Buckets& table, uint64_t index) {
-    for (Entry* e = table[index]; e != nullptr;) {
-      Entry* next = e->next_;
+    for (Node* e = table[index]; e != nullptr;) {
+      Node* next = Traits::next(e);
       visit(e);
       e = next;
     }
@@ -114,5 +137,7 @@ uint64_t KeyTable::scan(uint64_t cursor, Visit&& visit) const {
   } while (cursor & (small_mask ^ large_mask));
   return cursor;
 }
+
+extern template class ChainedTable<Entry>;
 
 }  // namespace arbor::keyspace

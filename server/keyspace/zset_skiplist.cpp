@@ -4,6 +4,7 @@
 #include "server/keyspace/zset_skiplist.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace arbor::keyspace {
@@ -33,19 +34,21 @@ int random_level() {
 
 }  // namespace
 
-ZNode* ZSkiplist::make_node(int levels, double score, Entry* entry) {
-  void* mem = std::malloc(sizeof(ZNode) + static_cast<size_t>(levels) * sizeof(ZNode::Level));
+ZNode* ZSkiplist::make_node(int levels, double score, std::string_view member) {
+  void* mem = std::malloc(sizeof(ZNode) + static_cast<size_t>(levels) * sizeof(ZNode::Level) + member.size());
   if (mem == nullptr) throw std::bad_alloc();
   auto* node = static_cast<ZNode*>(mem);
+  node->chain = nullptr;
   node->score = score;
-  node->entry = entry;
   node->backward = nullptr;
+  node->member_len = static_cast<uint32_t>(member.size());
   node->levels = static_cast<uint8_t>(levels);
   for (int i = 0; i < levels; ++i) node->level[i] = {nullptr, 0};
+  if (!member.empty()) std::memcpy(node->level + levels, member.data(), member.size());
   return node;
 }
 
-ZSkiplist::ZSkiplist() : header_(make_node(kMaxLevel, 0, nullptr)) {}
+ZSkiplist::ZSkiplist() : header_(make_node(kMaxLevel, 0, {})) {}
 
 ZSkiplist::~ZSkiplist() {
   ZNode* x = header_->level[0].forward;
@@ -93,10 +96,10 @@ void ZSkiplist::link(ZNode* node, ZNode** update, size_t* rank) {
   ++length_;
 }
 
-ZNode* ZSkiplist::insert(double score, Entry* entry, uint64_t /*random*/) {
+ZNode* ZSkiplist::insert(double score, std::string_view member) {
   ZNode* update[kMaxLevel];
   size_t rank[kMaxLevel];
-  ZNode* node = make_node(random_level(), score, entry);
+  ZNode* node = make_node(random_level(), score, member);
   link(node, update, rank);
   return node;
 }

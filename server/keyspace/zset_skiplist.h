@@ -1,14 +1,16 @@
 // The ordered half of a large sorted set: Redis's skiplist with spans
 // (zskiplist), ordered by (score, member bytes), giving rank and
-// element-by-rank in O(log n). Nodes hold the score and a pointer to the
-// member's Entry in the zset's KeyTable, so member bytes are stored once.
+// element-by-rank in O(log n). A node is the member's only allocation: the
+// score, the links, the member bytes after them, and the chain link of the
+// zset's member index (a ChainedTable of the same nodes), so a member costs
+// one malloc, where Redis spends three (node, sds, dictEntry).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "server/keyspace/entry.h"
+#include "server/keyspace/key_table.h"
 
 namespace arbor::keyspace {
 
@@ -17,14 +19,27 @@ struct ZNode {
     ZNode* forward;
     size_t span;  // elements skipped by this link
   };
+  ZNode* chain;  // the member index's bucket chain
   double score;
-  Entry* entry;  // nullptr for the header
   ZNode* backward;
+  uint32_t member_len;
   uint8_t levels;
-  Level level[];
+  Level level[];  // `levels` of them, then the member bytes
 
-  std::string_view member() const { return entry->key(); }
+  std::string_view member() const { return {reinterpret_cast<const char*>(level + levels), member_len}; }
+  // The allocation's size, for MEMORY USAGE.
+  size_t bytes() const { return sizeof(ZNode) + levels * sizeof(Level) + member_len; }
 };
+
+// The member index holds the skiplist's nodes; the skiplist owns them.
+template <>
+struct ChainTraits<ZNode> {
+  static ZNode*& next(ZNode* n) { return n->chain; }
+  static std::string_view key(const ZNode* n) { return n->member(); }
+  static void destroy(ZNode*) {}
+};
+
+extern template class ChainedTable<ZNode>;  // zset_value.cpp
 
 class ZSkiplist {
  public:
@@ -39,8 +54,8 @@ class ZSkiplist {
   ZNode* first() const { return header_->level[0].forward; }
   ZNode* last() const { return tail_; }
 
-  // Inserts a member not present; `entry` provides the member bytes.
-  ZNode* insert(double score, Entry* entry, uint64_t random);
+  // Inserts a member not present (a new node holding its bytes).
+  ZNode* insert(double score, std::string_view member);
   // Unlinks and frees `node`.
   void erase(ZNode* node);
   // Moves `node` to `score`, keeping the node (its address stays valid).
@@ -59,7 +74,7 @@ class ZSkiplist {
  private:
   void unlink(ZNode* node, ZNode** update);
   void link(ZNode* node, ZNode** update, size_t* rank);
-  static ZNode* make_node(int levels, double score, Entry* entry);
+  static ZNode* make_node(int levels, double score, std::string_view member);
 
   ZNode* header_;
   ZNode* tail_ = nullptr;

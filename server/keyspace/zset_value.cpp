@@ -3,6 +3,7 @@
 // member table plus skiplist.
 #include "server/keyspace/zset_value.h"
 #include "server/keyspace/encoding_limits.h"
+#include "server/keyspace/key_table_impl.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -41,23 +42,17 @@ bool less(double a_score, std::string_view a, double b_score, std::string_view b
 
 }  // namespace
 
+template class ChainedTable<ZNode>;
+
 ZsetValue::~ZsetValue() { std::free(buf_); }
 
 size_t ZsetValue::size() const { return large_ ? large_->list.size() : count_; }
 
-ZNode* ZsetValue::node_of(const Entry* e) {
-  ZNode* node;
-  std::memcpy(&node, e->string_value().data(), sizeof(node));
-  return node;
-}
-
 size_t ZsetValue::memory_usage() const {
   size_t bytes = sizeof(ZsetValue) + used_;
   if (large_) {
-    bytes += sizeof(Large) + large_->table.bucket_count() * sizeof(Entry*);
-    large_->table.for_each([&](Entry* e) {
-      bytes += e->memory_usage() + sizeof(ZNode) + node_of(e)->levels * sizeof(ZNode::Level);
-    });
+    bytes += sizeof(Large) + large_->table.bucket_count() * sizeof(ZNode*);
+    large_->table.for_each([&](const ZNode* n) { bytes += n->bytes(); });
   }
   return bytes;
 }
@@ -154,11 +149,7 @@ void ZsetValue::erase_compact_at(size_t at) {
 }
 
 void ZsetValue::insert_large(std::string_view member, double score) {
-  ZNode* placeholder = nullptr;
-  Entry* e = Entry::make_string(member, std::string_view(reinterpret_cast<const char*>(&placeholder), 8));
-  large_->table.insert(e);
-  ZNode* node = large_->list.insert(score, e, 0);
-  e->overwrite_string_in_place(std::string_view(reinterpret_cast<const char*>(&node), 8));
+  large_->table.insert(large_->list.insert(score, member));
 }
 
 void ZsetValue::make_large() {
@@ -181,9 +172,9 @@ void ZsetValue::convert_to_large() {
 
 std::optional<double> ZsetValue::score(std::string_view member) const {
   if (large_) {
-    const Entry* e = large_->table.find(member);
-    if (e == nullptr) return std::nullopt;
-    return node_of(e)->score;
+    const ZNode* node = large_->table.find(member);
+    if (node == nullptr) return std::nullopt;
+    return node->score;
   }
   double s;
   if (find_compact(member, &s) == kNpos) return std::nullopt;
@@ -197,12 +188,12 @@ size_t ZsetValue::max_compact_length() { return std::min(encoding_limits().zset_
 
 bool ZsetValue::set(std::string_view member, double score) {
   if (large_) {
-    Entry* e = large_->table.find(member);
-    if (e == nullptr) {
+    ZNode* node = large_->table.find(member);
+    if (node == nullptr) {
       insert_large(member, score);
       return true;
     }
-    large_->list.update_score(node_of(e), score);
+    large_->list.update_score(node, score);
     return false;
   }
   double old;
@@ -224,10 +215,9 @@ bool ZsetValue::set(std::string_view member, double score) {
 
 bool ZsetValue::erase(std::string_view member) {
   if (large_) {
-    Entry* e = large_->table.detach(member);
-    if (e == nullptr) return false;
-    large_->list.erase(node_of(e));
-    Entry::destroy(e);
+    ZNode* node = large_->table.detach(member);
+    if (node == nullptr) return false;
+    large_->list.erase(node);
     return true;
   }
   const size_t at = find_compact(member, nullptr);
@@ -238,9 +228,9 @@ bool ZsetValue::erase(std::string_view member) {
 
 std::optional<size_t> ZsetValue::rank(std::string_view member) const {
   if (large_) {
-    const Entry* e = large_->table.find(member);
-    if (e == nullptr) return std::nullopt;
-    return large_->list.rank(node_of(e));
+    const ZNode* node = large_->table.find(member);
+    if (node == nullptr) return std::nullopt;
+    return large_->list.rank(node);
   }
   size_t r = 0;
   for (size_t at = 0; at < used_; ++r) {

@@ -1,7 +1,8 @@
 // The sorted set value (TYPE zset): unique binary-safe members ordered by a
 // double score, then by member bytes. Up to 128 members of at most 64 bytes
 // live in one flat sorted buffer ("listpack"); past that, once and for good,
-// in a KeyTable (member -> skiplist node) plus a ZSkiplist ("skiplist").
+// in a ZSkiplist whose nodes are also chained in a member index
+// ("skiplist"): one allocation per member.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "server/keyspace/key_table.h"
 #include "server/keyspace/value.h"
 #include "server/keyspace/zset_skiplist.h"
 
@@ -76,8 +76,8 @@ class ZsetValue final : public Object {
 
  private:
   struct Large {
-    KeyTable table;  // member -> Entry whose 8-byte value is the ZNode*
     ZSkiplist list;
+    ChainedTable<ZNode> table;  // member -> node (the list's own nodes)
   };
   struct Item {
     std::string_view member;
@@ -93,7 +93,6 @@ class ZsetValue final : public Object {
   void erase_compact_at(size_t at);
   void convert_to_large();
   void insert_large(std::string_view member, double score);
-  static ZNode* node_of(const Entry* e);
 
   char* buf_ = nullptr;
   uint32_t used_ = 0;
@@ -151,7 +150,7 @@ uint64_t ZsetValue::scan(uint64_t cursor, Visit&& visit) const {
     });
     return 0;
   }
-  return large_->table.scan(cursor, [&](Entry* e) { visit(e->key(), node_of(e)->score); });
+  return large_->table.scan(cursor, [&](const ZNode* n) { visit(n->member(), n->score); });
 }
 
 }  // namespace arbor::keyspace
