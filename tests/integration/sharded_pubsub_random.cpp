@@ -146,7 +146,11 @@ class Side {
     } else {
       subscribers_[step.who - 1]->send(step.cmd);
     }
-    for (int i = 0; i < 2; ++i) {
+    // The sender's marker first: once it is answered, the command ran, and
+    // whatever it published is ahead of the other subscriber's marker.
+    const int order[2] = {step.who == 2 ? 1 : 0, step.who == 2 ? 0 : 1};
+    std::vector<std::string> per_subscriber[2];
+    for (const int i : order) {
       const std::string marker = "marker" + std::to_string(number);
       subscribers_[i]->send({"PING", marker});
       std::vector<std::string> lines;
@@ -164,8 +168,9 @@ class Side {
         lines = as_channel_set(lines);
         lines.push_back(end);
       }
-      for (const std::string& line : lines) seen.push_back("sub" + std::to_string(i + 1) + " " + line);
+      for (const std::string& line : lines) per_subscriber[i].push_back("sub" + std::to_string(i + 1) + " " + line);
     }
+    for (const auto& lines : per_subscriber) seen.insert(seen.end(), lines.begin(), lines.end());
     return seen;
   }
 
