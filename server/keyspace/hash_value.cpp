@@ -102,6 +102,9 @@ bool HashValue::set(std::string_view field, std::string_view value) {
     if (!value.empty()) std::memcpy(buf_ + vpos + 1, value.data(), value.size());
     used_ = static_cast<uint32_t>(new_used);
     shrink_if_slack();
+    // Redis's hashTypeSet checks the length after every set, an update too:
+    // a hash over a lowered hash-max-listpack-entries converts on its next write.
+    if (count_ > encoding_limits().hash_max_entries) convert_to_table();
     return false;
   }
   if (count_ + 1 > encoding_limits().hash_max_entries) {
