@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tests/integration/differential_support.h"
 #include "tests/integration/server_fixture.h"
 
 namespace arbor::test {
@@ -136,11 +137,15 @@ TEST(RedisBenchmark, SmokeRunSucceeds) {
 }
 
 // The acceptance run: redis-benchmark's whole default suite (no -t),
-// 50,000 requests per test, with no error reply anywhere.
+// 50,000 requests per test (ARBOR_BENCH_REQUESTS; the sanitizer pass runs
+// 10,000), with no error reply anywhere.
 TEST(RedisBenchmark, WholeDefaultSuiteRunsClean) {
   ServerProcess server;
   const RunResult run = run_program(
-      kRedisBenchmark, {"-h", "127.0.0.1", "-p", std::to_string(server.port()), "-n", "50000", "-q"}, {},
+      kRedisBenchmark,
+      {"-h", "127.0.0.1", "-p", std::to_string(server.port()), "-n", std::to_string(env_int("ARBOR_BENCH_REQUESTS", 50000)),
+       "-q"},
+      {},
       milliseconds(240000));
   ASSERT_FALSE(run.timed_out) << run.output;
   EXPECT_EQ(run.exit_code, 0) << run.output;
