@@ -3,11 +3,19 @@
 // the instance and the network server, and runs the event loop.
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <vector>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -31,16 +39,80 @@ spdlog::level::level_enum to_spdlog_level(const std::string& level) {
   return spdlog::level::info;
 }
 
-// Redis-like log lines: "pid:M 24 Nov 2026 10:00:00.123 * message".
-void configure_logging(const arbor::core::Settings& settings) {
-  std::shared_ptr<spdlog::logger> logger;
-  if (settings.logfile.empty()) logger = spdlog::stdout_logger_mt("arbor");
-  else logger = spdlog::basic_logger_mt("arbor", settings.logfile);
+// Redis-like log lines: "pid:M 24 Nov 2026 10:00:00.123 * message", to the
+// logfile (stdout when empty) and, with syslog-enabled, to syslog too.
+// Returns Redis's error when the log file cannot be opened.
+std::optional<std::string> configure_logging(const arbor::core::Settings& settings) {
+  std::vector<spdlog::sink_ptr> sinks;
+  try {
+    if (settings.logfile.empty()) sinks.push_back(std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    else sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(settings.logfile));
+  } catch (const spdlog::spdlog_ex&) {
+    return std::string("Can't open the log file: ") + std::strerror(errno);
+  }
+  if (settings.syslog_enabled) {
+    static const std::pair<const char*, int> kFacilities[] = {
+        {"user", LOG_USER},     {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+        {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6},
+        {"local7", LOG_LOCAL7}};
+    int facility = LOG_LOCAL0;
+    for (const auto& [name, value] : kFacilities)
+      if (settings.syslog_facility == name) facility = value;
+    sinks.push_back(std::make_shared<spdlog::sinks::syslog_sink_mt>(settings.syslog_ident, LOG_PID | LOG_NDELAY,
+                                                                     facility, true));
+  }
+  auto logger = std::make_shared<spdlog::logger>("arbor", sinks.begin(), sinks.end());
   logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %L %v");
   logger->set_level(to_spdlog_level(settings.loglevel));
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
+  return std::nullopt;
 }
+
+// As Redis's daemonize(): the parent exits at once, the child leaves the
+// terminal's session and writes nothing to it.
+void daemonize() {
+  const pid_t child = fork();
+  if (child < 0) {
+    std::fprintf(stderr, "fork: %s\n", std::strerror(errno));
+    std::exit(1);
+  }
+  if (child > 0) std::exit(0);
+  setsid();
+  const int null_fd = open("/dev/null", O_RDWR, 0);
+  if (null_fd >= 0) {
+    dup2(null_fd, STDIN_FILENO);
+    dup2(null_fd, STDOUT_FILENO);
+    dup2(null_fd, STDERR_FILENO);
+    if (null_fd > STDERR_FILENO) close(null_fd);
+  }
+}
+
+// The pid file: written when set or daemonized (/var/run/redis.pid then,
+// as Redis), removed when the server ends normally.
+class PidFile {
+ public:
+  explicit PidFile(const arbor::core::Settings& settings) {
+    path_ = settings.pidfile.empty() && settings.daemonize ? "/var/run/redis.pid" : settings.pidfile;
+    if (path_.empty()) return;
+    std::FILE* file = std::fopen(path_.c_str(), "w");
+    if (file == nullptr) {
+      spdlog::warn("Failed to write PID file: {}", std::strerror(errno));
+      path_.clear();
+      return;
+    }
+    std::fprintf(file, "%d\n", static_cast<int>(getpid()));
+    std::fclose(file);
+  }
+  ~PidFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+
+ private:
+  std::string path_;
+};
 
 std::string random_hex(size_t length) {
   std::random_device rd;
@@ -102,15 +174,20 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
-  core::Config config;
+  core::Config config(/*owns_process=*/true);
   if (auto error = config.load_args(argc - 1, argv + 1)) {
     std::fprintf(stderr, "%s\n", error->c_str());
     return 1;
   }
-  configure_logging(config.settings());
+  if (config.settings().daemonize) daemonize();
+  if (auto error = configure_logging(config.settings())) {
+    std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (arbor) ***\n%s\n", error->c_str());
+    return 1;
+  }
   adjust_open_files_limit(config.settings());
-  config.set_apply_hook([&config](std::string_view name) {
+  config.add_apply_hook([&config](std::string_view name) -> std::optional<std::string> {
     if (name == "loglevel") spdlog::set_level(to_spdlog_level(config.settings().loglevel));
+    return std::nullopt;
   });
 
   core::CommandTable commands;
@@ -120,6 +197,12 @@ int main(int argc, char** argv) {
   replication::register_function_payload_commands(commands);
   replication::register_dump_commands(commands);
   replication::register_migrate_command(commands);
+  for (const auto& [from, to] : config.renamed_commands()) {
+    if (auto error = commands.rename(from, to)) {
+      spdlog::critical("rename-command {} {}: {}", from, to, *error);
+      return 1;
+    }
+  }
   core::Instance instance(config, commands);
   instance.run_id = random_hex(40);
   std::error_code ec;
@@ -129,6 +212,9 @@ int main(int argc, char** argv) {
   spdlog::info("oO0OoO0OoO0Oo arbor is starting oO0OoO0OoO0Oo");
   spdlog::info("arbor version={}, Redis {} compatible, pid={}", commands::kArborVersion,
                commands::kCompatibleRedisVersion, static_cast<int>(getpid()));
+  for (const std::string& name : config.take_inert_notices())
+    spdlog::warn("The '{}' setting has no effect in arbor; it is accepted for redis.conf compatibility", name);
+  const PidFile pid_file(config.settings());
   std::string load_error;
   replication::SavedHistory history;
   if (!replication::load_at_start(instance, load_error, history)) {

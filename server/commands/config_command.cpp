@@ -35,33 +35,18 @@ void config_get(CommandContext& ctx) {
 }
 
 // CONFIG SET parameter value [parameter value ...]
-// All or nothing, as Redis 7: every name is checked before anything changes,
-// and a failed value restores what was set before it.
+// All or nothing, as Redis 7 (core::Config::set_many).
 void config_set(CommandContext& ctx) {
   // Redis 7.0 answers an unpaired name with a syntax error, not an arity error.
   if (ctx.argc() % 2 != 0) return ctx.reply.error(protocol::errors::kSyntax);
-  auto& config = ctx.instance.config;
-  std::set<std::string> seen;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string name(ctx.arg(i));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!config.is_known(name))
-      return ctx.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                             std::string(ctx.arg(i)) + "'");
-    if (!seen.insert(name).second)
-      return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + std::string(ctx.arg(i)) +
-                             "') - duplicate parameter");
-  }
-  std::vector<std::pair<std::string, std::string>> previous;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    const std::string name(ctx.arg(i));
-    auto before = config.get({name});
-    if (auto error = config.set(name, ctx.arg(i + 1))) {
-      for (auto it = previous.rbegin(); it != previous.rend(); ++it) (void)config.set(it->first, it->second, true);
-      return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + *error);
-    }
-    if (!before.empty()) previous.push_back(before.front());
-  }
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  for (size_t i = 2; i < ctx.argc(); i += 2) pairs.emplace_back(ctx.arg(i), ctx.arg(i + 1));
+  core::Config::SetContext context;
+  context.client_is_local = core::is_local_client(ctx.client);
+  context.loading = ctx.instance.seeding;
+  if (auto error = ctx.instance.config.set_many(pairs, context)) return ctx.reply.error(*error);
+  for (const std::string& name : ctx.instance.config.take_inert_notices())
+    spdlog::warn("The '{}' setting has no effect in arbor; it is accepted for redis.conf compatibility", name);
   ctx.reply.ok();
 }
 

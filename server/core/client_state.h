@@ -165,4 +165,10 @@ struct ClientState {
   size_t reply_start = 0;
 };
 
+// Redis's islocalClient: a unix socket, or exactly 127.0.0.1 or ::1
+// (enable-protected-configs local, enable-debug-command local).
+inline bool is_local_client(const ClientState& client) {
+  return client.is_unix_socket || client.addr.starts_with("127.0.0.1:") || client.addr.starts_with("::1:");
+}
+
 }  // namespace arbor::core

@@ -56,6 +56,19 @@ void CommandTable::add_subcommand(std::string_view parent, CommandSpec spec) {
 
 Command* CommandTable::find(std::string_view name) const { return lookup(by_name_, name); }
 
+// As Redis: the command keeps its own name in COMMAND and errors; only the
+// name clients call it by changes.
+std::optional<std::string> CommandTable::rename(std::string_view from, std::string_view to) {
+  auto it = by_name_.find(lower(from));
+  if (it == by_name_.end()) return std::string("No such command in rename-command");
+  if (!to.empty() && by_name_.count(lower(to)) != 0) return std::string("Target command name already exists");
+  Command* command = it->second;
+  by_name_.erase(it);
+  if (!to.empty()) by_name_.emplace(lower(to), command);
+  else std::erase(ordered_, command);
+  return std::nullopt;
+}
+
 Command* CommandTable::find_subcommand(const Command& parent, std::string_view name) const {
   std::array<char, 64> buffer{};
   if (name.size() > buffer.size()) return nullptr;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -151,6 +152,8 @@ class CommandTable {
   void add_subcommand(std::string_view parent, CommandSpec spec);
   // Case-insensitive, no allocation for names up to 64 bytes.
   Command* find(std::string_view name) const;
+  // rename-command: `to` empty removes the command. Returns Redis's error.
+  std::optional<std::string> rename(std::string_view from, std::string_view to);
   Command* find_subcommand(const Command& parent, std::string_view name) const;
   const std::vector<Command*>& all() const { return ordered_; }
   void reset_stats();

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +47,6 @@ struct Settings {
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
   int64_t list_max_listpack_size = -2;
-  int64_t list_compress_depth = 0;  // accepted; arbor does not compress list nodes
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
@@ -54,8 +55,20 @@ struct Settings {
   bool appendonly = false;
   int64_t tcp_backlog = 511;
   int64_t tcp_keepalive = 300;
-  std::string daemonize = "no";
-  std::string pidfile;
+  bool daemonize = false;
+  std::string pidfile;  // written at start-up when set (or daemonized), removed at exit
+  bool syslog_enabled = false;
+  std::string syslog_ident = "redis";
+  std::string syslog_facility = "local0";
+  std::string unixsocket;       // a path: also listen there
+  int64_t unixsocketperm = 0;   // octal mode of the socket file, 0 = as created
+  // A failed background save refuses writes with -MISCONF until one succeeds.
+  bool stop_writes_on_bgsave_error = true;
+  // enable-debug-command, -protected-configs, -module-command: who may.
+  enum class Permission { no, yes, local };
+  Permission enable_debug_command = Permission::no;
+  Permission enable_protected_configs = Permission::no;
+  Permission enable_module_command = Permission::no;
   // Test hook: write the bound port to <dir>/arbor.port once listening,
   // so fixtures can start servers on port 0 without racing for ports.
   bool announce_port_file = false;
@@ -80,11 +93,6 @@ struct Settings {
   int64_t repl_timeout = 60;
   int64_t min_replicas_to_write = 0;
   int64_t min_replicas_max_lag = 10;
-  // Accepted for redis.conf compatibility: arbor always streams the
-  // snapshot to each replica as it is produced, so there is no disk mode
-  // and no batching delay to wait for.
-  bool repl_diskless_sync = true;
-  int64_t repl_diskless_sync_delay = 5;
 
   // Seeding (arbor-only): where a primary that starts without data looks
   // for its dataset, how long it waits, and whether it may start empty; and
@@ -101,15 +109,46 @@ struct Settings {
   // Scripting: after this long a running script makes other clients get
   // -BUSY and SCRIPT KILL / FUNCTION KILL become possible (0: never).
   int64_t busy_reply_threshold_ms = 5000;
+
+  // Parameters arbor accepts without acting on them (config_inert.cpp),
+  // by name, in their printed form.
+  std::map<std::string, std::string, std::less<>> inert;
+};
+
+// Redis's config flags (server.h); a parameter's row carries them.
+enum ConfigFlag : uint32_t {
+  kConfigImmutable = 1u << 0,   // only the file and the command line set it
+  kConfigSensitive = 1u << 1,   // value redacted where commands are shown
+  kConfigMultiArg = 1u << 3,    // a list of words
+  kConfigHidden = 1u << 4,      // CONFIG GET answers it by exact name only
+  kConfigProtected = 1u << 5,   // CONFIG SET only with enable-protected-configs
+  kConfigDenyLoading = 1u << 6, // CONFIG SET refused while loading
 };
 
 class Config {
  public:
-  // Called after a successful set of the named parameter (at start-up and on
-  // CONFIG SET), for parameters whose change needs action (loglevel ...).
-  using ApplyHook = std::function<void(std::string_view name)>;
+  using Getter = std::function<std::string(const Settings&)>;
+  // Validates and stores; returns Redis's error text.
+  using Setter = std::function<std::optional<std::string>(Settings&, std::string_view)>;
+  // Runs after the values of one CONFIG SET (or the start-up load) are
+  // stored, once per changed parameter; an error undoes the whole CONFIG SET.
+  using ApplyHook = std::function<std::optional<std::string>(std::string_view name)>;
 
-  Config();
+  struct Param {
+    std::string name;
+    std::string alias;
+    uint32_t flags = 0;
+    Getter get;
+    Setter set;
+    // Accepted as Redis accepts it but without effect in arbor (README
+    // "Operating"); a value other than the default is logged once.
+    bool inert = false;
+    std::string default_text;  // what CONFIG GET says before anything is set
+  };
+
+  // `owns_process`: `dir` changes the working directory, as Redis's does
+  // (the server's Config); unit tests leave the process alone.
+  explicit Config(bool owns_process = false);
   Settings& settings() { return settings_; }
   const Settings& settings() const { return settings_; }
 
@@ -123,33 +162,55 @@ class Config {
   // each name once.
   std::vector<std::pair<std::string, std::string>> get(
       const std::vector<std::string_view>& patterns) const;
-  // CONFIG SET of one parameter. Returns Redis's error text on failure.
+  // One parameter, as CONFIG SET of one pair (at start-up: as a config line).
   std::optional<std::string> set(std::string_view name, std::string_view value,
                                  bool at_startup = false);
+  // CONFIG SET name value [name value ...]: Redis 7.0's checks in its order,
+  // all values stored, then the apply hooks; any failure restores every
+  // value. Returns the whole error line ("ERR ..." or "LOADING ...").
+  struct SetContext {
+    bool client_is_local = false;  // loopback or unix socket client
+    bool loading = false;
+  };
+  std::optional<std::string> set_many(const std::vector<std::pair<std::string_view, std::string_view>>& pairs,
+                                      SetContext context);
   bool is_known(std::string_view name) const;
+  const Param* find(std::string_view name) const;
+  const std::vector<Param>& params() const { return params_; }
+
   // CONFIG REWRITE: `old_text` (the file we started with) with our current
   // values, as Redis rewrites it (config_rewrite.cpp). `absolute_dir` is
   // written for `dir`.
   std::string rewrite(std::string_view old_text, const std::string& absolute_dir) const;
-  void set_apply_hook(ApplyHook hook) { apply_hook_ = std::move(hook); }
+  void add_apply_hook(ApplyHook hook) { apply_hooks_.push_back(std::move(hook)); }
+  // Parameters without effect that were given a value other than their
+  // default (logged once each by the caller).
+  std::vector<std::string> take_inert_notices();
+  // rename-command lines, applied once the command table exists.
+  const std::vector<std::pair<std::string, std::string>>& renamed_commands() const { return renamed_commands_; }
 
  private:
-  struct Param {
-    std::string name;
-    std::string alias;
-    bool mutable_at_runtime;
-    std::function<std::string(const Settings&)> get;
-    std::function<std::optional<std::string>(Settings&, std::string_view)> set;
-    // Redis's PROTECTED_CONFIG (enable-protected-configs no): settable only
-    // at start-up, refused by CONFIG SET with its own message.
-    bool protected_config = false;
-  };
-  const Param* find(std::string_view name) const;
+  void add(Param param);
+  std::optional<std::string> apply(std::string_view name);
+  void note_inert(const Param& p);
+  std::optional<std::string> load_directive(const std::vector<std::string>& words, int depth, bool& handled);
+  std::optional<std::string> load_text_at(std::string_view text, std::string_view origin, int depth);
 
   Settings settings_;
   std::vector<Param> params_;
-  ApplyHook apply_hook_;
+  std::unordered_map<std::string, size_t> by_name_;  // names and aliases, lower case
+  bool save_seen_ = false;  // a save line was read: later ones add to it
+  std::vector<ApplyHook> apply_hooks_;
+  bool owns_process_;
+  std::vector<std::string> inert_notices_;
+  std::vector<std::string> inert_noted_;
+  std::vector<std::pair<std::string, std::string>> renamed_commands_;
 };
+
+// The rows: what arbor acts on (config_params.cpp) and what it accepts
+// without effect (config_inert.cpp).
+void add_active_params(std::vector<Config::Param>& out, bool owns_process);
+void add_inert_params(std::vector<Config::Param>& out);
 
 // Redis memtoull: "1gb" = 1024^3, "1g" = 1000^3, "100k", plain bytes.
 std::optional<int64_t> parse_memory(std::string_view text);

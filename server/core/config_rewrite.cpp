@@ -84,12 +84,11 @@ std::string Config::rewrite(std::string_view old_text, const std::string& absolu
     lines.push_back(std::move(line));
   }
 
-  const Settings defaults;
   std::vector<std::string> appended;
   for (const Param& p : params_) {
     const std::string value = p.get(settings_);
     std::vector<std::string> wanted;  // this parameter's lines, in order
-    bool forced = value != p.get(defaults);
+    bool forced = value != p.default_text;
     if (p.name == "save") {
       forced = true;
       std::vector<std::string> words;

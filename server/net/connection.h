@@ -92,8 +92,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   asio::steady_timer block_timer_;
 };
 
-// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback: the peers protected
-// mode lets in when no password is set.
-bool is_loopback(const asio::ip::address& address);
+// The peers protected mode lets in when no password is set: exactly
+// 127.0.0.1 and ::1, as Redis compares the peer's address text (so not
+// 127.0.0.2, nor IPv4-mapped ::ffff:127.0.0.1).
+bool protected_mode_admits(const asio::ip::address& address);
 
 }  // namespace arbor::net

@@ -45,7 +45,7 @@ std::string Listener::admission_error(const tcp::socket& socket) const {
   if (settings.protected_mode && settings.requirepass.empty()) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
-    if (ec || !is_loopback(remote.address())) return std::string(protocol::errors::kProtectedMode);
+    if (ec || !protected_mode_admits(remote.address())) return std::string(protocol::errors::kProtectedMode);
   }
   return {};
 }

@@ -10,6 +10,11 @@ namespace arbor::net {
 
 Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(instance) {
   instance_.request_shutdown = [this] { request_shutdown(); };
+  // The Config outlives the server; no CONFIG SET runs once it is gone.
+  instance_.config.add_apply_hook([this](std::string_view name) -> std::optional<std::string> {
+    if (name != "port" && name != "bind") return std::nullopt;
+    return rebind(name);
+  });
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
   instance_.process_events_while_busy = [this] {
@@ -55,6 +60,31 @@ void Server::bind_all() {
   if (listeners_.empty()) throw std::runtime_error("Failed listening on any address, aborting.");
   instance_.tcp_port = port;
   announce_port(port);
+}
+
+std::optional<std::string> Server::rebind(std::string_view parameter) {
+  for (auto& listener : listeners_) {
+    listener->stop();
+    retired_listeners_.push_back(std::move(listener));
+  }
+  listeners_.clear();
+  try {
+    bind_all();
+  } catch (const std::exception& e) {
+    spdlog::warn("{}", e.what());
+    for (auto& listener : listeners_) {
+      listener->stop();
+      retired_listeners_.push_back(std::move(listener));
+    }
+    listeners_.clear();
+    // The config restores the old value and applies it again, which
+    // listens where we listened before.
+    return std::string(parameter == "port" ? "Unable to listen on this port. Check server logs."
+                                           : "Failed to bind to specified addresses.");
+  }
+  for (auto& listener : listeners_) listener->start();
+  spdlog::info("Listening again on port {}", instance_.tcp_port);
+  return std::nullopt;
 }
 
 // Tests start servers on port 0 and read the bound port from this file,

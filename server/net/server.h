@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "server/core/dispatcher.h"
@@ -27,6 +29,9 @@ class Server {
 
  private:
   void bind_all();
+  // CONFIG SET port / bind: listen anew as Redis's changeBindAddr and
+  // changeListenPort; an error is Redis's reply text.
+  std::optional<std::string> rebind(std::string_view parameter);
   void schedule_cron();
   void cron();
   void announce_port(uint16_t port);
@@ -37,6 +42,9 @@ class Server {
   asio::steady_timer cron_timer_{io_};
   asio::signal_set signals_{io_, SIGINT, SIGTERM};
   std::vector<std::unique_ptr<Listener>> listeners_;
+  // Replaced listeners: kept until the server ends, as their accept loops
+  // may still be resuming with operation_aborted.
+  std::vector<std::unique_ptr<Listener>> retired_listeners_;
   int64_t last_second_ms_ = 0;
   bool stopping_ = false;
 };
