@@ -170,7 +170,7 @@ void register_server_commands(CommandTable& t) {
          "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, "
          "otherwise O(1)",
          "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"});
-  t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale, {}, debug, "server",
+  t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale | kProtected, {}, debug, "server",
          "A container for debugging commands", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
   register_client_command(t);
   register_config_command(t);

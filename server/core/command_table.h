@@ -53,6 +53,9 @@ enum CommandFlag : uint32_t {
   // ACL category @dangerous for a command that is not admin (RESTORE,
   // KEYS, SORT): Redis's CMD_CATEGORY_DANGEROUS. Not a COMMAND flag.
   kDangerous = 1u << 22,
+  // Redis's CMD_PROTECTED (DEBUG): refused unless enable-debug-command
+  // allows it for this client. Not shown by COMMAND in 7.0.
+  kProtected = 1u << 23,
 };
 
 // A key spec after the row's own: one Redis finds after a keyword (a single

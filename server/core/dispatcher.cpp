@@ -293,6 +293,12 @@ void Dispatcher::queue(ClientState& client, std::span<const std::string_view> ar
 std::string Dispatcher::gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const {
   const auto& settings = instance_.config.settings();
   if (!command.arity_ok(argc)) return "ERR wrong number of arguments for '" + command.fullname + "' command";
+  if ((command.spec.flags & kProtected) &&
+      !(settings.enable_debug_command == Settings::Permission::yes ||
+        (settings.enable_debug_command == Settings::Permission::local && is_local_client(client))))
+    return "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it "
+           "from a local connection, otherwise you need to set this option in the configuration file, and then "
+           "restart the server.";
   if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
   if (client.multi.active && (command.spec.flags & kNoMulti)) return "ERR Command not allowed inside a transaction";
   // As Redis: both min-replicas settings non-zero turn the check on.

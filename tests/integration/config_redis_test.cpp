@@ -37,8 +37,9 @@ const std::set<std::string> kStartedDifferently = {"port", "dir", "logfile", "lo
 TEST(ConfigAgainstRedis, EveryRedisParameterIsKnownWithRedisDefaults) {
   RedisProcess redis;
   ASSERT_TRUE(redis.ok());
-  ServerProcess arbor;
+  ServerProcess arbor({"--enable-debug-command", "no"});  // Redis's default (the fixture's is yes)
   Client r(redis.port()), a(arbor.port());
+  EXPECT_EQ(describe(a.cmd({"DEBUG", "SLEEP", "0"})), describe(r.cmd({"DEBUG", "SLEEP", "0"})));
   const Reply redis_all = r.cmd({"CONFIG", "GET", "*"});
   const Reply arbor_all = a.cmd({"CONFIG", "GET", "*"});
   const auto expected = config_map(redis_all);
@@ -171,7 +172,7 @@ const std::vector<std::vector<std::string>> kSetCorpus = {
 TEST(ConfigAgainstRedis, SetRepliesAndResultingValuesMatch) {
   RedisProcess redis;
   ASSERT_TRUE(redis.ok());
-  ServerProcess arbor({"--save", "", "--loglevel", "notice"});  // as the Redis fixture
+  ServerProcess arbor({"--save", "", "--loglevel", "notice", "--enable-debug-command", "no"});  // as Redis's
   Client r(redis.port()), a(arbor.port());
   for (const auto& command : kSetCorpus) {
     std::vector<std::string> full = {"CONFIG"};
@@ -190,7 +191,7 @@ TEST(ConfigAgainstRedis, SetRepliesAndResultingValuesMatch) {
 TEST(ConfigAgainstRedis, GetPatternsAliasesAndHiddenParameters) {
   RedisProcess redis;
   ASSERT_TRUE(redis.ok());
-  ServerProcess arbor;
+  ServerProcess arbor({"--enable-debug-command", "no"});
   Client r(redis.port()), a(arbor.port());
   // Globs match names and aliases but skip hidden parameters; names
   // without glob characters find aliases and hidden ones, answered under

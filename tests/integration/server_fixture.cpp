@@ -335,8 +335,11 @@ bool ServerProcess::start(const Options& options) {
   std::vector<std::string> argv;
   if (!options.config_file.empty()) argv.push_back(options.config_file);
   if (options.default_args) {
+    // DEBUG is on: the replication checks compare DEBUG DIGEST
+    // (ConfigAgainstRedis covers the default, off).
     argv.insert(argv.end(), {"--port", "0", "--bind", "127.0.0.1", "--dir", dir(), "--announce-port-file",
-                             "yes", "--logfile", dir_.file("arbor.log"), "--loglevel", "verbose"});
+                             "yes", "--logfile", dir_.file("arbor.log"), "--loglevel", "verbose",
+                             "--enable-debug-command", "yes"});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
   log_file_ = options.log_file.empty() ? dir_.file("arbor.log") : options.log_file;

@@ -95,7 +95,7 @@ class ChildProcess {
 
 // One arbor-server in its own temp dir. Default arguments:
 //   --port 0 --bind 127.0.0.1 --dir <tmp> --announce-port-file yes
-//   --logfile <tmp>/arbor.log --loglevel verbose
+//   --logfile <tmp>/arbor.log --loglevel verbose --enable-debug-command yes
 // followed by `args` (later flags win, as in redis-server).
 class ServerProcess {
  public:

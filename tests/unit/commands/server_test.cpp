@@ -91,7 +91,26 @@ TEST_F(Server, TimeIsSecondsAndMicroseconds) {
   EXPECT_EQ(run({"TIME", "x"}), err("ERR wrong number of arguments for 'time' command"));
 }
 
+// As Redis 7.0: enable-debug-command is "no" by default; "local" admits
+// exactly 127.0.0.1, ::1 and unix sockets; the arity check comes first.
+TEST_F(Server, DebugNeedsEnableDebugCommand) {
+  const std::string refused =
+      "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+      "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+      "server.";
+  EXPECT_EQ(h.run({"DEBUG", "SLEEP", "0"}).str, refused);
+  EXPECT_EQ(run({"DEBUG"}), err("ERR wrong number of arguments for 'debug' command"));
+  ASSERT_FALSE(h.config().set("enable-debug-command", "local", true));
+  h.client().addr = "127.0.0.2:5000";
+  EXPECT_EQ(h.run({"DEBUG", "SLEEP", "0"}).str, refused);
+  h.client().addr = "127.0.0.1:5000";
+  EXPECT_EQ(run({"DEBUG", "SLEEP", "0"}), kOk);
+  h.client().addr = "::1:5000";
+  EXPECT_EQ(run({"DEBUG", "SLEEP", "0"}), kOk);
+}
+
 TEST_F(Server, DebugSleepAndErrors) {
+  ASSERT_FALSE(h.config().set("enable-debug-command", "yes", true));
   EXPECT_EQ(run({"DEBUG", "SLEEP", "0"}), kOk);
   EXPECT_EQ(run({"DEBUG", "SLEEP", "0.0"}), kOk);
   EXPECT_EQ(run({"DEBUG", "SLEEP", "abc"}), kOk);  // Redis: strtod, no check
