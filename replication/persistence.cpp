@@ -37,8 +37,12 @@ std::string path_of(const core::Instance& instance) {
 bool write_file(const std::string& path, std::string_view bytes, std::string& error) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
+    const int open_errno = errno;
+    // (current_path() fails, and must not throw, when the directory is gone.)
+    std::error_code ec;
+    const auto root = std::filesystem::current_path(ec);
     error = "Failed opening the temp RDB file " + path + " (in server root dir " +
-            std::filesystem::current_path().string() + ") for saving: " + std::strerror(errno);
+            (ec ? std::string("unknown") : root.string()) + ") for saving: " + std::strerror(open_errno);
     return false;
   }
   size_t done = 0;
@@ -144,6 +148,7 @@ bool save_to_disk(core::Instance& instance, std::string& error) {
     return false;
   instance.dirty = 0;
   instance.last_save_unix = unix_seconds();
+  instance.last_bgsave_ok = true;  // as Redis's rdbSave: writes are allowed again
   spdlog::info("DB saved on disk");
   return true;
 }

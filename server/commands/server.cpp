@@ -5,6 +5,8 @@
 #include <string>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "protocol/errors.h"
 #include "protocol/number_format.h"
 #include "server/commands/families.h"
@@ -90,8 +92,10 @@ void shutdown(CommandContext& ctx) {
     return ctx.reply.error(ctx.instance.busy_script_is_function
                                ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
                                : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
-  if (!nosave && !ctx.instance.save_before_exit(save) && !force)
+  if (!nosave && !ctx.instance.save_before_exit(save, force)) {
+    spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
     return ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+  }
   if (ctx.instance.request_shutdown) ctx.instance.request_shutdown();
   ctx.client.close_after_reply = true;
 }

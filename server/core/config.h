@@ -62,6 +62,10 @@ struct Settings {
   std::string syslog_facility = "local0";
   std::string unixsocket;       // a path: also listen there
   int64_t unixsocketperm = 0;   // octal mode of the socket file, 0 = as created
+  // shutdown-on-sigint / -sigterm: what the signal's shutdown does.
+  static constexpr int kShutdownSave = 1, kShutdownNosave = 2, kShutdownNow = 4, kShutdownForce = 8;
+  int shutdown_on_sigint = 0;
+  int shutdown_on_sigterm = 0;
   // A failed background save refuses writes with -MISCONF until one succeeds.
   bool stop_writes_on_bgsave_error = true;
   // enable-debug-command, -protected-configs, -module-command: who may.

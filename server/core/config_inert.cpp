@@ -254,13 +254,6 @@ void add_inert_params(std::vector<Param>& out) {
     out.push_back(inert_row(r.name, r.alias, r.flags, r.default_text, with_extra(r.name, check_for(r))));
 
   constexpr uint32_t kMulti = kConfigMultiArg;
-  for (const char* name : {"shutdown-on-sigint", "shutdown-on-sigterm"})
-    out.push_back(inert_row(name, "", kMulti, "default", [](std::string_view v, std::string& printed) -> cv::Error {
-      int flags = 0;
-      if (auto error = cv::parse_shutdown_flags(v, flags)) return error;
-      printed = cv::print_shutdown_flags(flags);
-      return std::nullopt;
-    }));
   out.push_back(inert_row("oom-score-adj-values", "", kMulti, "0 200 800", cv::parse_oom_score_adj_values));
   out.push_back(inert_row("latency-tracking-info-percentiles", "", kMulti, "50 99 99.9", cv::parse_percentiles));
   out.push_back(inert_row("maxmemory-clients", "", 0, "0", [](std::string_view v, std::string& printed) -> cv::Error {

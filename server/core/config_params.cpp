@@ -208,6 +208,10 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
   out.push_back(enum_row("enable-protected-configs", kImm, &Settings::enable_protected_configs, kPermissions));
   out.push_back(enum_row("enable-module-command", kImm, &Settings::enable_module_command, kPermissions));
   out.push_back(int_row("databases", kImm, &Settings::databases, 1, kIntMax));
+  for (auto [name, field] : {std::pair{"shutdown-on-sigint", &Settings::shutdown_on_sigint},
+                             std::pair{"shutdown-on-sigterm", &Settings::shutdown_on_sigterm}})
+    out.push_back(row(name, kConfigMultiArg, [field](const Settings& s) { return cv::print_shutdown_flags(s.*field); },
+                      [field](Settings& s, std::string_view v) { return cv::parse_shutdown_flags(v, s.*field); }));
   out.push_back(row("hz", 0, [](const Settings& s) { return std::to_string(s.hz); },
                     [](Settings& s, std::string_view v) -> cv::Error {
                       int64_t value = 0;

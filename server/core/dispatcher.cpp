@@ -301,6 +301,10 @@ std::string Dispatcher::gate(const Command& command, uint32_t flags, const Clien
            "restart the server.";
   if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
   if (client.multi.active && (command.spec.flags & kNoMulti)) return "ERR Command not allowed inside a transaction";
+  // Our primary's stream is obeyed (Redis panics a replica there).
+  if (!client.is_master && instance_.writes_denied_by_disk_error() &&
+      (command.spec.name == "ping" || has_flag(instance_, command, flags, client, kWrite)))
+    return std::string(protocol::errors::kMisconf);
   // As Redis: both min-replicas settings non-zero turn the check on.
   if (!client.is_master && settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 &&
       !instance_.is_replica() &&

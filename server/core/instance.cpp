@@ -176,7 +176,7 @@ void Instance::forget_client_state(ClientState& client) {
   blocking.remove(client);
 }
 
-bool Instance::save_before_exit(bool forced) {
+bool Instance::save_before_exit(bool forced, bool exit_anyway) {
   if (!save_to_disk || (!forced && config.settings().save.empty())) return true;
   // As Redis while loading: the dataset is not ours yet, the file on disk is kept.
   if (seeding) {
@@ -186,7 +186,11 @@ bool Instance::save_before_exit(bool forced) {
   spdlog::info("Saving the final RDB snapshot before exiting.");
   std::string error;
   if (save_to_disk(error)) return true;
-  spdlog::warn("Error trying to save the DB, can't exit: {}", error);
+  if (exit_anyway) {
+    spdlog::warn("Error trying to save the DB. Exit anyway. ({})", error);
+    return true;
+  }
+  spdlog::warn("Error trying to save the DB, can't exit. ({})", error);
   return false;
 }
 

@@ -199,6 +199,13 @@ class Instance {
   // BGSAVE state for INFO persistence, kept by replication/.
   bool bgsave_in_progress = false;
   bool last_bgsave_ok = true;
+  // Redis's writeCommandsDeniedByDiskError: after a failed background save,
+  // with save points and stop-writes-on-bgsave-error, writes (and PING)
+  // get -MISCONF until a save succeeds.
+  bool writes_denied_by_disk_error() const {
+    const auto& s = config.settings();
+    return !last_bgsave_ok && s.stop_writes_on_bgsave_error && !s.save.empty();
+  }
 
   // Writes since the last save (Redis's server.dirty) and the time of it.
   uint64_t dirty = 0;
@@ -226,7 +233,8 @@ class Instance {
   std::function<bool(std::string& error)> save_to_disk;
   // The save SHUTDOWN/SIGTERM make: `forced` (SHUTDOWN SAVE) or with save
   // points configured. False when the save failed (logged).
-  bool save_before_exit(bool forced);
+  // `exit_anyway` (FORCE): a failed save is logged and reported as done.
+  bool save_before_exit(bool forced, bool exit_anyway = false);
 
   // Set by main.cpp: stops the loop gracefully (SHUTDOWN, SIGTERM).
   std::function<void()> request_shutdown;

@@ -150,19 +150,35 @@ void Server::request_shutdown() {
   });
 }
 
-void Server::run() {
-  bind_all();
-  for (auto& listener : listeners_) listener->start();
+// SIGTERM and SIGINT shut down as Redis 7.0 does, with the flags of
+// shutdown-on-sigterm / shutdown-on-sigint: a failed final save keeps the
+// server running (the next signal tries again) unless `force` or `nosave`.
+void Server::wait_for_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::warn("Received {} scheduling shutdown...", signal == SIGINT ? "SIGINT" : "SIGTERM");
     // As Redis: a running script finishes first (the save must not hold
     // half of it).
-    instance_.after_script([this] {
-      instance_.save_before_exit(false);  // a failed save is logged; we still stop (Redis keeps running)
+    instance_.after_script([this, signal] {
+      const auto& settings = instance_.config.settings();
+      const int flags = signal == SIGINT ? settings.shutdown_on_sigint : settings.shutdown_on_sigterm;
+      using core::Settings;
+      const bool force = flags & Settings::kShutdownForce;
+      if (!(flags & Settings::kShutdownNosave) &&
+          !instance_.save_before_exit(flags & Settings::kShutdownSave, force)) {
+        spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
+        wait_for_signals();
+        return;
+      }
       request_shutdown();
     });
   });
+}
+
+void Server::run() {
+  bind_all();
+  for (auto& listener : listeners_) listener->start();
+  wait_for_signals();
   schedule_cron();
   spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);
   // An allocation that fails in a timer or a transfer (commands catch their

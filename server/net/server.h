@@ -29,6 +29,7 @@ class Server {
 
  private:
   void bind_all();
+  void wait_for_signals();
   // CONFIG SET port / bind: listen anew as Redis's changeBindAddr and
   // changeListenPort; an error is Redis's reply text.
   std::optional<std::string> rebind(std::string_view parameter);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/errors.h"
 #include "server/commands/server_identity.h"
 #include "server/core/dispatcher.h"
 #include "server/core/scoped_value.h"
@@ -99,6 +100,7 @@ std::string refusal(const core::Command* command, size_t argc, const ScriptRun& 
   if (!(flags & core::kWrite) || run.wrote) return {};
   if (instance.is_replica() && settings.replica_read_only && !run.client->is_master)
     return "-READONLY You can't write against a read only replica.";
+  if (instance.writes_denied_by_disk_error() && !run.client->is_master) return "-" + std::string(protocol::errors::kMisconf);
   if (settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 && !instance.is_replica() &&
       instance.good_replicas < settings.min_replicas_to_write)
     return "-NOREPLICAS Not enough good replicas to write.";
