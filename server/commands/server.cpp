@@ -178,6 +178,7 @@ void register_server_commands(CommandTable& t) {
          "A container for debugging commands", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
   register_client_command(t);
   register_config_command(t);
+  register_slowlog_command(t);
   register_info_command(t);
   register_command_command(t);
 }

@@ -62,6 +62,9 @@ struct Settings {
   std::string syslog_facility = "local0";
   std::string unixsocket;       // a path: also listen there
   int64_t unixsocketperm = 0;   // octal mode of the socket file, 0 = as created
+  // SLOWLOG: commands at least this many microseconds (negative: none).
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
   // shutdown-on-sigint / -sigterm: what the signal's shutdown does.
   static constexpr int kShutdownSave = 1, kShutdownNosave = 2, kShutdownNow = 4, kShutdownForce = 8;
   int shutdown_on_sigint = 0;

@@ -262,6 +262,7 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
     reply_out_of_memory(client, reply);
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
+  record_if_slow(command, client, args, elapsed);
   // A command that left its client blocked is counted once, when it is
   // served or times out (Redis's updateStatsOnUnblock).
   if (!client.blocked) ++command.calls;
@@ -276,6 +277,23 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
     reply.raw(client.deferred_output);
     client.deferred_output.clear();
   }
+}
+
+// As Redis's call(): commands that took slowlog-log-slower-than or longer,
+// the ones a script runs included (from Redis's fake client "?:0"); a
+// blocked command is judged when it runs again.
+void Dispatcher::record_if_slow(const Command& command, const ClientState& client,
+                                std::span<const std::string_view> args, std::chrono::nanoseconds elapsed) {
+  const auto& settings = instance_.config.settings();
+  if (settings.slowlog_log_slower_than < 0 || settings.slowlog_max_len == 0) return;
+  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  if (us < settings.slowlog_log_slower_than || (command.spec.flags & kSkipSlowlog) || client.blocked) return;
+  const auto shown = redacted_args(args, [this](std::string_view name) {
+    const Config::Param* p = instance_.config.find(name);
+    return p != nullptr && (p->flags & kConfigSensitive);
+  });
+  instance_.slowlog.push(shown, unix_time_ms() / 1000, us, client.in_script ? "?:0" : client.addr,
+                         client.in_script ? std::string() : client.name, settings.slowlog_max_len);
 }
 
 void Dispatcher::queue(ClientState& client, std::span<const std::string_view> args,

@@ -2,6 +2,7 @@
 // processCommand order, calls the handler, and keeps the statistics.
 #pragma once
 
+#include <chrono>
 #include <span>
 #include <string_view>
 
@@ -52,6 +53,8 @@ class Dispatcher {
   // Redis's processCommand checks, in its order: the error that refuses
   // `command` for `client` now, or empty.
   // `flags` are the call's (Command::flags_for).
+  void record_if_slow(const Command& command, const ClientState& client, std::span<const std::string_view> args,
+                      std::chrono::nanoseconds elapsed);
   std::string gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const;
   void reject(Command& command, ClientState& client, std::string_view error, protocol::ReplyWriter& reply);
   // Runs the commands of clients blocked on keys that got data, oldest

@@ -20,6 +20,7 @@
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
 #include "server/core/script_host.h"
+#include "server/core/slowlog.h"
 #include "server/core/watch.h"
 #include "server/keyspace/database.h"
 #include "server/keyspace/lazy_free.h"
@@ -89,6 +90,7 @@ class Instance {
   Config& config;
   CommandTable& commands;
   Stats stats;
+  Slowlog slowlog;
   RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
   keyspace::LazyFreer freer;
   PubSub pubsub;
