@@ -39,6 +39,7 @@ std::string flags_text(const ClientState& c) {
   std::string flags;
   if (c.is_replica) flags += 'S';
   if (c.is_master) flags += 'M';
+  if (c.is_monitor) flags += 'O';
   if (c.subscriptions.count() > 0) flags += 'P';
   if (c.multi.active) flags += 'x';
   if (c.blocked) flags += 'b';

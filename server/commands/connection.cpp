@@ -154,6 +154,10 @@ void reset(CommandContext& ctx) {
   // command: a RESET sent right after CLIENT REPLY SKIP gets no reply.
   if (ctx.client.reply_mode != core::ReplyMode::kSkipThis) ctx.client.reply_mode = core::ReplyMode::kOn;
   ctx.client.no_evict = false;
+  if (ctx.client.is_monitor) {
+    ctx.client.is_monitor = false;
+    ctx.instance.monitors.remove(ctx.client);
+  }
   ctx.client.authenticated = ctx.instance.config.settings().requirepass.empty();
   ctx.reply.simple("RESET");
 }

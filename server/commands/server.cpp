@@ -100,6 +100,17 @@ void shutdown(CommandContext& ctx) {
   ctx.client.close_after_reply = true;
 }
 
+// MONITOR: this client now receives every command's line (core::Monitors).
+void monitor(CommandContext& ctx) {
+  // Scripts and transactions expect one reply per command.
+  if (ctx.client.in_script || ctx.client.multi.active || ctx.client.in_exec)
+    return ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  if (ctx.client.is_replica || ctx.client.is_monitor) return;  // as Redis: ignored, no reply
+  ctx.client.is_monitor = true;
+  ctx.instance.monitors.add(ctx.client);
+  ctx.reply.ok();
+}
+
 // DEBUG SLEEP seconds | DEBUG SET-ACTIVE-EXPIRE 0|1 | DEBUG HELP
 // SLEEP blocks the event loop on purpose: tests use it to make a slow server.
 void debug(CommandContext& ctx) {
@@ -174,6 +185,8 @@ void register_server_commands(CommandTable& t) {
          "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, "
          "otherwise O(1)",
          "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"});
+  t.add({"monitor", 1, kAdmin | kNoscript | kLoading | kStale, {}, monitor, "server",
+         "Listen for all requests received by the server in real time", "1.0.0", "O(1)", ""});
   t.add({"debug", -2, kAdmin | kNoscript | kLoading | kStale | kProtected, {}, debug, "server",
          "A container for debugging commands", "1.0.0", "Depends on subcommand.", "subcommand [arg ...]"});
   register_client_command(t);

@@ -130,6 +130,8 @@ struct ClientState {
   // write on a read-only replica.
   bool is_replica = false;
   bool is_master = false;
+  // MONITOR: receives every command's line (CLIENT LIST flag O).
+  bool is_monitor = false;
   // The client a script's redis.call runs commands as (Redis's
   // CLIENT_SCRIPT): commands that would block answer at once or refuse.
   bool in_script = false;

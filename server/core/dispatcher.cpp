@@ -207,6 +207,11 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
                       protocol::ReplyWriter& reply) {
   const size_t mark = reply.buffer().size();
   client.last_command = command.fullname;  // CLIENT LIST shows the running command
+  // MONITOR: scripts are shown before they run (their commands follow from
+  // "lua"), other commands once they ran, a blocked one only the first
+  // time, administrative ones never (as Redis's call()).
+  const bool monitored = !instance_.monitors.empty() && !(command.spec.flags & kAdmin) && client.blocked == nullptr;
+  if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   const auto started = std::chrono::steady_clock::now();
   ++client.executing;
   const uint64_t dirty_before = instance_.dirty;
@@ -263,6 +268,7 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
   record_if_slow(command, client, args, elapsed);
+  if (monitored && !(command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   // A command that left its client blocked is counted once, when it is
   // served or times out (Redis's updateStatsOnUnblock).
   if (!client.blocked) ++command.calls;
@@ -279,6 +285,11 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   }
 }
 
+bool Dispatcher::is_sensitive(std::string_view config_name) const {
+  const Config::Param* p = instance_.config.find(config_name);
+  return p != nullptr && (p->flags & kConfigSensitive);
+}
+
 // As Redis's call(): commands that took slowlog-log-slower-than or longer,
 // the ones a script runs included (from Redis's fake client "?:0"); a
 // blocked command is judged when it runs again.
@@ -288,12 +299,14 @@ void Dispatcher::record_if_slow(const Command& command, const ClientState& clien
   if (settings.slowlog_log_slower_than < 0 || settings.slowlog_max_len == 0) return;
   const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   if (us < settings.slowlog_log_slower_than || (command.spec.flags & kSkipSlowlog) || client.blocked) return;
-  const auto shown = redacted_args(args, [this](std::string_view name) {
-    const Config::Param* p = instance_.config.find(name);
-    return p != nullptr && (p->flags & kConfigSensitive);
-  });
+  const auto shown = redacted_args(args, [this](std::string_view name) { return is_sensitive(name); });
   instance_.slowlog.push(shown, unix_time_ms() / 1000, us, client.in_script ? "?:0" : client.addr,
                          client.in_script ? std::string() : client.name, settings.slowlog_max_len);
+}
+
+void Dispatcher::feed_monitors(const ClientState& client, std::span<const std::string_view> args) {
+  const auto shown = redacted_args(args, [this](std::string_view name) { return is_sensitive(name); });
+  instance_.monitors.feed(client, shown, unix_time_us());
 }
 
 void Dispatcher::queue(ClientState& client, std::span<const std::string_view> args,
@@ -336,6 +349,9 @@ std::string Dispatcher::gate(const Command& command, uint32_t flags, const Clien
   if (client.resp == 2 && client.subscriptions.count() > 0 && !(command.spec.flags & kAllowedInSubscribe))
     return "ERR Can't execute '" + command.fullname +
            "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+  // A monitor is a replica to Redis (CLIENT_SLAVE): no keyspace for it.
+  if (client.is_monitor && has_flag(instance_, command, flags, client, kWrite | kReadonly | kMayReplicate))
+    return "ERR Replica can't interact with the keyspace";
   if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
       !settings.replica_serve_stale_data && !(flags & kStale))
     return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";

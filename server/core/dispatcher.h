@@ -53,6 +53,8 @@ class Dispatcher {
   // Redis's processCommand checks, in its order: the error that refuses
   // `command` for `client` now, or empty.
   // `flags` are the call's (Command::flags_for).
+  void feed_monitors(const ClientState& client, std::span<const std::string_view> args);
+  bool is_sensitive(std::string_view config_name) const;
   void record_if_slow(const Command& command, const ClientState& client, std::span<const std::string_view> args,
                       std::chrono::nanoseconds elapsed);
   std::string gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const;

@@ -171,6 +171,7 @@ void Instance::resume_writes() {
 
 void Instance::forget_client_state(ClientState& client) {
   std::erase(postponed_, &client);
+  if (client.is_monitor) monitors.remove(client);
   pubsub.remove_client(client);
   watches.unwatch_all(client);
   blocking.remove(client);

@@ -20,6 +20,7 @@
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
 #include "server/core/script_host.h"
+#include "server/core/monitor.h"
 #include "server/core/slowlog.h"
 #include "server/core/watch.h"
 #include "server/keyspace/database.h"
@@ -91,6 +92,7 @@ class Instance {
   CommandTable& commands;
   Stats stats;
   Slowlog slowlog;
+  Monitors monitors;
   RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
   keyspace::LazyFreer freer;
   PubSub pubsub;
