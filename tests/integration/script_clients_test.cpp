@@ -40,7 +40,7 @@ TEST(ScriptClients, ABullmqJobIsAddedProcessedAndCompleted) {
   if (!std::filesystem::exists("/usr/bin/node"))
     GTEST_SKIP() << "Node.js is missing (/usr/bin/node): tools/install-deps installs Debian's nodejs";
   const std::string modules = ARBOR_NODE_CLIENTS;
-  ASSERT_TRUE(std::filesystem::exists(modules + "/bullmq")) << "tools/install-deps installs bullmq into " << modules;
+  ASSERT_TRUE(std::filesystem::exists(std::filesystem::path(modules) / "bullmq")) << "tools/install-deps installs bullmq into " << modules;
   ServerProcess server;
   const std::string out =
       run_client("/usr/bin/node", {ARBOR_CLIENT_SCRIPTS "/bullmq_job.js", modules, std::to_string(server.port())});

@@ -67,7 +67,7 @@ TEST(SentinelClients, RedisPyMasterForFollowsTheFailover) {
 
 TEST(SentinelClients, IoredisSentinelsOptionFollowsTheFailover) {
   const std::string modules = ARBOR_NODE_CLIENTS;
-  ASSERT_TRUE(std::filesystem::exists(modules + "/ioredis")) << "tools/install-deps installs ioredis into " << modules;
+  ASSERT_TRUE(std::filesystem::exists(std::filesystem::path(modules) / "ioredis")) << "tools/install-deps installs ioredis into " << modules;
   FailoverRig rig;
   ASSERT_TRUE(rig.sentinels.ok());
   uint16_t promoted = 0;

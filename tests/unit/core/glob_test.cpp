@@ -125,7 +125,8 @@ TEST(Glob, PathologicalPatternsFinishFast) {
   EXPECT_FALSE(glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", text));
   EXPECT_TRUE(glob_match("a*a*a*a*a*a*a*a*a", text));
   EXPECT_FALSE(glob_match("?*?*?*?*?*?*?*?*?*?*[b]", text));
-  const std::string pattern = std::string(5000, '*') + "b";
+  std::string pattern(5000, '*');
+  pattern += 'b';  // (not string + "b": GCC 12 warns falsely about its memcpy)
   EXPECT_FALSE(glob_match(pattern, text));
   const auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_LT(elapsed, std::chrono::seconds(2));
