@@ -248,6 +248,7 @@ void ReplicationService::cron() {
   // backlog_->resize when repl-backlog-size changed at run time.
   if (backlog_ && backlog_->capacity() != static_cast<size_t>(settings.repl_backlog_size))
     backlog_->resize(static_cast<size_t>(settings.repl_backlog_size));
+  instance_.replication_backlog_bytes = backlog_ ? backlog_->capacity() : 0;  // (INFO memory)
   // A primary pings its replicas through the stream (counted in offsets);
   // a replica forwards its own primary's pings instead.
   update_failover();

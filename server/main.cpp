@@ -27,6 +27,7 @@
 #include "replication/replication_service.h"
 #include "server/core/config.h"
 #include "server/core/instance.h"
+#include "server/core/memory.h"
 #include "server/net/server.h"
 
 namespace {
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
   for (const std::string& name : config.take_inert_notices())
     spdlog::warn("The '{}' setting has no effect in arbor; it is accepted for redis.conf compatibility", name);
   const PidFile pid_file(config.settings());
+  instance.startup_memory = instance.peak_memory = core::used_memory();  // before the data, as Redis
   std::string load_error;
   replication::SavedHistory history;
   if (!replication::load_at_start(instance, load_error, history)) {

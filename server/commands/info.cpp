@@ -12,6 +12,7 @@
 #include <string>
 
 #include "server/commands/families.h"
+#include "server/commands/memory_report.h"
 #include "server/commands/server_identity.h"
 #include "server/core/arguments.h"
 #include "server/core/memory.h"
@@ -59,12 +60,6 @@ std::string human_bytes(uint64_t n) {
   return buffer;
 }
 
-uint64_t resident_memory() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
 
 void server_section(CommandContext& ctx, InfoText& out) {
   auto& inst = ctx.instance;
@@ -139,22 +134,60 @@ void scripting_memory(CommandContext& ctx, InfoText& out) {
   out.field("used_memory_scripts_human", human_bytes(scripts_eval + functions));
 }
 
+// Redis 7.0's fields in its order; without jemalloc the allocator figures
+// are derived from the RSS as Redis derives them for libc.
 void memory_section(CommandContext& ctx, InfoText& out) {
-  const uint64_t used = core::used_memory(), rss = resident_memory();
+  const MemoryReport r = memory_report(ctx.instance);
+  const auto& settings = ctx.instance.config.settings();
+  const uint64_t net = r.used > r.startup ? r.used - r.startup : 0;
+  auto percent = [](uint64_t part, uint64_t whole) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f%%", whole ? static_cast<double>(part) * 100 / static_cast<double>(whole) : 0.0);
+    return std::string(text);
+  };
+  auto ratio = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  const auto signed_difference = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a) - static_cast<int64_t>(b); };
   out.section("Memory");
-  out.field("used_memory", used);
-  out.field("used_memory_human", human_bytes(used));
-  out.field("used_memory_rss", rss);
-  out.field("used_memory_rss_human", human_bytes(rss));
-  out.field("used_memory_peak", used);
-  out.field("used_memory_peak_human", human_bytes(used));
+  out.field("used_memory", r.used);
+  out.field("used_memory_human", human_bytes(r.used));
+  out.field("used_memory_rss", r.rss);
+  out.field("used_memory_rss_human", human_bytes(r.rss));
+  out.field("used_memory_peak", r.peak);
+  out.field("used_memory_peak_human", human_bytes(r.peak));
+  out.field("used_memory_peak_perc", percent(r.used, r.peak));
+  out.field("used_memory_overhead", r.overhead);
+  out.field("used_memory_startup", r.startup);
+  out.field("used_memory_dataset", r.dataset());
+  out.field("used_memory_dataset_perc", percent(r.dataset(), net));
+  out.field("allocator_allocated", r.used);
+  out.field("allocator_active", r.rss);
+  out.field("allocator_resident", r.rss);
+  const uint64_t system = core::total_system_memory();
+  out.field("total_system_memory", system);
+  out.field("total_system_memory_human", human_bytes(system));
   scripting_memory(ctx, out);
   out.field("maxmemory", 0);
   out.field("maxmemory_human", std::string("0B"));
-  out.field("maxmemory_policy", std::string("noeviction"));
-  out.fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
+  out.field("maxmemory_policy", settings.inert.at("maxmemory-policy"));
+  out.fixed("allocator_frag_ratio", ratio(r.rss, r.used));
+  out.field("allocator_frag_bytes", signed_difference(r.rss, r.used));
+  out.fixed("allocator_rss_ratio", 1.0);
+  out.field("allocator_rss_bytes", 0);
+  out.fixed("rss_overhead_ratio", 1.0);
+  out.field("rss_overhead_bytes", 0);
+  out.fixed("mem_fragmentation_ratio", ratio(r.rss, r.used));
+  out.field("mem_fragmentation_bytes", signed_difference(r.rss, r.used));
+  out.field("mem_not_counted_for_evict", r.replication_backlog + r.clients_replicas);
+  out.field("mem_replication_backlog", r.replication_backlog);
+  out.field("mem_total_replication_buffers", r.replication_backlog + r.clients_replicas);
+  out.field("mem_clients_slaves", r.clients_replicas);
+  out.field("mem_clients_normal", r.clients_normal);
+  out.field("mem_cluster_links", 0);
+  out.field("mem_aof_buffer", 0);
   out.field("mem_allocator", std::string("libc"));
+  out.field("active_defrag_running", 0);
   out.field("lazyfree_pending_objects", ctx.instance.freer.pending());
+  out.field("lazyfreed_objects", ctx.instance.freer.freed());
 }
 
 void persistence_section(CommandContext& ctx, InfoText& out) {

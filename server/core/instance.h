@@ -92,6 +92,12 @@ class Instance {
   CommandTable& commands;
   Stats stats;
   Slowlog slowlog;
+  // Memory figures of INFO memory and MEMORY STATS: used_memory once the
+  // server was set up (before loading data), the highest seen, and the
+  // replication backlog's size (kept by replication/).
+  uint64_t startup_memory = 0;
+  uint64_t peak_memory = 0;
+  uint64_t replication_backlog_bytes = 0;
   Monitors monitors;
   RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
   keyspace::LazyFreer freer;

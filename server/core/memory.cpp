@@ -2,8 +2,10 @@
 #include "server/core/memory.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <cstddef>
+#include <fstream>
 
 #if defined(__SANITIZE_ADDRESS__)
 // Exported by the ASan runtime; GCC ships no header declaring it.
@@ -22,6 +24,18 @@ uint64_t used_memory() {
   const struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;
 #endif
+}
+
+uint64_t resident_memory() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t total_system_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(size) : 0;
 }
 
 }  // namespace arbor::core

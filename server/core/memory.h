@@ -7,5 +7,8 @@
 namespace arbor::core {
 
 uint64_t used_memory();
+// The process's resident set (/proc/self/statm) and the machine's memory.
+uint64_t resident_memory();
+uint64_t total_system_memory();
 
 }  // namespace arbor::core

@@ -38,6 +38,7 @@ void LazyFreer::run() {
     job();
     job = nullptr;
     lock.lock();
+    ++freed_;
   }
 }
 

@@ -24,6 +24,11 @@ class LazyFreer {
 
   void submit(std::function<void()> job);
   size_t pending() const;
+  // Jobs done so far (INFO lazyfreed_objects).
+  size_t freed() const {
+    std::lock_guard lock(mutex_);
+    return freed_;
+  }
 
  private:
   void run();
@@ -32,6 +37,7 @@ class LazyFreer {
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;
   bool stopping_ = false;
+  size_t freed_ = 0;
   std::thread worker_;
 };
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "server/core/memory.h"
+
 namespace arbor::net {
 
 Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(instance) {
@@ -119,6 +121,7 @@ void Server::cron() {
   instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
   instance_.input_rate.sample(instance_.stats.net_input_bytes, now);
   instance_.output_rate.sample(instance_.stats.net_output_bytes, now);
+  instance_.peak_memory = std::max(instance_.peak_memory, core::used_memory());
   if (now - last_second_ms_ < 1000) return;
   last_second_ms_ = now;
   const int64_t timeout_s = instance_.config.settings().timeout;

@@ -1,0 +1,64 @@
+// SLOWLOG entries (Redis's 32-argument and 128-byte limits, newest first,
+// trimmed to slowlog-max-len), the arguments both SLOWLOG and MONITOR
+// redact, and MONITOR's line format (sdscatrepr quoting).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "server/core/monitor.h"
+#include "server/core/slowlog.h"
+
+namespace arbor::core {
+namespace {
+
+std::vector<std::string> redact(std::vector<std::string_view> args) {
+  return redacted_args(std::span<const std::string_view>(args),
+                       [](std::string_view name) { return name == "requirepass" || name == "masterauth"; });
+}
+
+TEST(Slowlog, ShortensArgumentsAsRedis) {
+  Slowlog log;
+  std::vector<std::string> many;
+  for (int i = 0; i < 40; ++i) many.push_back("a" + std::to_string(i));
+  log.push(many, 1, 2, "127.0.0.1:1", "", 10);
+  const SlowlogEntry& entry = log.entries().front();
+  ASSERT_EQ(entry.args.size(), 32u);
+  EXPECT_EQ(entry.args[30], "a30");
+  EXPECT_EQ(entry.args[31], "... (9 more arguments)");
+  log.push({std::string(130, 'x')}, 1, 2, "127.0.0.1:1", "", 10);
+  EXPECT_EQ(log.entries().front().args[0], std::string(128, 'x') + "... (2 more bytes)");
+  EXPECT_EQ(log.entries().front().id, 1);
+}
+
+TEST(Slowlog, KeepsTheNewestUpToTheLimit) {
+  Slowlog log;
+  for (int i = 0; i < 5; ++i) log.push({"cmd" + std::to_string(i)}, i, 1, "", "", 3);
+  ASSERT_EQ(log.entries().size(), 3u);
+  EXPECT_EQ(log.entries().front().args[0], "cmd4");
+  EXPECT_EQ(log.entries().back().args[0], "cmd2");
+  log.reset();
+  EXPECT_TRUE(log.entries().empty());
+}
+
+TEST(Redaction, SecretsAsRedisHidesThem) {
+  EXPECT_EQ(redact({"AUTH", "user", "pass"}), (std::vector<std::string>{"AUTH", "(redacted)", "(redacted)"}));
+  EXPECT_EQ(redact({"hello", "3", "auth", "u", "p", "setname", "n"}),
+            (std::vector<std::string>{"hello", "3", "auth", "(redacted)", "(redacted)", "setname", "n"}));
+  EXPECT_EQ(redact({"MIGRATE", "h", "1", "k", "0", "5", "COPY", "AUTH2", "u", "p", "KEYS", "a"}),
+            (std::vector<std::string>{"MIGRATE", "h", "1", "k", "0", "5", "COPY", "AUTH2", "(redacted)", "(redacted)",
+                                      "KEYS", "a"}));
+  EXPECT_EQ(redact({"CONFIG", "SET", "hz", "5", "requirepass", "s", "MASTERAUTH", "t"}),
+            (std::vector<std::string>{"CONFIG", "SET", "hz", "5", "requirepass", "(redacted)", "MASTERAUTH", "t"}));
+  EXPECT_EQ(redact({"SET", "auth", "x"}), (std::vector<std::string>{"SET", "auth", "x"}));
+}
+
+TEST(Monitor, LineFormatAndQuoting) {
+  const std::vector<std::string> args = {"SET", "k", std::string("a \"b\"\\\n\r\t\x01\xff", 12)};
+  EXPECT_EQ(monitor_line(1700000000123456, 2, "127.0.0.1:5000", args),
+            "+1700000000.123456 [2 127.0.0.1:5000] \"SET\" \"k\" \"a \\\"b\\\"\\\\\\n\\r\\t\\x01\\xff\"\r\n");
+  EXPECT_EQ(monitor_line(5, 0, "lua", std::vector<std::string>{"get", "x"}), "+0.000005 [0 lua] \"get\" \"x\"\r\n");
+}
+
+}  // namespace
+}  // namespace arbor::core
