@@ -26,14 +26,14 @@ TEST(Slowlog, ShortensArgumentsAsRedis) {
   ASSERT_EQ(entry.args.size(), 32u);
   EXPECT_EQ(entry.args[30], "a30");
   EXPECT_EQ(entry.args[31], "... (9 more arguments)");
-  log.push({std::string(130, 'x')}, 1, 2, "127.0.0.1:1", "", 10);
+  log.push(std::vector<std::string>{std::string(130, 'x')}, 1, 2, "127.0.0.1:1", "", 10);
   EXPECT_EQ(log.entries().front().args[0], std::string(128, 'x') + "... (2 more bytes)");
   EXPECT_EQ(log.entries().front().id, 1);
 }
 
 TEST(Slowlog, KeepsTheNewestUpToTheLimit) {
   Slowlog log;
-  for (int i = 0; i < 5; ++i) log.push({"cmd" + std::to_string(i)}, i, 1, "", "", 3);
+  for (int i = 0; i < 5; ++i) log.push(std::vector<std::string>{"cmd" + std::to_string(i)}, i, 1, "", "", 3);
   ASSERT_EQ(log.entries().size(), 3u);
   EXPECT_EQ(log.entries().front().args[0], "cmd4");
   EXPECT_EQ(log.entries().back().args[0], "cmd2");
