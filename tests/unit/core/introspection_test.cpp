@@ -27,7 +27,9 @@ TEST(Slowlog, ShortensArgumentsAsRedis) {
   EXPECT_EQ(entry.args[30], "a30");
   EXPECT_EQ(entry.args[31], "... (9 more arguments)");
   log.push(std::vector<std::string>{std::string(130, 'x')}, 1, 2, "127.0.0.1:1", "", 10);
-  EXPECT_EQ(log.entries().front().args[0], std::string(128, 'x') + "... (2 more bytes)");
+  std::string shortened(128, 'x');
+  shortened += "... (2 more bytes)";  // (not string + "...": GCC 12 warns falsely)
+  EXPECT_EQ(log.entries().front().args[0], shortened);
   EXPECT_EQ(log.entries().front().id, 1);
 }
 
