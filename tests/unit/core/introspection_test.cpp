@@ -56,7 +56,7 @@ TEST(Redaction, SecretsAsRedisHidesThem) {
 }
 
 TEST(Monitor, LineFormatAndQuoting) {
-  const std::vector<std::string> args = {"SET", "k", std::string("a \"b\"\\\n\r\t\x01\xff", 12)};
+  const std::vector<std::string> args = {"SET", "k", std::string("a \"b\"\\\n\r\t\x01\xff", 11)};
   EXPECT_EQ(monitor_line(1700000000123456, 2, "127.0.0.1:5000", args),
             "+1700000000.123456 [2 127.0.0.1:5000] \"SET\" \"k\" \"a \\\"b\\\"\\\\\\n\\r\\t\\x01\\xff\"\r\n");
   EXPECT_EQ(monitor_line(5, 0, "lua", std::vector<std::string>{"get", "x"}), "+0.000005 [0 lua] \"get\" \"x\"\r\n");
