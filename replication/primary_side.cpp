@@ -79,7 +79,9 @@ void ReplicationService::drop(AttachedReplica& replica, const std::string& why) 
 void ReplicationService::psync(core::CommandContext& ctx, std::string_view replid, std::string_view offset_text,
                                bool old_sync, bool failover) {
   core::ClientState& client = ctx.client;
-  if (client.is_replica) return;  // a second SYNC on the same link: ignored, as Redis
+  // A second SYNC on the same link, or one from a MONITOR (a replica to
+  // Redis): ignored, as Redis.
+  if (client.is_replica || client.is_monitor) return;
   if (failover && !accept_failover_request(ctx, replid)) return;
   // As Redis's syncCommand: no sync while we hand over. (Unlike Redis, a
   // replica whose own link is down still serves PSYNC: seeding needs it.)

@@ -59,8 +59,9 @@ std::optional<std::string> configure_logging(const arbor::core::Settings& settin
     int facility = LOG_LOCAL0;
     for (const auto& [name, value] : kFacilities)
       if (settings.syslog_facility == name) facility = value;
+    // (Unformatted: syslog adds its own time and pid.)
     sinks.push_back(std::make_shared<spdlog::sinks::syslog_sink_mt>(settings.syslog_ident, LOG_PID | LOG_NDELAY,
-                                                                     facility, true));
+                                                                     facility, false));
   }
   auto logger = std::make_shared<spdlog::logger>("arbor", sinks.begin(), sinks.end());
   logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %L %v");
@@ -89,12 +90,12 @@ void daemonize() {
   }
 }
 
-// The pid file: written when set or daemonized (/var/run/redis.pid then,
-// as Redis), removed when the server ends normally.
+// The pid file: written when set (a daemon always has one), removed when
+// the server ends normally.
 class PidFile {
  public:
   explicit PidFile(const arbor::core::Settings& settings) {
-    path_ = settings.pidfile.empty() && settings.daemonize ? "/var/run/redis.pid" : settings.pidfile;
+    path_ = settings.pidfile;
     if (path_.empty()) return;
     std::FILE* file = std::fopen(path_.c_str(), "w");
     if (file == nullptr) {
@@ -175,12 +176,22 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // (Before loading: a `dir` line changes the working directory.)
+  std::error_code path_error;
+  const std::string config_file =
+      argc >= 2 && argv[1][0] != '-' ? std::filesystem::absolute(argv[1], path_error).lexically_normal().string()
+                                     : std::string();
   core::Config config(/*owns_process=*/true);
   if (auto error = config.load_args(argc - 1, argv + 1)) {
     std::fprintf(stderr, "%s\n", error->c_str());
     return 1;
   }
-  if (config.settings().daemonize) daemonize();
+  if (config.settings().daemonize) {
+    daemonize();
+    // As Redis: a daemon without a pid file gets the default one, and
+    // CONFIG GET pidfile says so.
+    if (config.settings().pidfile.empty()) config.settings().pidfile = "/var/run/redis.pid";
+  }
   if (auto error = configure_logging(config.settings())) {
     std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (arbor) ***\n%s\n", error->c_str());
     return 1;
@@ -208,7 +219,7 @@ int main(int argc, char** argv) {
   instance.run_id = random_hex(40);
   std::error_code ec;
   instance.executable = std::filesystem::canonical("/proc/self/exe", ec).string();
-  if (argc >= 2 && argv[1][0] != '-') instance.config_file = std::filesystem::absolute(argv[1], ec).string();
+  instance.config_file = config_file;
 
   spdlog::info("oO0OoO0OoO0Oo arbor is starting oO0OoO0OoO0Oo");
   spdlog::info("arbor version={}, Redis {} compatible, pid={}", commands::kArborVersion,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <cctype>
 #include <cstdint>
 #include <fstream>
@@ -27,26 +28,14 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-std::optional<int64_t> parse_memory(std::string_view text) {
-  std::string value = lower(text);
-  int64_t unit = 1;
-  auto strip = [&](std::string_view suffix, int64_t factor) {
-    if (value.size() > suffix.size() && value.ends_with(suffix)) {
-      value.resize(value.size() - suffix.size());
-      unit = factor;
-      return true;
-    }
-    return false;
-  };
-  strip("gb", 1024LL * 1024 * 1024) || strip("mb", 1024LL * 1024) || strip("kb", 1024) ||
-      strip("g", 1000LL * 1000 * 1000) || strip("m", 1000LL * 1000) || strip("k", 1000) ||
-      strip("b", 1);
-  auto number = protocol::parse_int64(value);
-  if (!number || *number < 0 || *number > INT64_MAX / unit) return std::nullopt;
-  return *number * unit;
-}
 
 Config::Config(bool owns_process) : owns_process_(owns_process) {
+  if (owns_process) {
+    // As Redis, `dir` is the working directory (and a rollback to it is one).
+    std::error_code ec;
+    const auto cwd = std::filesystem::current_path(ec);
+    if (!ec) settings_.dir = cwd.string();
+  }
   add_active_params(params_, owns_process);
   add_inert_params(params_);
   for (Param& p : params_) {

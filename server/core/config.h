@@ -219,7 +219,5 @@ class Config {
 void add_active_params(std::vector<Config::Param>& out, bool owns_process);
 void add_inert_params(std::vector<Config::Param>& out);
 
-// Redis memtoull: "1gb" = 1024^3, "1g" = 1000^3, "100k", plain bytes.
-std::optional<int64_t> parse_memory(std::string_view text);
 
 }  // namespace arbor::core

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "protocol/number_format.h"
-#include "protocol/request_parser.h"
 #include "server/core/config_rows.h"
 #include "server/core/keyspace_events.h"
 #include "server/keyspace/encoding_limits.h"
@@ -31,12 +30,6 @@ constexpr cv::EnumName kPermissions[] = {{"no", 0}, {"yes", 1}, {"local", 2}};
 constexpr cv::EnumName kSyslogFacilities[] = {{"user", 0},   {"local0", 1}, {"local1", 2},
                                               {"local2", 3}, {"local3", 4}, {"local4", 5},
                                               {"local5", 6}, {"local6", 7}, {"local7", 8}};
-
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  if (!protocol::split_inline_args(text, words)) words.clear();
-  return words;
-}
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
@@ -70,7 +63,7 @@ Param mirrored(Param p, int64_t Settings::*field, void (*mirror)(int64_t)) {
 // "save" takes pairs of "<seconds> <changes>" or "" to disable; as Redis,
 // seconds must be at least 1 and changes at least 0.
 cv::Error set_save(Settings& s, std::string_view value) {
-  const auto words = words_of(value);
+  const auto words = cv::split_words(value);
   std::string out;
   for (size_t i = 0; i < words.size(); i += 2) {
     if (i + 1 >= words.size()) return "Invalid save parameters";
@@ -96,7 +89,7 @@ std::string get_output_limits(const Settings& s) {
 
 // "<class> <hard> <soft> <seconds>" groups, all validated before any applies.
 cv::Error set_output_limits(Settings& s, std::string_view v) {
-  const auto words = words_of(v);
+  const auto words = cv::split_words(v);
   if (words.empty() || words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
   Settings changed = s;
   for (size_t i = 0; i < words.size(); i += 4) {
@@ -120,7 +113,7 @@ cv::Error set_output_limits(Settings& s, std::string_view v) {
 }
 
 cv::Error set_replicaof(Settings& s, std::string_view v) {
-  const auto words = words_of(v);
+  const auto words = cv::split_words(v);
   if (words.size() != 2) return "wrong number of arguments";
   if (cv::lower(words[0]) == "no" && cv::lower(words[1]) == "one") {
     s.replicaof.clear();
@@ -133,7 +126,7 @@ cv::Error set_replicaof(Settings& s, std::string_view v) {
 }
 
 cv::Error set_seed_from(Settings& s, std::string_view v) {
-  std::vector<std::string> addresses = words_of(v);
+  std::vector<std::string> addresses = cv::split_words(v);
   for (const auto& a : addresses) {
     const size_t colon = a.rfind(':');
     const auto port = colon == std::string::npos ? std::nullopt : protocol::parse_int64(a.substr(colon + 1));
@@ -174,7 +167,7 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
                     }));
   out.push_back(row("bind", kConfigMultiArg, [](const Settings& s) { return joined(s.bind); },
                     [](Settings& s, std::string_view v) -> cv::Error {
-                      auto addresses = words_of(v);
+                      auto addresses = cv::split_words(v);
                       if (addresses.size() > 16) return "Too many bind addresses specified.";
                       std::erase(addresses, std::string());
                       s.bind = std::move(addresses);

@@ -6,16 +6,9 @@
 #include <vector>
 
 #include "protocol/number_format.h"
-#include "protocol/request_parser.h"
 
 namespace arbor::core::config_values {
 namespace {
-
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  if (!protocol::split_inline_args(text, words)) words.clear();
-  return words;
-}
 
 std::string bounds_text(int64_t min, int64_t max, bool is_unsigned) {
   if (is_unsigned)
@@ -49,6 +42,18 @@ std::optional<uint64_t> memtoull(std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) words.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -153,7 +158,7 @@ constexpr EnumName kShutdownFlags[] = {{"default", 0}, {"save", 1}, {"nosave", 2
 }
 
 Error parse_shutdown_flags(std::string_view text, int& out) {
-  const auto words = words_of(text);
+  const auto words = split_words(text);
   if (words.empty()) return parse_enum("", kShutdownFlags, out);
   int flags = 0;
   for (const std::string& word : words) {
@@ -175,7 +180,7 @@ std::string print_shutdown_flags(int flags) {
 }
 
 Error parse_oom_score_adj_values(std::string_view text, std::string& canonical) {
-  const auto words = words_of(text);
+  const auto words = split_words(text);
   if (words.size() != 3) return "wrong number of arguments";
   std::string out;
   for (const std::string& word : words) {
@@ -189,7 +194,7 @@ Error parse_oom_score_adj_values(std::string_view text, std::string& canonical) 
 }
 
 Error parse_percentiles(std::string_view text, std::string& canonical) {
-  const auto words = words_of(text);
+  const auto words = split_words(text);
   std::string out;
   for (const std::string& word : words) {
     if (word.empty()) continue;  // `""` alone empties the list

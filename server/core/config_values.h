@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace arbor::core::config_values {
 
@@ -16,6 +17,9 @@ namespace arbor::core::config_values {
 using Error = std::optional<std::string>;
 
 std::string lower(std::string_view text);
+// A list parameter's words, split on spaces as Redis's sdssplitlen(" ")
+// (quotes are not special; empty words are dropped).
+std::vector<std::string> split_words(std::string_view text);
 
 // yes/no, any case.
 Error parse_bool(std::string_view text, bool& out);

@@ -210,7 +210,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   // MONITOR: scripts are shown before they run (their commands follow from
   // "lua"), other commands once they ran, a blocked one only the first
   // time, administrative ones never (as Redis's call()).
-  const bool monitored = !instance_.monitors.empty() && !(command.spec.flags & kAdmin) && client.blocked == nullptr;
+  const bool rerun = client.blocked != nullptr;  // a blocked command trying again
+  const bool monitored = !instance_.monitors.empty() && !(command.spec.flags & kAdmin) && !rerun;
   if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   const auto started = std::chrono::steady_clock::now();
   ++client.executing;
@@ -267,7 +268,9 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
     reply_out_of_memory(client, reply);
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  record_if_slow(command, client, args, elapsed);
+  // (A command that now waits is judged when it is served or times out.)
+  const bool waiting = client.blocked && (!rerun || client.blocked->still_waiting);
+  if (!waiting) record_if_slow(command, client, args, elapsed);
   if (monitored && !(command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   // A command that left its client blocked is counted once, when it is
   // served or times out (Redis's updateStatsOnUnblock).
@@ -291,22 +294,32 @@ bool Dispatcher::is_sensitive(std::string_view config_name) const {
 }
 
 // As Redis's call(): commands that took slowlog-log-slower-than or longer,
-// the ones a script runs included (from Redis's fake client "?:0"); a
-// blocked command is judged when it runs again.
+// the ones a script runs included (from Redis's fake client "?:0"). Only
+// what the entry keeps is copied; without memory for it there is no entry.
 void Dispatcher::record_if_slow(const Command& command, const ClientState& client,
                                 std::span<const std::string_view> args, std::chrono::nanoseconds elapsed) {
   const auto& settings = instance_.config.settings();
   if (settings.slowlog_log_slower_than < 0 || settings.slowlog_max_len == 0) return;
   const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  if (us < settings.slowlog_log_slower_than || (command.spec.flags & kSkipSlowlog) || client.blocked) return;
-  const auto shown = redacted_args(args, [this](std::string_view name) { return is_sensitive(name); });
-  instance_.slowlog.push(shown, unix_time_ms() / 1000, us, client.in_script ? "?:0" : client.addr,
-                         client.in_script ? std::string() : client.name, settings.slowlog_max_len);
+  if (us < settings.slowlog_log_slower_than || (command.spec.flags & kSkipSlowlog)) return;
+  try {
+    const auto hidden = redaction_mask(args, [this](std::string_view name) { return is_sensitive(name); });
+    instance_.slowlog.push(args, hidden, unix_time_ms() / 1000, us, client.in_script ? "?:0" : client.addr,
+                           client.in_script ? std::string() : client.name, settings.slowlog_max_len);
+  } catch (const std::bad_alloc&) {
+    ++instance_.stats.allocation_failures;
+  }
 }
 
+// The whole command goes into the line, as Redis's; without memory for it
+// the monitors miss this one.
 void Dispatcher::feed_monitors(const ClientState& client, std::span<const std::string_view> args) {
-  const auto shown = redacted_args(args, [this](std::string_view name) { return is_sensitive(name); });
-  instance_.monitors.feed(client, shown, unix_time_us());
+  try {
+    const auto hidden = redaction_mask(args, [this](std::string_view name) { return is_sensitive(name); });
+    instance_.monitors.feed(client, args, hidden, unix_time_us());
+  } catch (const std::bad_alloc&) {
+    ++instance_.stats.allocation_failures;
+  }
 }
 
 void Dispatcher::queue(ClientState& client, std::span<const std::string_view> args,

@@ -50,13 +50,14 @@ class Dispatcher {
   void end_unit(ClientState& client);
   void reply_out_of_memory(ClientState& client, protocol::ReplyWriter& reply);
   void queue(ClientState& client, std::span<const std::string_view> args, protocol::ReplyWriter& reply);
-  // Redis's processCommand checks, in its order: the error that refuses
-  // `command` for `client` now, or empty.
-  // `flags` are the call's (Command::flags_for).
+  // MONITOR and SLOWLOG (dispatcher.cpp says when each sees a command).
   void feed_monitors(const ClientState& client, std::span<const std::string_view> args);
   bool is_sensitive(std::string_view config_name) const;
   void record_if_slow(const Command& command, const ClientState& client, std::span<const std::string_view> args,
                       std::chrono::nanoseconds elapsed);
+  // Redis's processCommand checks, in its order: the error that refuses
+  // `command` for `client` now, or empty.
+  // `flags` are the call's (Command::flags_for).
   std::string gate(const Command& command, uint32_t flags, const ClientState& client, size_t argc) const;
   void reject(Command& command, ClientState& client, std::string_view error, protocol::ReplyWriter& reply);
   // Runs the commands of clients blocked on keys that got data, oldest

@@ -31,7 +31,8 @@ void append_repr(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string monitor_line(int64_t unix_us, int db, std::string_view origin, std::span<const std::string> args) {
+std::string monitor_line(int64_t unix_us, int db, std::string_view origin, std::span<const std::string_view> args,
+                         const std::vector<bool>& hidden) {
   char stamp[64];
   std::snprintf(stamp, sizeof stamp, "+%lld.%06lld [%d ", static_cast<long long>(unix_us / 1000000),
                 static_cast<long long>(unix_us % 1000000), db);
@@ -39,7 +40,7 @@ std::string monitor_line(int64_t unix_us, int db, std::string_view origin, std::
   line.append(origin).append("] ");
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) line += ' ';
-    append_repr(line, args[i]);
+    append_repr(line, i < hidden.size() && hidden[i] ? std::string_view("(redacted)") : args[i]);
   }
   line += "\r\n";
   return line;
@@ -49,12 +50,13 @@ void Monitors::add(ClientState& client) { clients_.push_back(&client); }
 
 void Monitors::remove(ClientState& client) { std::erase(clients_, &client); }
 
-void Monitors::feed(const ClientState& runner, std::span<const std::string> args, int64_t unix_us) {
+void Monitors::feed(const ClientState& runner, std::span<const std::string_view> args,
+                     const std::vector<bool>& hidden, int64_t unix_us) {
   std::string origin;
   if (runner.in_script) origin = "lua";
   else if (runner.is_unix_socket) origin = "unix:" + runner.laddr;
   else origin = runner.addr;
-  const std::string line = monitor_line(unix_us, runner.db, origin, args);
+  const std::string line = monitor_line(unix_us, runner.db, origin, args, hidden);
   // (A monitor closed by its output limit leaves the list while we walk it.)
   for (ClientState* monitor : std::vector<ClientState*>(clients_))
     if (monitor->control != nullptr) monitor->control->deliver(line);

@@ -14,8 +14,10 @@ namespace arbor::core {
 
 struct ClientState;
 
-// The line for one command, "+...\r\n". `args` are already redacted.
-std::string monitor_line(int64_t unix_us, int db, std::string_view origin, std::span<const std::string> args);
+// The line for one command, "+...\r\n"; `hidden` (redaction_mask) marks
+// the arguments shown as "(redacted)".
+std::string monitor_line(int64_t unix_us, int db, std::string_view origin, std::span<const std::string_view> args,
+                         const std::vector<bool>& hidden = {});
 
 // Redis's sdscatrepr: the quoted, escaped form of one argument.
 void append_repr(std::string& out, std::string_view text);
@@ -26,7 +28,8 @@ class Monitors {
   void add(ClientState& client);
   void remove(ClientState& client);
   // Sends the line of `args` run by `runner` to every monitor.
-  void feed(const ClientState& runner, std::span<const std::string> args, int64_t unix_us);
+  void feed(const ClientState& runner, std::span<const std::string_view> args, const std::vector<bool>& hidden,
+            int64_t unix_us);
 
  private:
   std::vector<ClientState*> clients_;

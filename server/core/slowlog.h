@@ -28,8 +28,10 @@ class Slowlog {
   static constexpr size_t kMaxArgs = 32;
   static constexpr size_t kMaxArgBytes = 128;
 
-  void push(std::span<const std::string> args, int64_t unix_seconds, int64_t duration_us, std::string peer,
-            std::string client_name, int64_t max_len);
+  // `hidden` (redaction_mask) marks the arguments shown as "(redacted)".
+  // Only what the entry keeps is copied, however big the command.
+  void push(std::span<const std::string_view> args, const std::vector<bool>& hidden, int64_t unix_seconds,
+            int64_t duration_us, std::string peer, std::string client_name, int64_t max_len);
   void trim(int64_t max_len);
   void reset() { entries_.clear(); }
   const std::deque<SlowlogEntry>& entries() const { return entries_; }
@@ -39,10 +41,15 @@ class Slowlog {
   int64_t next_id_ = 0;
 };
 
-// The arguments as SLOWLOG and MONITOR show them: secrets replaced by
-// "(redacted)" as Redis's redactClientCommandArgument does (AUTH, HELLO
-// AUTH, MIGRATE AUTH/AUTH2, CONFIG SET of a sensitive parameter).
-// `sensitive` tells whether a config name is one.
+inline constexpr std::string_view kRedacted = "(redacted)";
+
+// Which arguments SLOWLOG and MONITOR show as "(redacted)", as Redis's
+// redactClientCommandArgument: AUTH's, HELLO AUTH's, MIGRATE AUTH/AUTH2's,
+// and a sensitive parameter's value in CONFIG SET (`sensitive` tells
+// whether a config name is one).
+template <typename IsSensitive>
+std::vector<bool> redaction_mask(std::span<const std::string_view> args, IsSensitive sensitive);
+// The arguments with the hidden ones replaced (copies everything: tests).
 template <typename IsSensitive>
 std::vector<std::string> redacted_args(std::span<const std::string_view> args, IsSensitive sensitive);
 

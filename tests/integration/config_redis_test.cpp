@@ -289,3 +289,41 @@ TEST(StockRedisConf, DebianRedisConfStartsArborDaemonizedWithRedisValues) {
 
 }  // namespace
 }  // namespace arbor::test
+
+namespace arbor::test {
+namespace {
+
+// `dir` is the working directory, as Redis's: CONFIG GET shows its absolute
+// path, a CONFIG SET that fails later restores it, and a config file named
+// relatively is still found by INFO and CONFIG REWRITE after a `dir` line.
+TEST(ConfigProcess, DirIsTheWorkingDirectoryAndRollsBack) {
+  ServerProcess arbor(ServerProcess::DeferStart{});
+  const std::string data = arbor.temp_dir().file("data");
+  std::filesystem::create_directories(data);
+  arbor.temp_dir().write("arbor.conf", "dir " + data + "\nenable-protected-configs yes\n");
+  ServerProcess::Options options;
+  std::error_code ec;
+  options.config_file = std::filesystem::relative(arbor.temp_dir().file("arbor.conf"), ec).string();
+  ASSERT_FALSE(ec);
+  options.default_args = false;
+  options.args = {"--port", "0", "--bind", "127.0.0.1", "--announce-port-file", "yes", "--logfile",
+                  arbor.temp_dir().file("arbor.log")};
+  options.port_file = data + "/arbor.port";
+  ASSERT_TRUE(arbor.start(options));
+  Client a(arbor.port());
+  EXPECT_EQ(describe(a.cmd({"CONFIG", "GET", "dir"})), "[\"dir\", \"" + data + "\"]");
+  EXPECT_EQ(info_field(a.cmd({"INFO", "server"}).str, "config_file").value_or("?"),
+            std::filesystem::absolute(arbor.temp_dir().file("arbor.conf")).string());
+  EXPECT_TRUE(is_error(a.cmd({"CONFIG", "SET", "dir", "/tmp", "maxclients", "abc"}),
+                       "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be "
+                       "parsed into an integer"));
+  EXPECT_EQ(describe(a.cmd({"CONFIG", "GET", "dir"})), "[\"dir\", \"" + data + "\"]");
+  EXPECT_TRUE(is_status(a.cmd({"SAVE"}), "OK"));
+  EXPECT_TRUE(std::filesystem::exists(data + "/dump.rdb"));  // saved where dir says, not in /tmp
+  EXPECT_TRUE(is_status(a.cmd({"CONFIG", "REWRITE"}), "OK"));
+  EXPECT_NE(read_file(arbor.temp_dir().file("arbor.conf")).find("dir " + data + "\n"), std::string::npos)
+      << read_file(arbor.temp_dir().file("arbor.conf"));
+}
+
+}  // namespace
+}  // namespace arbor::test

@@ -5,7 +5,7 @@
 // times and client ports masked.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -19,9 +19,22 @@ constexpr milliseconds kWait(5000);
 // Monitor lines up to the one of `ECHO <marker>`, times and ports masked.
 std::string lines_until(RawConnection& monitor, const std::string& marker) {
   const std::string text = monitor.read_until("\"" + marker + "\"\r\n", kWait);
-  static const std::regex kStamp(R"(\+\d+\.\d{6} \[)");
-  static const std::regex kPort(R"(127\.0\.0\.1:\d+)");
-  return std::regex_replace(std::regex_replace(text, kStamp, "+T ["), kPort, "127.0.0.1:P");
+  // (By hand: GCC 12 warns falsely inside std::regex under the sanitizers.)
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const bool line_start = i == 0 || text[i - 1] == '\n';
+    if (line_start && text[i] == '+' && text.find(" [", i) != std::string::npos && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      out += "+T [";
+      i = text.find(" [", i) + 2;
+    } else if (text.compare(i, 10, "127.0.0.1:") == 0) {
+      out += "127.0.0.1:P";
+      i += 10;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 std::vector<std::vector<std::string>> commands() {

@@ -444,7 +444,21 @@ std::string RedisProcess::log() const {
   return read_file(dir_.file("redis.log")) + read_file(dir_.file("stdout.log"));
 }
 
-std::string arbor_server_path() { return ARBOR_SERVER_PATH; }
+// ARBOR_SERVER_BINARY runs the tests against another build's server (the
+// sanitizer pass of tools/test).
+std::string arbor_server_path() {
+  const char* other = std::getenv("ARBOR_SERVER_BINARY");
+  return other != nullptr && *other != '\0' ? std::string(other) : std::string(ARBOR_SERVER_PATH);
+}
+
+bool server_uses_asan() {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#else
+  const char* flag = std::getenv("ARBOR_SERVER_SANITIZED");
+  return flag != nullptr && std::string_view(flag) == "1";
+#endif
+}
 
 bool answers_ping(uint16_t port, milliseconds timeout) {
   RawConnection conn(port, timeout);

@@ -166,6 +166,9 @@ class RedisProcess {
 
 // The arbor-server binary under test.
 std::string arbor_server_path();
+// Whether that server is built with AddressSanitizer (this build's, or the
+// one tools/test --sanitize points at: ARBOR_SERVER_SANITIZED=1).
+bool server_uses_asan();
 
 // A listening socket on an ephemeral loopback port, for a test that plays a
 // peer (a primary, a replica) by hand.

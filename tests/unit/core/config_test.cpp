@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/core/config.h"
+#include "server/core/config_values.h"
 
 namespace arbor::core {
 namespace {
@@ -182,20 +183,25 @@ TEST(Config, LoadArgsErrors) {
 }
 
 TEST(Config, MemoryUnitsFollowRedisMemtoull) {
-  EXPECT_EQ(parse_memory("1gb"), 1073741824);
-  EXPECT_EQ(parse_memory("1GB"), 1073741824);
-  EXPECT_EQ(parse_memory("1g"), 1000000000);
-  EXPECT_EQ(parse_memory("2mb"), 2097152);
-  EXPECT_EQ(parse_memory("2m"), 2000000);
-  EXPECT_EQ(parse_memory("100kb"), 102400);
-  EXPECT_EQ(parse_memory("100k"), 100000);
-  EXPECT_EQ(parse_memory("42b"), 42);
-  EXPECT_EQ(parse_memory("42"), 42);
-  EXPECT_FALSE(parse_memory("1.5gb"));
-  EXPECT_FALSE(parse_memory("-1"));
-  EXPECT_FALSE(parse_memory("abc"));
-  EXPECT_FALSE(parse_memory("1tb"));
-  EXPECT_FALSE(parse_memory("99999999999gb"));  // overflows
+  auto memory = [](std::string_view text) -> std::optional<uint64_t> {
+    uint64_t out = 0;
+    if (config_values::parse_memory_bounded(text, 0, UINT64_MAX, out)) return std::nullopt;
+    return out;
+  };
+  EXPECT_EQ(memory("1gb"), 1073741824u);
+  EXPECT_EQ(memory("1GB"), 1073741824u);
+  EXPECT_EQ(memory("1g"), 1000000000u);
+  EXPECT_EQ(memory("2mb"), 2097152u);
+  EXPECT_EQ(memory("2m"), 2000000u);
+  EXPECT_EQ(memory("100kb"), 102400u);
+  EXPECT_EQ(memory("100k"), 100000u);
+  EXPECT_EQ(memory("42b"), 42u);
+  EXPECT_EQ(memory("42"), 42u);
+  EXPECT_FALSE(memory("1.5gb"));
+  EXPECT_FALSE(memory("-1"));
+  EXPECT_FALSE(memory("abc"));
+  EXPECT_FALSE(memory("1tb"));
+  EXPECT_EQ(memory("99999999999999999999gb"), UINT64_MAX);  // saturates, as Redis's memtoull
 }
 
 TEST(Config, MemoryValuesThroughConfigLines) {
