@@ -254,6 +254,14 @@ TEST(StockRedisConf, DebianRedisConfStartsArborDaemonizedWithRedisValues) {
   }, kWait)) << read_file(dir.file("arbor.log"));
   const pid_t daemon = static_cast<pid_t>(std::stol(pid_text));
   ASSERT_GT(daemon, 1);
+  // The daemon is not our child: whatever fails below, it must not outlive
+  // the test.
+  struct KillOnExit {
+    pid_t pid;
+    ~KillOnExit() {
+      if (pid > 0) ::kill(pid, SIGKILL);
+    }
+  } guard{daemon};
   EXPECT_NE(daemon, launcher.pid());
   const uint16_t port = static_cast<uint16_t>(std::stoi(port_text));
   {
@@ -284,6 +292,7 @@ TEST(StockRedisConf, DebianRedisConfStartsArborDaemonizedWithRedisValues) {
   }
   ASSERT_EQ(::kill(daemon, SIGTERM), 0);
   EXPECT_TRUE(eventually([&] { return ::kill(daemon, 0) != 0; }, kWait)) << "the daemon did not stop on SIGTERM";
+  if (::kill(daemon, 0) != 0) guard.pid = 0;  // gone: its pid may be reused
   EXPECT_FALSE(std::filesystem::exists(dir.file("arbor.pid"))) << "the pid file outlived the server";
 }
 
