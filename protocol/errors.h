@@ -22,6 +22,8 @@ inline constexpr std::string_view kMisconf =
     "may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "
     "snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
+// Over maxmemory with nothing (left) to evict, for commands that may grow memory.
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kAuthNotConfigured =

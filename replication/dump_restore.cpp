@@ -34,7 +34,7 @@ void dump(CommandContext& ctx) {
 
 struct RestoreOptions {
   bool replace = false, absttl = false;
-  int64_t idle_seconds = -1, frequency = -1;  // accepted; arbor keeps no LRU/LFU clock yet
+  int64_t idle_seconds = -1, frequency = -1;
 };
 
 // REPLACE, ABSTTL, IDLETIME seconds, FREQ frequency (IDLETIME and FREQ
@@ -95,6 +95,7 @@ void restore(CommandContext& ctx) {
   keyspace::Entry* entry = value.type == keyspace::ValueType::kString
                                ? ctx.db().set_string(key, value.string, false)
                                : ctx.db().add_object(key, std::move(object));
+  ctx.instance.eviction.clock.restore(*entry, o.idle_seconds, o.frequency);
   if (ttl != 0) {
     ctx.db().set_expire(entry, when);
     // A relative TTL reaches the replicas as the absolute time.

@@ -45,6 +45,7 @@ void config_set(CommandContext& ctx) {
   context.client_is_local = core::is_local_client(ctx.client);
   context.loading = ctx.instance.seeding;
   if (auto error = ctx.instance.config.set_many(pairs, context)) return ctx.reply.error(*error);
+  ctx.instance.eviction.configure();
   for (const std::string& name : ctx.instance.config.take_inert_notices())
     spdlog::warn("The '{}' setting has no effect in arbor; it is accepted for redis.conf compatibility", name);
   ctx.reply.ok();

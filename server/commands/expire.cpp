@@ -142,13 +142,13 @@ void register_expire_commands(CommandTable& t) {
   t.add({"pexpireat", -3, w, one, pexpireat, "generic",
          "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0", "O(1)",
          "key unix-time-milliseconds:unix-time [NX | XX | GT | LT]"});
-  t.add({"ttl", 2, r, one, ttl, "generic", "Get the time to live for a key in seconds", "1.0.0", "O(1)",
+  t.add({"ttl", 2, r | kNoTouch, one, ttl, "generic", "Get the time to live for a key in seconds", "1.0.0", "O(1)",
          "key"});
-  t.add({"pttl", 2, r, one, pttl, "generic", "Get the time to live for a key in milliseconds", "2.6.0",
+  t.add({"pttl", 2, r | kNoTouch, one, pttl, "generic", "Get the time to live for a key in milliseconds", "2.6.0",
          "O(1)", "key"});
-  t.add({"expiretime", 2, r, one, expiretime, "generic",
+  t.add({"expiretime", 2, r | kNoTouch, one, expiretime, "generic",
          "Get the expiration Unix timestamp for a key", "7.0.0", "O(1)", "key"});
-  t.add({"pexpiretime", 2, r, one, pexpiretime, "generic",
+  t.add({"pexpiretime", 2, r | kNoTouch, one, pexpiretime, "generic",
          "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "O(1)", "key"});
   t.add({"persist", 2, w, one, persist, "generic", "Remove the expiration from a key", "2.2.0", "O(1)",
          "key"});

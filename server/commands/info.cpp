@@ -166,9 +166,9 @@ void memory_section(CommandContext& ctx, InfoText& out) {
   out.field("total_system_memory", system);
   out.field("total_system_memory_human", human_bytes(system));
   scripting_memory(ctx, out);
-  out.field("maxmemory", 0);
-  out.field("maxmemory_human", std::string("0B"));
-  out.field("maxmemory_policy", settings.inert.at("maxmemory-policy"));
+  out.field("maxmemory", settings.maxmemory);
+  out.field("maxmemory_human", human_bytes(settings.maxmemory));
+  out.field("maxmemory_policy", ctx.instance.config.get({"maxmemory-policy"}).at(0).second);
   out.fixed("allocator_frag_ratio", ratio(r.rss, r.used));
   out.field("allocator_frag_bytes", signed_difference(r.rss, r.used));
   out.fixed("allocator_rss_ratio", 1.0);
@@ -177,7 +177,7 @@ void memory_section(CommandContext& ctx, InfoText& out) {
   out.field("rss_overhead_bytes", 0);
   out.fixed("mem_fragmentation_ratio", ratio(r.rss, r.used));
   out.field("mem_fragmentation_bytes", signed_difference(r.rss, r.used));
-  out.field("mem_not_counted_for_evict", r.replication_backlog + r.clients_replicas);
+  out.field("mem_not_counted_for_evict", ctx.instance.eviction.not_counted_memory());
   out.field("mem_replication_backlog", r.replication_backlog);
   out.field("mem_total_replication_buffers", r.replication_backlog + r.clients_replicas);
   out.field("mem_clients_slaves", r.clients_replicas);
@@ -232,7 +232,10 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("expired_keys", ctx.instance.expired_keys());
   out.field("expired_stale_perc", std::string("0.00"));
   out.field("expired_time_cap_reached_count", 0);
-  out.field("evicted_keys", 0);
+  out.field("evicted_keys", ctx.instance.eviction.evicted_keys);
+  out.field("evicted_clients", 0);
+  out.field("total_eviction_exceeded_time", ctx.instance.eviction.total_exceeded_ms());
+  out.field("current_eviction_exceeded_time", ctx.instance.eviction.current_exceeded_ms());
   out.field("keyspace_hits", s.keyspace_hits);
   out.field("keyspace_misses", s.keyspace_misses);
   out.field("pubsub_channels", ctx.instance.pubsub.channel_count());

@@ -227,12 +227,20 @@ void object_subcommand(CommandContext& ctx) {
   if (equals_ci(sub, "ENCODING"))
     return ctx.reply.bulk(entry->is_string() ? string_encoding(*entry) : entry->object()->encoding());
   if (equals_ci(sub, "REFCOUNT")) return ctx.reply.integer(1);
-  // Without an eviction policy nothing tracks access times; idle time is
-  // reported as 0 (a fresh key), which is what LRU-less clients expect.
-  if (equals_ci(sub, "IDLETIME")) return ctx.reply.integer(0);
-  ctx.reply.error(
-      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
-      "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+  // Every key keeps one clock: the policy decides which reading it gives.
+  const keyspace::AccessClock& clock = ctx.instance.eviction.clock;
+  if (equals_ci(sub, "IDLETIME")) {
+    if (clock.lfu())
+      return ctx.reply.error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+          "between policies at runtime LRU and LFU data will take some time to adjust.");
+    return ctx.reply.integer(static_cast<int64_t>(clock.idle_ms(entry->access()) / 1000));
+  }
+  if (!clock.lfu())
+    return ctx.reply.error(
+        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+        "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+  ctx.reply.integer(clock.frequency(entry->access()));
 }
 
 // OBJECT HELP
@@ -279,12 +287,12 @@ void register_key_commands(CommandTable& t) {
          "thread in order to reclaim memory, where N is the number of allocations the deleted objects where "
          "composed of.",
          "key [key ...]"});
-  t.add({"exists", -2, r | kFast, KeySpec{1, -1, 1, 0, "RO"}, exists, "generic", "Determine if a key exists",
+  t.add({"exists", -2, r | kFast | kNoTouch, KeySpec{1, -1, 1, 0, "RO"}, exists, "generic", "Determine if a key exists",
          "1.0.0", "O(N) where N is the number of keys to check.", "key [key ...]"});
   t.add({"touch", -2, r | kFast, KeySpec{1, -1, 1, 0, "RO"}, touch, "generic",
          "Alters the last access time of a key(s). Returns the number of existing keys specified.",
          "3.2.1", "O(N) where N is the number of keys that will be touched.", "key [key ...]"});
-  t.add({"type", 2, r | kFast, KeySpec{1, 1, 1, 0, "RO"}, type, "generic", "Determine the type stored at key", "1.0.0",
+  t.add({"type", 2, r | kFast | kNoTouch, KeySpec{1, 1, 1, 0, "RO"}, type, "generic", "Determine the type stored at key", "1.0.0",
          "O(1)", "key"});
   t.add({"keys", 2, r | kDangerous, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
          "O(N) with N being the number of keys in the database, under the assumption that the key names in "
@@ -313,7 +321,7 @@ void register_key_commands(CommandTable& t) {
       {"refcount", "Get the number of references to the value of the key", "2.2.3"},
   };
   for (const auto& sub : kObjectSubs)
-    object.subcommands.push_back({sub[0], 3, r, KeySpec{2, 2, 1, 0, "RO"}, object_subcommand, "generic", sub[1],
+    object.subcommands.push_back({sub[0], 3, r | kNoTouch, KeySpec{2, 2, 1, 0, "RO"}, object_subcommand, "generic", sub[1],
                                   sub[2], "O(1)", "key"});
   object.subcommands.push_back({"help", 2, kLoading | kStale, {}, object_help, "generic",
                                 "Show helpful text about the different subcommands", "6.2.0", "O(1)", ""});

@@ -56,6 +56,10 @@ enum CommandFlag : uint32_t {
   // Redis's CMD_PROTECTED (DEBUG): refused unless enable-debug-command
   // allows it for this client. Not shown by COMMAND in 7.0.
   kProtected = 1u << 23,
+  // arbor's own: reads a key without refreshing its access clock (Redis's
+  // LOOKUP_NOTOUCH call sites: TYPE, EXISTS, the TTL family, OBJECT). Not
+  // a COMMAND flag.
+  kNoTouch = 1u << 24,
 };
 
 // A key spec after the row's own: one Redis finds after a keyword (a single

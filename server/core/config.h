@@ -76,6 +76,18 @@ struct Settings {
   Permission enable_debug_command = Permission::no;
   Permission enable_protected_configs = Permission::no;
   Permission enable_module_command = Permission::no;
+  // The memory limit and what makes room under it (core/eviction.h).
+  enum class EvictionPolicy {
+    volatile_lru, volatile_lfu, volatile_random, volatile_ttl, allkeys_lru, allkeys_lfu, allkeys_random, noeviction
+  };
+  uint64_t maxmemory = 0;  // bytes, 0 = no limit
+  EvictionPolicy maxmemory_policy = EvictionPolicy::noeviction;
+  int64_t maxmemory_samples = 5;
+  int64_t maxmemory_eviction_tenacity = 10;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;
+  bool replica_ignore_maxmemory = true;
+  bool lazyfree_lazy_eviction = false;  // propagate evictions as UNLINK
   // Test hook: write the bound port to <dir>/arbor.port once listening,
   // so fixtures can start servers on port 0 without racing for ports.
   bool announce_port_file = false;

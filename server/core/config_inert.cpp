@@ -3,8 +3,8 @@
 // them exactly as Redis 7.0.15 does (bounds, enums, texts), but arbor has
 // no AOF, cluster bus, TLS, jemalloc or I/O threads for them to steer. The
 // README's "Operating" section lists them. Values that would mislead are
-// refused instead: a TLS port, cluster mode, a memory limit until eviction
-// exists, and `activedefrag yes` (refused by Debian's build too).
+// refused instead: a TLS port, cluster mode and `activedefrag yes` (refused
+// by Debian's build too).
 #include <climits>
 
 #include "server/core/config_rows.h"
@@ -34,9 +34,6 @@ constexpr int64_t kLongMax = LLONG_MAX;
 
 constexpr cv::EnumName kSupervised[] = {{"upstart", 1}, {"systemd", 2}, {"auto", 3}, {"no", 0}};
 constexpr cv::EnumName kDisklessLoad[] = {{"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}};
-constexpr cv::EnumName kMaxmemoryPolicy[] = {{"volatile-lru", 0},   {"volatile-lfu", 1}, {"volatile-random", 2},
-                                             {"volatile-ttl", 3},   {"allkeys-lru", 4},  {"allkeys-lfu", 5},
-                                             {"allkeys-random", 6}, {"noeviction", 7}};
 constexpr cv::EnumName kAppendfsync[] = {{"everysec", 0}, {"always", 1}, {"no", 2}};
 constexpr cv::EnumName kOomScoreAdj[] = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
 constexpr cv::EnumName kAclPubsub[] = {{"allchannels", 1}, {"resetchannels", 0}};
@@ -57,7 +54,6 @@ const Row kRows[] = {
     {"activerehashing", "", 0, B, 0, 0, "yes", {}},
     {"set-proc-title", "", kImm, B, 0, 0, "yes", {}},
     {"dynamic-hz", "", 0, B, 0, 0, "yes", {}},
-    {"lazyfree-lazy-eviction", "", 0, B, 0, 0, "no", {}},
     {"lazyfree-lazy-expire", "", 0, B, 0, 0, "no", {}},
     {"lazyfree-lazy-server-del", "", 0, B, 0, 0, "no", {}},
     {"lazyfree-lazy-user-del", "", 0, B, 0, 0, "no", {}},
@@ -73,7 +69,6 @@ const Row kRows[] = {
     {"aof-timestamp-enabled", "", 0, B, 0, 0, "no", {}},
     {"cluster-replica-no-failover", "cluster-slave-no-failover", 0, B, 0, 0, "no", {}},
     {"replica-lazy-flush", "slave-lazy-flush", 0, B, 0, 0, "no", {}},
-    {"replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, B, 0, 0, "yes", {}},
     {"jemalloc-bg-thread", "", 0, B, 0, 0, "yes", {}},
     {"activedefrag", "", 0, B, 0, 0, "no", {}},
     {"cluster-enabled", "", kImm, B, 0, 0, "no", {}},
@@ -103,7 +98,6 @@ const Row kRows[] = {
     {"bind-source-addr", "", 0, S, 0, 0, "", {}},
     {"supervised", "", kImm, E, 0, 0, "no", kSupervised},
     {"repl-diskless-load", "", kConfigDenyLoading, E, 0, 0, "disabled", kDisklessLoad},
-    {"maxmemory-policy", "", 0, E, 0, 0, "noeviction", kMaxmemoryPolicy},
     {"appendfsync", "", 0, E, 0, 0, "everysec", kAppendfsync},
     {"oom-score-adj", "", 0, E, 0, 0, "no", kOomScoreAdj},
     {"acl-pubsub-default", "", 0, E, 0, 0, "resetchannels", kAclPubsub},
@@ -118,11 +112,7 @@ const Row kRows[] = {
     {"active-defrag-cycle-max", "", 0, I, 1, 99, "25", {}},
     {"active-defrag-threshold-lower", "", 0, I, 0, 1000, "10", {}},
     {"active-defrag-threshold-upper", "", 0, I, 0, 1000, "100", {}},
-    {"lfu-log-factor", "", 0, I, 0, kIntMax, "10", {}},
-    {"lfu-decay-time", "", 0, I, 0, kIntMax, "1", {}},
     {"repl-diskless-sync-delay", "", 0, I, 0, kIntMax, "5", {}},
-    {"maxmemory-samples", "", 0, I, 1, kIntMax, "5", {}},
-    {"maxmemory-eviction-tenacity", "", 0, I, 0, 100, "10", {}},
     {"cluster-port", "", kImm, I, 0, 65535, "0", {}},
     {"cluster-announce-bus-port", "", 0, I, 0, 65535, "0", {}},
     {"cluster-announce-port", "", 0, I, 0, 65535, "0", {}},
@@ -138,7 +128,6 @@ const Row kRows[] = {
     {"acllog-max-len", "", 0, I, 0, kLongMax, "128", {}},
     {"cluster-node-timeout", "", 0, I, 0, kLongMax, "15000", {}},
     {"latency-monitor-threshold", "", 0, I, 0, kLongMax, "0", {}},
-    {"maxmemory", "", 0, M, 0, -1, "0", {}},
     {"cluster-link-sendbuf-limit", "", 0, M, 0, -1, "0", {}},
     {"active-defrag-ignore-bytes", "", 0, M, 1, kLongMax, "104857600", {}},
     {"tracking-table-max-keys", "", 0, U, 0, kLongMax, "1000000", {}},
@@ -225,8 +214,6 @@ Check with_extra(std::string_view name, Check check) {
     extra = refuse_unless(name, "no", "cluster mode is not supported by arbor (shard with twemproxy)");
   else if (name == "tls-port")
     extra = refuse_unless(name, "0", "TLS is not supported by arbor");
-  else if (name == "maxmemory")
-    extra = refuse_unless(name, "0", "maxmemory is not supported by arbor yet");
   else if (name == "cluster-announce-hostname")
     extra = [](std::string_view v, std::string&) { return cv::check_hostname(v); };
   else if (name == "proc-title-template")

@@ -26,6 +26,9 @@ constexpr int64_t kLongMax = INT64_MAX;
 
 constexpr cv::EnumName kLogLevels[] = {{"debug", 0}, {"verbose", 1}, {"notice", 2}, {"warning", 3}};
 constexpr cv::EnumName kSanitize[] = {{"no", 0}, {"yes", 1}, {"clients", 2}};
+constexpr cv::EnumName kMaxmemoryPolicy[] = {{"volatile-lru", 0},   {"volatile-lfu", 1}, {"volatile-random", 2},
+                                             {"volatile-ttl", 3},   {"allkeys-lru", 4},  {"allkeys-lfu", 5},
+                                             {"allkeys-random", 6}, {"noeviction", 7}};
 constexpr cv::EnumName kPermissions[] = {{"no", 0}, {"yes", 1}, {"local", 2}};
 constexpr cv::EnumName kSyslogFacilities[] = {{"user", 0},   {"local0", 1}, {"local1", 2},
                                               {"local2", 3}, {"local3", 4}, {"local4", 5},
@@ -233,6 +236,17 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
                       if (on) return "appendonly is not supported by arbor (use replicas and snapshots)";
                       return std::nullopt;
                     }));
+
+  // Memory limit and eviction.
+  out.push_back(row("maxmemory", 0, [](const Settings& s) { return std::to_string(s.maxmemory); },
+                    [](Settings& s, std::string_view v) { return cv::parse_memory_bounded(v, 0, UINT64_MAX, s.maxmemory); }));
+  out.push_back(enum_row("maxmemory-policy", 0, &Settings::maxmemory_policy, kMaxmemoryPolicy));
+  out.push_back(int_row("maxmemory-samples", 0, &Settings::maxmemory_samples, 1, kIntMax));
+  out.push_back(int_row("maxmemory-eviction-tenacity", 0, &Settings::maxmemory_eviction_tenacity, 0, 100));
+  out.push_back(int_row("lfu-log-factor", 0, &Settings::lfu_log_factor, 0, kIntMax));
+  out.push_back(int_row("lfu-decay-time", 0, &Settings::lfu_decay_time, 0, kIntMax));
+  out.push_back(bool_row("replica-ignore-maxmemory", 0, &Settings::replica_ignore_maxmemory, "slave-ignore-maxmemory"));
+  out.push_back(bool_row("lazyfree-lazy-eviction", 0, &Settings::lazyfree_lazy_eviction));
 
   // Limits and encodings.
   out.push_back(memory_row("proto-max-bulk-len", 0, &Settings::proto_max_bulk_len, 1024 * 1024));

@@ -217,6 +217,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   ++client.executing;
   const uint64_t dirty_before = instance_.dirty;
   CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
+  instance_.eviction.clock.tick(ctx.now_ms());
+  ScopedValue<bool> no_touch(instance_.eviction.clock.suspended, (command.spec.flags & kNoTouch) != 0);
   // An allocation that fails (an address-space limit, a huge value) fails
   // the command, not the server. Room for what a write needs is taken
   // first: its stream form (encoder and every replica's buffer) and, for a
@@ -345,6 +347,17 @@ std::string Dispatcher::gate(const Command& command, uint32_t flags, const Clien
            "restart the server.";
   if (auth_required(instance_, client) && !(command.spec.flags & kNoAuth)) return std::string(protocol::errors::kNoAuth);
   if (client.multi.active && (command.spec.flags & kNoMulti)) return "ERR Command not allowed inside a transaction";
+  if (settings.maxmemory != 0 && depth_ == 1 && !client.in_exec && !instance_.script_busy) {
+    // Redis's processCommand: room is made before every top-level command;
+    // what cannot be made refuses the commands that may grow memory, and
+    // anything queued into a transaction (its queue grows too).
+    const bool out_of_memory = instance_.eviction.perform() == Eviction::Result::kFail;
+    instance_.pre_command_oom = out_of_memory;  // a script's first write checks it
+    const std::string_view name = command.spec.name;
+    const bool grows = has_flag(instance_, command, flags, client, kDenyOom) ||
+                       (client.multi.active && name != "exec" && name != "discard" && name != "quit" && name != "reset");
+    if (out_of_memory && grows && !client.is_master) return std::string(protocol::errors::kOom);
+  }
   // Our primary's stream is obeyed (Redis panics a replica there).
   if (!client.is_master && instance_.writes_denied_by_disk_error() &&
       (command.spec.name == "ping" || has_flag(instance_, command, flags, client, kWrite)))

@@ -27,6 +27,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
   for (int i = 0; i < count; ++i) {
     dbs_.push_back(std::make_unique<keyspace::Database>(i));
     dbs_.back()->set_lazy_freer(&freer);
+    dbs_.back()->set_access_clock(&eviction.clock);
     dbs_.back()->set_expired_visible_flag(&applying_primary_stream);
     dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
       touch_key(db.index(), key);
@@ -45,6 +46,8 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
     dbs_.back()->set_stream_gone_hook(
         [this](keyspace::Database& db, std::string_view key) { blocking.signal_ready(db.index(), key); });
   }
+  eviction.configure();
+  eviction.clock.tick(unix_time_ms());
   stats.start_time_ms = unix_time_ms();
   last_save_unix = stats.start_time_ms / 1000;
 }

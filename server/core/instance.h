@@ -17,6 +17,7 @@
 #include "server/core/client_state.h"
 #include "server/core/command_table.h"
 #include "server/core/config.h"
+#include "server/core/eviction.h"
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
 #include "server/core/script_host.h"
@@ -99,6 +100,10 @@ class Instance {
   uint64_t peak_memory = 0;
   uint64_t replication_backlog_bytes = 0;
   Monitors monitors;
+  Eviction eviction{*this};
+  // The last top-level command found memory over maxmemory with nothing
+  // left to evict: a script's first deny-oom call is refused then.
+  bool pre_command_oom = false;
   RateMeter ops_rate, input_rate, output_rate;  // sampled by the server's timer
   keyspace::LazyFreer freer;
   PubSub pubsub;

@@ -15,6 +15,7 @@ Entry* Database::find(std::string_view key, int64_t now_ms) {
   if (entry == nullptr) return nullptr;
   if (!is_expired(entry, now_ms)) {
     before_change(entry);
+    touch(entry);
     return entry;
   }
   if (!delete_expired_) {  // hidden, kept until the primary's DEL
@@ -52,8 +53,8 @@ void Database::untrack_ttl(Entry* entry) {
   ttl_entries_.pop_back();
 }
 
-void Database::free_entry(Entry* entry) {
-  if (freer_ != nullptr && entry->storage() == Entry::Storage::kObject &&
+void Database::free_entry(Entry* entry, bool lazily) {
+  if (lazily && freer_ != nullptr && entry->storage() == Entry::Storage::kObject &&
       entry->object()->element_count() > LazyFreer::kEffortThreshold) {
     freer_->submit([entry] { Entry::destroy(entry); });
     return;
@@ -64,6 +65,7 @@ void Database::free_entry(Entry* entry) {
 Entry* Database::set_string(std::string_view key, std::string_view value, bool keep_ttl) {
   Entry* old_entry = table_.find(key);
   before_change(old_entry);
+  if (old_entry != nullptr) touch(old_entry);
   if (old_entry != nullptr && old_entry->overwrite_string_in_place(value)) {
     if (!keep_ttl) persist(old_entry);
     return old_entry;
@@ -74,11 +76,13 @@ Entry* Database::set_string(std::string_view key, std::string_view value, bool k
 Entry* Database::set_raw_string(std::string_view key, std::string value, bool keep_ttl) {
   Entry* old_entry = table_.find(key);
   before_change(old_entry);
+  if (old_entry != nullptr) touch(old_entry);
   return store(old_entry, Entry::make_raw_string(key, std::move(value)), keep_ttl);
 }
 
 Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
   stamp(fresh);
+  start_access(fresh, old_entry);
   if (old_entry == nullptr) {
     table_.insert(fresh);
     added(*fresh);
@@ -109,18 +113,19 @@ Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
 Entry* Database::add_object(std::string_view key, std::unique_ptr<Object> object) {
   Entry* entry = Entry::make_object(key, std::move(object));
   stamp(entry);
+  start_access(entry, nullptr);
   table_.insert(entry);
   added(*entry);
   return entry;
 }
 
-bool Database::erase(std::string_view key) {
+bool Database::erase(std::string_view key, bool lazily) {
   if (snapshot_running_) before_change(table_.find(key));  // no second lookup otherwise
   Entry* entry = table_.detach(key);
   if (entry == nullptr) return false;
   if (entry->has_expire()) untrack_ttl(entry);
   leaving(*entry);
-  free_entry(entry);
+  free_entry(entry, lazily);
   return true;
 }
 
@@ -148,6 +153,7 @@ Entry* Database::clone_as(const Entry& entry, std::string_view new_key) {
   }
   copy->expire_ms_ = entry.expire_ms_;
   copy->stored_as_text_ = entry.stored_as_text_;
+  copy->access_ = entry.access_;  // (Redis's copy starts afresh; the source was just read anyway)
   return copy;
 }
 
@@ -171,6 +177,7 @@ Entry* Database::rekey(Entry* entry, std::string_view new_key) {
   }
   renamed->expire_ms_ = entry->expire_ms_;
   renamed->stored_as_text_ = entry->stored_as_text_;
+  renamed->access_ = entry->access_;
   Entry::destroy(entry);
   return renamed;
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/keyspace/access_clock.h"
 #include "server/keyspace/entry.h"
 #include "server/keyspace/key_table.h"
 
@@ -66,8 +67,9 @@ class Database {
   Entry* set_raw_string(std::string_view key, std::string value, bool keep_ttl);
   // Adds a non-string value under a key that must be absent.
   Entry* add_object(std::string_view key, std::unique_ptr<Object> object);
-  // Deletes `key`; large values are freed off the loop. True if it existed.
-  bool erase(std::string_view key);
+  // Deletes `key`; large values are freed off the loop unless `lazily` is
+  // false (eviction measures what each deletion frees). True if it existed.
+  bool erase(std::string_view key, bool lazily = true);
 
   // Detach/attach move an entry with its TTL between databases or keys
   // (RENAME, MOVE, SWAPDB-free paths). attach() requires the key absent.
@@ -91,12 +93,19 @@ class Database {
   // Average remaining TTL over a sample, for INFO keyspace (0 when none).
   int64_t average_ttl_ms(int64_t now_ms) const;
   Entry* random_entry(uint64_t random) const { return table_.random_entry(random); }
+  // A random key with a TTL, or nullptr (eviction's volatile policies).
+  Entry* random_ttl_entry(uint64_t random) const {
+    return ttl_entries_.empty() ? nullptr : ttl_entries_[random % ttl_entries_.size()];
+  }
   const KeyTable& table() const { return table_; }
 
   void set_expire_hook(ExpireHook hook) { expire_hook_ = std::move(hook); }
   void set_add_hook(AddHook hook) { add_hook_ = std::move(hook); }
   void set_stream_gone_hook(StreamGoneHook hook) { stream_gone_hook_ = std::move(hook); }
   void set_lazy_freer(LazyFreer* freer) { freer_ = freer; }
+  // find() and overwrites keep each key's access bits with this clock;
+  // without one (tests, tools) they stay 0.
+  void set_access_clock(AccessClock* clock) { clock_ = clock; }
 
   // Snapshot support: entries created from now on carry `epoch`; those
   // stamped otherwise are "not yet written" while hooks are set.
@@ -118,7 +127,7 @@ class Database {
   Entry* store(Entry* old_entry, Entry* fresh, bool keep_ttl);
   void track_ttl(Entry* entry);
   void untrack_ttl(Entry* entry);
-  void free_entry(Entry* entry);
+  void free_entry(Entry* entry, bool lazily = true);
   void delete_expired(Entry* entry);
 
   int index_;
@@ -141,11 +150,20 @@ class Database {
     if (snapshot_running_) snapshot_hooks_.before_clear(*this);
   }
   void stamp(Entry* entry) const { entry->snapshot_epoch_ = epoch_; }
+  // A created key's access bits; an overwritten one's carry over (under
+  // LFU its counter, as Redis's dbSetValue; under LRU the fresh time).
+  void start_access(Entry* fresh, const Entry* old_entry) const {
+    if (clock_ != nullptr) fresh->set_access(old_entry != nullptr ? old_entry->access() : clock_->fresh());
+  }
 
   ExpireHook expire_hook_;
   AddHook add_hook_;
   StreamGoneHook stream_gone_hook_;
   LazyFreer* freer_ = nullptr;
+  AccessClock* clock_ = nullptr;
+  void touch(Entry* entry) {
+    if (clock_ != nullptr) clock_->touch(*entry);
+  }
   bool delete_expired_ = true;
   const bool* expired_visible_ = nullptr;
   bool snapshot_running_ = false;

@@ -17,9 +17,9 @@ Entry* Entry::allocate(std::string_view key, size_t extra) {
 }
 
 Entry* Entry::make_string(std::string_view key, std::string_view value) {
-  if (value.size() > UINT32_MAX) return make_raw_string(key, std::string(value));
+  if (value.size() > kMaxEmbedded) return make_raw_string(key, std::string(value));
   Entry* entry = allocate(key, value.size());
-  entry->value_len_ = static_cast<uint32_t>(value.size());
+  entry->value_len_ = static_cast<uint32_t>(value.size()) & kMaxEmbedded;
   if (!value.empty()) std::memcpy(entry->data_ + key.size(), value.data(), value.size());
   return entry;
 }

@@ -50,6 +50,13 @@ class Entry {
   int64_t expire_ms() const { return expire_ms_; }
   bool has_expire() const { return expire_ms_ != kNoExpire; }
 
+  // The access clock's 24 bits (keyspace/access_clock.h gives them meaning).
+  uint32_t access() const { return access_; }
+  void set_access(uint32_t value) { access_ = value & kAccessMask; }
+  static constexpr uint32_t kAccessMask = (1u << 24) - 1;
+  // Longer strings are stored raw: the embedded length has 24 bits.
+  static constexpr size_t kMaxEmbedded = (1u << 24) - 1;
+
   size_t memory_usage() const;
   // Replaces an embedded string value with same-size text in place (INCR's
   // common case); returns false when a new entry is needed.
@@ -61,22 +68,25 @@ class Entry {
   Entry() = default;
   static Entry* allocate(std::string_view key, size_t extra);
 
+  // Packed so that the access clock costs no byte: the header stays 40.
   Entry* next_ = nullptr;            // hash chain
   int64_t expire_ms_ = kNoExpire;    // absolute unix ms
   uint32_t key_len_ = 0;
-  uint32_t value_len_ = 0;           // embedded string length
+  uint32_t value_len_ : 24 = 0;      // embedded string length
+  ValueType type_ : 4 = ValueType::kString;
+  Storage storage_ : 2 = Storage::kEmbedded;
+  bool stored_as_text_ : 1 = false;
   uint32_t ttl_slot_ = 0;            // index in Database's TTL list when has_expire()
-  ValueType type_ = ValueType::kString;
-  Storage storage_ = Storage::kEmbedded;
-  bool stored_as_text_ = false;
-  // The forkless snapshot that last wrote this entry (Database's epoch);
-  // fits in the header's padding.
-  uint8_t snapshot_epoch_ = 0;
+  uint32_t access_ : 24 = 0;         // last access (LRU) or frequency (LFU)
+  // The forkless snapshot that last wrote this entry (Database's epoch).
+  uint32_t snapshot_epoch_ : 8 = 0;
   union {
     std::string* raw_;
     Object* object_ = nullptr;
   };
   char data_[];  // key bytes, then embedded value bytes
 };
+
+static_assert(sizeof(Entry) == 40, "the entry header grew: every key pays for it");
 
 }  // namespace arbor::keyspace

@@ -17,6 +17,8 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
     if (name != "port" && name != "bind") return std::nullopt;
     return rebind(name);
   });
+  // Eviction past its time budget goes on between the loop's other work.
+  instance_.eviction.schedule = [this] { asio::post(io_, [this] { instance_.eviction.continue_evicting(); }); };
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
   instance_.process_events_while_busy = [this] {
@@ -32,6 +34,7 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
 Server::~Server() {
   instance_.request_shutdown = nullptr;
   instance_.process_events_while_busy = nullptr;
+  instance_.eviction.schedule = nullptr;
 }
 
 void Server::bind_all() {
@@ -118,6 +121,7 @@ void Server::cron() {
   const int64_t hz = std::max<int64_t>(1, instance_.config.settings().hz);
   instance_.active_expire_cycle(250000 / hz);
   const int64_t now = core::unix_time_ms();
+  instance_.eviction.clock.tick(now);
   instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
   instance_.input_rate.sample(instance_.stats.net_input_bytes, now);
   instance_.output_rate.sample(instance_.stats.net_output_bytes, now);

@@ -104,6 +104,12 @@ std::string refusal(const core::Command* command, size_t argc, const ScriptRun& 
   if (settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 && !instance.is_replica() &&
       instance.good_replicas < settings.min_replicas_to_write)
     return "-NOREPLICAS Not enough good replicas to write.";
+  // As scriptVerifyOOM: only a script's first write can be refused (later
+  // ones would leave it half done), and only when the command that started
+  // it found memory over the limit.
+  if ((flags & core::kDenyOom) && !(run.flags & kAllowOom) && settings.maxmemory != 0 && instance.pre_command_oom &&
+      !run.client->is_master)
+    return "-" + std::string(protocol::errors::kOom);
   return {};
 }
 

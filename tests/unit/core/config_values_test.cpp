@@ -177,7 +177,11 @@ TEST(ConfigFile, InertParametersAreNoticedOnceWhenChanged) {
   EXPECT_FALSE(config.load_text("appendfsync everysec\nio-threads 4\nio-threads 2\n", "x"));
   EXPECT_EQ(config.take_inert_notices(), std::vector<std::string>{"io-threads"});
   EXPECT_TRUE(config.take_inert_notices().empty());
-  EXPECT_EQ(config.set("maxmemory", "1mb", true), "maxmemory is not supported by arbor yet");
+  EXPECT_EQ(config.set("maxmemory", "1mb", true), std::nullopt);  // acts: not inert
+  EXPECT_EQ(config.settings().maxmemory, 1024u * 1024);
+  EXPECT_EQ(config.set("maxmemory-policy", "allkeys-lfu", true), std::nullopt);
+  EXPECT_EQ(config.settings().maxmemory_policy, Settings::EvictionPolicy::allkeys_lfu);
+  EXPECT_TRUE(config.take_inert_notices().empty());
   EXPECT_EQ(config.set("appendonly", "yes", true), "appendonly is not supported by arbor (use replicas and snapshots)");
 }
 
