@@ -65,6 +65,8 @@ struct Settings {
   // SLOWLOG: commands at least this many microseconds (negative: none).
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
+  // LATENCY: events taking at least this many milliseconds are sampled (0: none).
+  int64_t latency_monitor_threshold = 0;
   // shutdown-on-sigint / -sigterm: what the signal's shutdown does.
   static constexpr int kShutdownSave = 1, kShutdownNosave = 2, kShutdownNow = 4, kShutdownForce = 8;
   int shutdown_on_sigint = 0;

@@ -127,7 +127,6 @@ const Row kRows[] = {
     {"active-defrag-max-scan-fields", "", 0, I, 1, kLongMax, "1000", {}},
     {"acllog-max-len", "", 0, I, 0, kLongMax, "128", {}},
     {"cluster-node-timeout", "", 0, I, 0, kLongMax, "15000", {}},
-    {"latency-monitor-threshold", "", 0, I, 0, kLongMax, "0", {}},
     {"cluster-link-sendbuf-limit", "", 0, M, 0, -1, "0", {}},
     {"active-defrag-ignore-bytes", "", 0, M, 1, kLongMax, "104857600", {}},
     {"tracking-table-max-keys", "", 0, U, 0, kLongMax, "1000000", {}},

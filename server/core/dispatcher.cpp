@@ -272,7 +272,12 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // (A command that now waits is judged when it is served or times out.)
   const bool waiting = client.blocked && (!rerun || client.blocked->still_waiting);
-  if (!waiting) record_if_slow(command, client, args, elapsed);
+  if (!waiting) {
+    record_if_slow(command, client, args, elapsed);
+    if (!(command.spec.flags & kSkipSlowlog))
+      instance_.latency_sample(command.spec.flags & kFast ? "fast-command" : "command",
+                               static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+  }
   if (monitored && !(command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   // A command that left its client blocked is counted once, when it is
   // served or times out (Redis's updateStatsOnUnblock).

@@ -111,7 +111,9 @@ Eviction::Result Eviction::perform() {
       break;
     }
     const uint64_t before = used_memory();
+    const int64_t deleting = steady_us();
     evict(db, key);
+    instance_.latency_sample("eviction-del", static_cast<uint64_t>(steady_us() - deleting) / 1000);
     const uint64_t after = used_memory();
     if (before > after) freed += before - after;
     if (++keys % 16 != 0) continue;
@@ -124,6 +126,7 @@ Eviction::Result Eviction::perform() {
     }
   }
   if (result == Result::kOk && continuing_) result = Result::kRunning;
+  instance_.latency_sample("eviction-cycle", static_cast<uint64_t>(steady_us() - started) / 1000);
   note_result(result);
   return result;
 }

@@ -18,6 +18,7 @@
 #include "server/core/command_table.h"
 #include "server/core/config.h"
 #include "server/core/eviction.h"
+#include "server/core/latency_monitor.h"
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
 #include "server/core/script_host.h"
@@ -93,6 +94,11 @@ class Instance {
   CommandTable& commands;
   Stats stats;
   Slowlog slowlog;
+  LatencyMonitor latency;
+  // Records `ms` for a latency event class when latency-monitor-threshold is met.
+  void latency_sample(std::string_view event, uint64_t ms) {
+    latency.sample_if_needed(event, ms, config.settings().latency_monitor_threshold);
+  }
   // Memory figures of INFO memory and MEMORY STATS: used_memory once the
   // server was set up (before loading data), the highest seen, and the
   // replication backlog's size (kept by replication/).

@@ -119,7 +119,11 @@ void Server::schedule_cron() {
 void Server::cron() {
   if (instance_.script_running) return;  // inside a busy script: the data stays as it is
   const int64_t hz = std::max<int64_t>(1, instance_.config.settings().hz);
+  const auto expire_started = std::chrono::steady_clock::now();
   instance_.active_expire_cycle(250000 / hz);
+  instance_.latency_sample("expire-cycle", static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - expire_started)
+                                               .count()));
   const int64_t now = core::unix_time_ms();
   instance_.eviction.clock.tick(now);
   instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
