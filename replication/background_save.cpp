@@ -104,6 +104,7 @@ void ReplicationService::disk_finish(bool complete) {
   // Writes made while the file was produced are not in it: they stay dirty.
   instance_.dirty -= std::min(instance_.dirty, dirty_at_bgsave_);
   instance_.last_save_unix = core::unix_time_ms() / 1000;
+  ++instance_.stats.rdb_saves;
   spdlog::info("Background saving terminated with success");
 }
 

@@ -148,6 +148,7 @@ bool save_to_disk(core::Instance& instance, std::string& error) {
     return false;
   instance.dirty = 0;
   instance.last_save_unix = unix_seconds();
+  ++instance.stats.rdb_saves;
   instance.last_bgsave_ok = true;  // as Redis's rdbSave: writes are allowed again
   spdlog::info("DB saved on disk");
   return true;
@@ -185,6 +186,8 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
   }
   swap_in(instance, parsed);
   instance.last_save_unix = unix_seconds();
+  instance.stats.rdb_last_load_keys_loaded = parsed.keys;
+  instance.stats.rdb_last_load_keys_expired = parsed.expired_skipped;
   history = saved_history(parsed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("DB loaded from disk: {:.3f} seconds ({} keys, {} expired keys skipped)", seconds, parsed.keys,

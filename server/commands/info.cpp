@@ -197,6 +197,7 @@ void persistence_section(CommandContext& ctx, InfoText& out) {
   out.field("async_loading", 0);
   out.field("current_cow_peak", 0);
   out.field("current_cow_size", 0);
+  out.field("current_cow_size_age", 0);
   out.field("current_fork_perc", std::string("0.00"));
   out.field("current_save_keys_processed", 0);
   out.field("current_save_keys_total", 0);
@@ -206,13 +207,22 @@ void persistence_section(CommandContext& ctx, InfoText& out) {
   out.field("rdb_last_bgsave_status", std::string(ctx.instance.last_bgsave_ok ? "ok" : "err"));
   out.field("rdb_last_bgsave_time_sec", -1);
   out.field("rdb_current_bgsave_time_sec", -1);
+  out.field("rdb_saves", ctx.instance.stats.rdb_saves);
+  out.field("rdb_last_cow_size", 0);  // (forkless snapshots copy nothing on write)
+  out.field("rdb_last_load_keys_expired", ctx.instance.stats.rdb_last_load_keys_expired);
+  out.field("rdb_last_load_keys_loaded", ctx.instance.stats.rdb_last_load_keys_loaded);
   out.field("aof_enabled", 0);
   out.field("aof_rewrite_in_progress", 0);
   out.field("aof_rewrite_scheduled", 0);
   out.field("aof_last_rewrite_time_sec", -1);
   out.field("aof_current_rewrite_time_sec", -1);
   out.field("aof_last_bgrewrite_status", std::string("ok"));
+  out.field("aof_rewrites", 0);
+  out.field("aof_rewrites_consecutive_failures", 0);
   out.field("aof_last_write_status", std::string("ok"));
+  out.field("aof_last_cow_size", 0);
+  out.field("module_fork_in_progress", 0);
+  out.field("module_fork_last_cow_size", 0);
 }
 
 void stats_section(CommandContext& ctx, InfoText& out) {
@@ -223,8 +233,13 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("instantaneous_ops_per_sec", static_cast<int64_t>(ctx.instance.ops_rate.per_second()));
   out.field("total_net_input_bytes", s.net_input_bytes);
   out.field("total_net_output_bytes", s.net_output_bytes);
+  // (The replication stream is counted in the totals above, not apart.)
+  out.field("total_net_repl_input_bytes", 0);
+  out.field("total_net_repl_output_bytes", 0);
   out.fixed("instantaneous_input_kbps", ctx.instance.input_rate.per_second() / 1024);
   out.fixed("instantaneous_output_kbps", ctx.instance.output_rate.per_second() / 1024);
+  out.fixed("instantaneous_input_repl_kbps", 0.0);
+  out.fixed("instantaneous_output_repl_kbps", 0.0);
   out.field("rejected_connections", s.rejected_connections);
   out.field("sync_full", s.sync_full);
   out.field("sync_partial_ok", s.sync_partial_ok);
@@ -232,6 +247,7 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("expired_keys", ctx.instance.expired_keys());
   out.field("expired_stale_perc", std::string("0.00"));
   out.field("expired_time_cap_reached_count", 0);
+  out.field("expire_cycle_cpu_milliseconds", s.expire_cycle_us / 1000);
   out.field("evicted_keys", ctx.instance.eviction.evicted_keys);
   out.field("evicted_clients", 0);
   out.field("total_eviction_exceeded_time", ctx.instance.eviction.total_exceeded_ms());
@@ -243,10 +259,22 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("pubsubshard_channels", ctx.instance.pubsub.shard_channel_count());
   out.field("latest_fork_usec", 0);
   out.field("total_forks", 0);
+  out.field("migrate_cached_sockets", 0);
+  out.field("slave_expires_tracked_keys", 0);
+  for (const char* name : {"active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+                           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+                           "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes"})
+    out.field(name, 0);
   out.field("client_query_buffer_limit_disconnections", s.client_query_buffer_limit_disconnections);
   out.field("client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
-  out.field("total_error_replies", s.total_error_replies);
   out.field("unexpected_error_replies", s.unexpected_error_replies);
+  out.field("total_error_replies", s.total_error_replies);
+  out.field("dump_payload_sanitizations", 0);
+  out.field("total_reads_processed", s.total_reads_processed);
+  out.field("total_writes_processed", s.total_writes_processed);
+  for (const char* name :
+       {"io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands"})
+    out.field(name, 0);
   out.field("allocation_failures", s.allocation_failures);  // arbor: commands failed with -OOM by malloc
 }
 
@@ -275,6 +303,10 @@ void cpu_section(CommandContext&, InfoText& out) {
   put("used_cpu_user", seconds(self.ru_utime));
   put("used_cpu_sys_children", seconds(children.ru_stime));
   put("used_cpu_user_children", seconds(children.ru_utime));
+  struct rusage main_thread {};  // INFO runs on the event loop's thread
+  getrusage(RUSAGE_THREAD, &main_thread);
+  put("used_cpu_sys_main_thread", seconds(main_thread.ru_stime));
+  put("used_cpu_user_main_thread", seconds(main_thread.ru_utime));
 }
 
 void commandstats_section(CommandContext& ctx, InfoText& out) {

@@ -51,6 +51,12 @@ struct Stats {
   uint64_t sync_full = 0;         // full syncs this node served
   uint64_t sync_partial_ok = 0;   // PSYNCs answered +CONTINUE
   uint64_t sync_partial_err = 0;  // PSYNCs that had to become full syncs
+  uint64_t rdb_saves = 0;                 // successful SAVEs and BGSAVEs
+  uint64_t rdb_last_load_keys_loaded = 0;
+  uint64_t rdb_last_load_keys_expired = 0;
+  uint64_t expire_cycle_us = 0;           // time in active expiry (expire_cycle_cpu_milliseconds)
+  uint64_t total_reads_processed = 0;     // socket reads that returned data
+  uint64_t total_writes_processed = 0;    // socket writes
   uint64_t allocation_failures = 0;     // commands failed by an allocation (OOM replies)
   uint64_t partial_write_failures = 0;  // of those, writes that failed inside their handler
   // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO

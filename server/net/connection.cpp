@@ -248,6 +248,7 @@ asio::awaitable<bool> Connection::flush() {
     writing_ = false;
     if (ec) co_return false;
     instance_.stats.net_output_bytes += sending_.size();
+    ++instance_.stats.total_writes_processed;
     sending_.clear();
     if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
   }
@@ -314,6 +315,7 @@ asio::awaitable<void> Connection::run() {
       if (ec || n == 0) break;
       end_ += n;
       instance_.stats.net_input_bytes += n;
+      ++instance_.stats.total_reads_processed;
     }
     reader_busy_ = true;
     progress = process_input();
