@@ -215,6 +215,32 @@ void client_no_evict(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// CLIENT PAUSE timeout [WRITE | ALL]: commands from clients (not replicas)
+// wait, all of them or those that may write, for `timeout` milliseconds.
+void client_pause(CommandContext& ctx) {
+  if (ctx.argc() > 4) return core::reply_subcommand_syntax_error(ctx.reply, "CLIENT", ctx.arg(1));
+  int64_t timeout = 0;
+  if (!core::int_or_reply(ctx, ctx.arg(2), timeout, "ERR timeout is not an integer or out of range")) return;
+  if (timeout < 0) return ctx.reply.error("ERR timeout is negative");
+  auto type = core::Instance::PauseType::all;
+  if (ctx.argc() == 4) {
+    if (equals_ci(ctx.arg(3), "WRITE")) type = core::Instance::PauseType::write;
+    else if (!equals_ci(ctx.arg(3), "ALL")) return ctx.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+  }
+  const int64_t now = core::unix_time_ms();
+  const int64_t end = timeout > INT64_MAX - now ? INT64_MAX : now + timeout;
+  ctx.instance.pause_clients(type, end);
+  ctx.reply.ok();
+}
+
+// CLIENT UNPAUSE: the postponed commands run now.
+void client_unpause(CommandContext& ctx) {
+  ctx.reply.ok();
+  // After the reply: the postponed commands run from here, and their
+  // replies go to their own clients.
+  ctx.instance.unpause_clients();
+}
+
 // CLIENT REPLY ON | OFF | SKIP
 void client_reply(CommandContext& ctx) {
   const std::string_view mode = ctx.arg(2);
@@ -282,6 +308,10 @@ void client_help(CommandContext& ctx) {
       "      Return clients of specified type.",
       "    * ID <client-id> [<client-id> ...]",
       "      Return clients of specified IDs only.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
       "REPLY (ON|OFF|SKIP)",
@@ -328,6 +358,10 @@ void register_client_command(core::CommandTable& t) {
       "O(N) where N is the number of client connections");
   sub("no-evict", 3, base | kAdmin, client_no_evict, "Set client eviction mode for the current connection",
       "7.0.0", "ON | OFF");
+  sub("pause", -3, base | kAdmin, client_pause, "Stop processing commands from clients for some time", "2.9.50",
+      "timeout:integer [WRITE | ALL]", "O(1)");
+  sub("unpause", 2, base | kAdmin, client_unpause, "Resume processing of clients that were paused", "6.2.0", "",
+      "O(N) Where N is the number of paused clients");
   sub("reply", 3, base, client_reply, "Instruct the server whether to reply to commands", "3.2.0",
       "ON | OFF | SKIP");
   sub("unblock", -3, base | kAdmin, client_unblock, "Unblock a client blocked in a blocking command from a different connection",

@@ -175,7 +175,7 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   } else if (!rejection.empty()) {
     reject(*command, client, rejection, reply);
   } else if (instance_.writes_paused() && !client.is_replica && client.control != nullptr && !client.in_exec &&
-             has_flag(instance_, *command, flags, client, kWrite | kMayReplicate)) {
+             (instance_.all_paused() || has_flag(instance_, *command, flags, client, kWrite | kMayReplicate))) {
     // Before MULTI queueing, as Redis: a paused write is not even queued;
     // it runs from scratch later, with its CLIENT REPLY mode untouched.
     instance_.postpone(client, args);

@@ -154,9 +154,29 @@ void Instance::postpone(ClientState& client, std::span<const std::string_view> a
 }
 
 void Instance::resume_writes() {
-  // Postponed writes must not run inside a busy script's event processing.
-  if (script_running) return after_script([this] { resume_writes(); });
-  writes_paused_ = false;
+  failover_pause_ = false;
+  pause_changed();
+}
+
+void Instance::pause_clients(PauseType type, int64_t end_ms) {
+  client_pause_ = type;
+  client_pause_end_ms_ = std::max(client_pause_end_ms_, end_ms);
+  pause_changed();
+}
+
+void Instance::unpause_clients() {
+  client_pause_ = PauseType::none;
+  client_pause_end_ms_ = 0;
+  pause_changed();
+}
+
+void Instance::pause_changed() {
+  // Expired keys read as missing but stay until the pause ends (a replica
+  // keeps them until its primary's DEL anyway).
+  for (auto& db : dbs_) db->set_delete_expired(!replica_ && !writes_paused());
+  if (writes_paused()) return;
+  // Postponed commands must not run inside a busy script's event processing.
+  if (script_running) return after_script([this] { pause_changed(); });
   std::vector<ClientState*> waiting;
   waiting.swap(postponed_);
   std::vector<std::string_view> views;
@@ -200,7 +220,7 @@ bool Instance::save_before_exit(bool forced, bool exit_anyway) {
 
 void Instance::set_replica(bool replica) {
   replica_ = replica;
-  for (auto& db : dbs_) db->set_delete_expired(!replica);
+  for (auto& db : dbs_) db->set_delete_expired(!replica && !writes_paused());
 }
 
 uint64_t Instance::expired_keys() const {

@@ -184,13 +184,28 @@ class Instance {
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
   void notify_keyspace_event(uint32_t event_class, std::string_view event, std::string_view key, int db);
 
-  // Writes paused (Redis's pauseClients for FAILOVER; also a promoted
-  // replica catching up with a sibling): commands that may write or
-  // replicate are postponed, unanswered, until resume_writes(), then run
-  // again from scratch in arrival order. Replicas are not paused.
-  bool writes_paused() const { return writes_paused_; }
-  void pause_writes() { writes_paused_ = true; }
+  // Clients paused, as Redis's pauseClients, for two purposes: FAILOVER (and
+  // a promoted replica catching up with a sibling) pauses writes until
+  // resume_writes(); CLIENT PAUSE pauses writes or everything until its
+  // deadline or CLIENT UNPAUSE. Paused commands (those that may write or
+  // replicate, or under ALL every command) are postponed, unanswered, then
+  // run again from scratch in arrival order once neither pause holds.
+  // Replicas are not paused; keys do not expire or get evicted meanwhile.
+  enum class PauseType { none, write, all };
+  bool writes_paused() const { return failover_pause_ || client_pause_ != PauseType::none; }
+  bool all_paused() const { return client_pause_ == PauseType::all; }
+  void pause_writes() {
+    failover_pause_ = true;
+    pause_changed();
+  }
   void resume_writes();
+  // CLIENT PAUSE: the type is replaced, the deadline only ever extended.
+  void pause_clients(PauseType type, int64_t end_ms);
+  void unpause_clients();
+  // Ends a CLIENT PAUSE whose deadline passed (the server's timer).
+  void check_pause_deadline(int64_t now_ms) {
+    if (client_pause_ != PauseType::none && now_ms >= client_pause_end_ms_) unpause_clients();
+  }
   // Called by the dispatcher for a command it postpones.
   void postpone(ClientState& client, std::span<const std::string_view> args);
 
@@ -277,7 +292,10 @@ class Instance {
   void forget_client_state(ClientState& client);
 
   std::vector<ClientState*> clients_;
-  bool writes_paused_ = false;
+  bool failover_pause_ = false;
+  PauseType client_pause_ = PauseType::none;
+  int64_t client_pause_end_ms_ = 0;
+  void pause_changed();  // expiry follows the pause; postponed commands run once it is over
   std::vector<ClientState*> postponed_;
   std::vector<std::function<void()>> after_script_;
   uint64_t last_client_id_ = 0;

@@ -127,6 +127,7 @@ void Server::cron() {
   instance_.latency_sample("expire-cycle", static_cast<uint64_t>(expire_us) / 1000);
   const int64_t now = core::unix_time_ms();
   instance_.eviction.clock.tick(now);
+  instance_.check_pause_deadline(now);
   instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
   instance_.input_rate.sample(instance_.stats.net_input_bytes, now);
   instance_.output_rate.sample(instance_.stats.net_output_bytes, now);
