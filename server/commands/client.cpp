@@ -235,10 +235,8 @@ void client_pause(CommandContext& ctx) {
 
 // CLIENT UNPAUSE: the postponed commands run now.
 void client_unpause(CommandContext& ctx) {
+  ctx.instance.unpause_clients();  // (they run once this command is over)
   ctx.reply.ok();
-  // After the reply: the postponed commands run from here, and their
-  // replies go to their own clients.
-  ctx.instance.unpause_clients();
 }
 
 // CLIENT REPLY ON | OFF | SKIP

@@ -297,11 +297,11 @@ void register_key_commands(CommandTable& t) {
   t.add({"keys", 2, r | kDangerous, {}, keys, "generic", "Find all keys matching the given pattern", "1.0.0",
          "O(N) with N being the number of keys in the database, under the assumption that the key names in "
          "the database and the given pattern have limited length.", "pattern:pattern"});
-  t.add({"scan", -2, r, {}, scan, "generic", "Incrementally iterate the keys space", "2.8.0",
+  t.add({"scan", -2, r | kNoTouch, {}, scan, "generic", "Incrementally iterate the keys space", "2.8.0",
          "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
          "to return back to 0. N is the number of elements inside the collection.",
          "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]"});
-  t.add({"randomkey", 1, r, {}, randomkey, "generic", "Return a random key from the keyspace",
+  t.add({"randomkey", 1, r | kNoTouch, {}, randomkey, "generic", "Return a random key from the keyspace",
          "1.0.0", "O(1)", ""});
   t.add({"rename", 3, w, KeySpec{1, 2, 1, 0, "RW access delete", {}, "OW update"}, rename, "generic", "Rename a key",
          "1.0.0", "O(1)", "key newkey:key"});

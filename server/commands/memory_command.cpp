@@ -180,7 +180,7 @@ void register_memory_command(core::CommandTable& t) {
                                 "4.0.0", "Depends on how much memory is allocated, could be slow", ""});
   memory.subcommands.push_back({"stats", 2, kRandom, {}, memory_stats, "server", "Show memory usage details",
                                 "4.0.0", "O(1)", ""});
-  memory.subcommands.push_back({"usage", -3, kReadonly, KeySpec{2, 2, 1}, memory_usage, "server",
+  memory.subcommands.push_back({"usage", -3, kReadonly | kNoTouch, KeySpec{2, 2, 1}, memory_usage, "server",
                                 "Estimate the memory usage of a key", "4.0.0",
                                 "O(N) where N is the number of samples.", "key [SAMPLES count:integer]"});
   memory.subcommands.push_back({"help", 2, kLoading | kStale, {}, memory_help, "server",

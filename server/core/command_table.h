@@ -57,7 +57,8 @@ enum CommandFlag : uint32_t {
   // allows it for this client. Not shown by COMMAND in 7.0.
   kProtected = 1u << 23,
   // arbor's own: reads a key without refreshing its access clock (Redis's
-  // LOOKUP_NOTOUCH call sites: TYPE, EXISTS, the TTL family, OBJECT). Not
+  // LOOKUP_NOTOUCH call sites and plain dict lookups: TYPE, EXISTS, the TTL
+  // family, OBJECT, SCAN, RANDOMKEY, MEMORY USAGE). Not
   // a COMMAND flag.
   kNoTouch = 1u << 24,
 };

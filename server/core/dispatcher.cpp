@@ -126,7 +126,10 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
     }
   }
   // The end of an execution unit; WAIT waits for the stream up to here.
-  if (depth_ == 0) end_unit(client);
+  if (depth_ == 0) {
+    end_unit(client);
+    instance_.run_postponed_if_unpaused();
+  }
 }
 
 void Dispatcher::reply_out_of_memory(ClientState& client, protocol::ReplyWriter& reply) {

@@ -110,12 +110,7 @@ Eviction::Result Eviction::perform() {
       result = Result::kFail;
       break;
     }
-    const uint64_t before = used_memory();
-    const int64_t deleting = steady_us();
-    evict(db, key);
-    instance_.latency_sample("eviction-del", static_cast<uint64_t>(steady_us() - deleting) / 1000);
-    const uint64_t after = used_memory();
-    if (before > after) freed += before - after;
+    freed += evict(db, key);
     if (++keys % 16 != 0) continue;
     // Values freed off the loop do not show in `freed`: look at the total.
     uint64_t remaining = 0;
@@ -220,9 +215,15 @@ bool Eviction::choose_at_random(int& db, std::string& key) {
   return false;
 }
 
-void Eviction::evict(int db, const std::string& key) {
+uint64_t Eviction::evict(int db, const std::string& key) {
   const bool lazily = instance_.config.settings().lazyfree_lazy_eviction;
+  // Only the deletion is measured: the DEL it propagates grows the
+  // replicas' buffers, which eviction does not count.
+  const uint64_t before = used_memory();
+  const int64_t started = steady_us();
   instance_.db(db).erase(key, lazily);
+  const uint64_t after = used_memory();
+  instance_.latency_sample("eviction-del", static_cast<uint64_t>(steady_us() - started) / 1000);
   ++evicted_keys;
   instance_.touch_key(db, key);
   instance_.notify_keyspace_event(kEventEvicted, "evicted", key, db);
@@ -230,6 +231,7 @@ void Eviction::evict(int db, const std::string& key) {
   // before the command whose room it is, nothing else is pending yet.
   instance_.propagation.add(db, {lazily ? "UNLINK" : "DEL", key});
   instance_.propagation.flush();
+  return before > after ? before - after : 0;
 }
 
 uint64_t Eviction::next_random() {

@@ -62,7 +62,7 @@ class Eviction {
   void sample_into_pool(int db);
   bool choose_from_pool(int& db, std::string& key);
   bool choose_at_random(int& db, std::string& key);
-  void evict(int db, const std::string& key);
+  uint64_t evict(int db, const std::string& key);  // the bytes the deletion freed
   uint64_t time_limit_us() const;
   void start_continuing();
   void note_result(Result result);

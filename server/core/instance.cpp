@@ -174,9 +174,17 @@ void Instance::pause_changed() {
   // Expired keys read as missing but stay until the pause ends (a replica
   // keeps them until its primary's DEL anyway).
   for (auto& db : dbs_) db->set_delete_expired(!replica_ && !writes_paused());
-  if (writes_paused()) return;
-  // Postponed commands must not run inside a busy script's event processing.
+  // Under a write pause the postponed reads run; the writes wait again.
+  if (all_paused() || postponed_.empty()) return;
+  // Postponed commands must not run inside a busy script's event processing,
+  // nor inside the command that ended the pause (CLIENT UNPAUSE, FAILOVER
+  // ABORT, REPLICAOF): each runs as a unit of its own, after it.
   if (script_running) return after_script([this] { pause_changed(); });
+  if (command_depth > 0) {
+    resume_after_command_ = true;
+    return;
+  }
+  resume_after_command_ = false;
   std::vector<ClientState*> waiting;
   waiting.swap(postponed_);
   std::vector<std::string_view> views;

@@ -202,6 +202,11 @@ class Instance {
   // CLIENT PAUSE: the type is replaced, the deadline only ever extended.
   void pause_clients(PauseType type, int64_t end_ms);
   void unpause_clients();
+  // The dispatcher, after a top-level command: postponed commands whose
+  // pause that command ended run now.
+  void run_postponed_if_unpaused() {
+    if (resume_after_command_ && command_depth == 0) pause_changed();
+  }
   // Ends a CLIENT PAUSE whose deadline passed (the server's timer).
   void check_pause_deadline(int64_t now_ms) {
     if (client_pause_ != PauseType::none && now_ms >= client_pause_end_ms_) unpause_clients();
@@ -296,6 +301,7 @@ class Instance {
   PauseType client_pause_ = PauseType::none;
   int64_t client_pause_end_ms_ = 0;
   void pause_changed();  // expiry follows the pause; postponed commands run once it is over
+  bool resume_after_command_ = false;
   std::vector<ClientState*> postponed_;
   std::vector<std::function<void()>> after_script_;
   uint64_t last_client_id_ = 0;

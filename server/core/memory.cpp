@@ -17,8 +17,9 @@
 #include <cstddef>
 #include <fstream>
 
-#if defined(__SANITIZE_ADDRESS__)
-// Exported by the ASan runtime; GCC ships no header declaring it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// Exported by the sanitizer runtimes (whose malloc must stay theirs); GCC
+// ships no header declaring it.
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #else
 #define ARBOR_COUNTING_MALLOC 1
@@ -103,7 +104,7 @@ uint64_t used_memory() {
   const int64_t bytes = allocated_bytes.load(std::memory_order_relaxed);
   return bytes > 0 ? static_cast<uint64_t>(bytes) : 0;
 #else
-  // Under AddressSanitizer malloc is ASan's: ask it instead.
+  // Under a sanitizer malloc is the sanitizer's: ask it instead.
   return __sanitizer_get_current_allocated_bytes();
 #endif
 }

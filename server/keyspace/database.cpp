@@ -111,6 +111,9 @@ Entry* Database::store(Entry* old_entry, Entry* fresh, bool keep_ttl) {
 }
 
 Entry* Database::add_object(std::string_view key, std::unique_ptr<Object> object) {
+  // The caller found no live key; an expired one kept hidden (a replica's,
+  // or any while clients are paused) gives way.
+  if (!delete_expired_ && table_.find(key) != nullptr) erase(key);
   Entry* entry = Entry::make_object(key, std::move(object));
   stamp(entry);
   start_access(entry, nullptr);

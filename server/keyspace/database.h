@@ -106,6 +106,10 @@ class Database {
   // find() and overwrites keep each key's access bits with this clock;
   // without one (tests, tools) they stay 0.
   void set_access_clock(AccessClock* clock) { clock_ = clock; }
+  // Every key's access bits as a key created now (after a load).
+  void start_access_all() {
+    if (clock_ != nullptr) table_.for_each([this](Entry* e) { e->set_access(clock_->fresh()); });
+  }
 
   // Snapshot support: entries created from now on carry `epoch`; those
   // stamped otherwise are "not yet written" while hooks are set.
