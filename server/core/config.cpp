@@ -29,7 +29,7 @@ std::string lower(std::string_view text) {
 }  // namespace
 
 
-Config::Config(bool owns_process) : owns_process_(owns_process) {
+Config::Config(bool owns_process) {
   if (owns_process) {
     // As Redis, `dir` is the working directory (and a rollback to it is one).
     std::error_code ec;

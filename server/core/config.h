@@ -222,7 +222,6 @@ class Config {
   std::unordered_map<std::string, size_t> by_name_;  // names and aliases, lower case
   bool save_seen_ = false;  // a save line was read: later ones add to it
   std::vector<ApplyHook> apply_hooks_;
-  bool owns_process_;
   std::vector<std::string> inert_notices_;
   std::vector<std::string> inert_noted_;
   std::vector<std::pair<std::string, std::string>> renamed_commands_;

@@ -11,6 +11,7 @@
 #include "server/core/instance.h"
 #include "server/core/keyspace_events.h"
 #include "server/core/memory.h"
+#include "server/core/random.h"
 
 namespace arbor::core {
 namespace {
@@ -171,7 +172,7 @@ void Eviction::sample_into_pool(int db_index) {
   keyspace::Database& db = instance_.db(db_index);
   for (int64_t i = 0; i < settings.maxmemory_samples; ++i) {
     const keyspace::Entry* entry =
-        is_allkeys(policy) ? db.random_entry(next_random()) : db.random_ttl_entry(next_random());
+        is_allkeys(policy) ? db.random_entry(random_u64()) : db.random_ttl_entry(random_u64());
     if (entry == nullptr) return;
     uint64_t score = 0;
     if (policy == Policy::volatile_ttl) score = std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(entry->expire_ms());
@@ -206,7 +207,7 @@ bool Eviction::choose_at_random(int& db, std::string& key) {
     next_random_db_ = (next_random_db_ + 1) % instance_.db_count();
     keyspace::Database& database = instance_.db(next_random_db_);
     const keyspace::Entry* entry =
-        allkeys ? database.random_entry(next_random()) : database.random_ttl_entry(next_random());
+        allkeys ? database.random_entry(random_u64()) : database.random_ttl_entry(random_u64());
     if (entry == nullptr) continue;
     db = next_random_db_;
     key = std::string(entry->key());
@@ -232,13 +233,6 @@ uint64_t Eviction::evict(int db, const std::string& key) {
   instance_.propagation.add(db, {lazily ? "UNLINK" : "DEL", key});
   instance_.propagation.flush();
   return before > after ? before - after : 0;
-}
-
-uint64_t Eviction::next_random() {
-  random_state_ ^= random_state_ << 13;
-  random_state_ ^= random_state_ >> 7;
-  random_state_ ^= random_state_ << 17;
-  return random_state_;
 }
 
 }  // namespace arbor::core

@@ -66,12 +66,10 @@ class Eviction {
   uint64_t time_limit_us() const;
   void start_continuing();
   void note_result(Result result);
-  uint64_t next_random();
 
   Instance& instance_;
   std::vector<Candidate> pool_;  // ascending score
   int next_random_db_ = 0;
-  uint64_t random_state_ = 0x2545F4914F6CDD1DULL;
   bool continuing_ = false;  // a continue_evicting() is scheduled
   Settings::EvictionPolicy policy_ = Settings::EvictionPolicy::noeviction;
   uint64_t limit_ = 0;

@@ -3,9 +3,10 @@
 #include "server/core/latency_monitor.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <fstream>
+
+#include "server/core/arguments.h"
 
 
 namespace arbor::core {
@@ -15,12 +16,6 @@ std::string printf_text(const char* format, auto... values) {
   char buffer[512];
   const int n = std::snprintf(buffer, sizeof buffer, format, values...);
   return std::string(buffer, n > 0 ? std::min<size_t>(static_cast<size_t>(n), sizeof buffer - 1) : 0);
-}
-
-bool same_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 struct Analysis {
@@ -126,7 +121,7 @@ void LatencyMonitor::add(std::string_view event, uint64_t latency_ms, int64_t no
 }
 
 size_t LatencyMonitor::reset(std::string_view event) {
-  return std::erase_if(events_, [&](const auto& entry) { return same_ci(entry.first, event); });
+  return std::erase_if(events_, [&](const auto& entry) { return equals_ci(entry.first, event); });
 }
 
 size_t LatencyMonitor::reset_all() {
@@ -187,7 +182,7 @@ std::string LatencyMonitor::report(const Settings& settings, int64_t now) const 
                        static_cast<unsigned long>(a.mean_deviation),
                        static_cast<double>(a.period) / static_cast<double>(a.samples),
                        static_cast<unsigned long>(series.worst_ms));
-    if (same_ci(event, "command")) {
+    if (equals_ci(event, "command")) {
       if (settings.slowlog_slower_than_us < 0) {
         slowlog_enabled = true;
         ++advices;
@@ -198,10 +193,10 @@ std::string LatencyMonitor::report(const Settings& settings, int64_t now) const 
       slowlog_inspect = large_objects = true;
       advices += 2;
     }
-    if (same_ci(event, "fast-command")) scheduler = true, ++advices;
-    if (same_ci(event, "expire-cycle")) hz = large_objects = true, advices += 2;
-    if (same_ci(event, "eviction-del")) large_objects = true, ++advices;
-    if (same_ci(event, "eviction-cycle")) mass_eviction = true, ++advices;
+    if (equals_ci(event, "fast-command")) scheduler = true, ++advices;
+    if (equals_ci(event, "expire-cycle")) hz = large_objects = true, advices += 2;
+    if (equals_ci(event, "eviction-del")) large_objects = true, ++advices;
+    if (equals_ci(event, "eviction-cycle")) mass_eviction = true, ++advices;
     out += '\n';
   }
   if (settings.huge_pages) ++advices;
