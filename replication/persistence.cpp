@@ -134,8 +134,8 @@ void swap_in(core::Instance& instance, ParsedRdb& parsed) {
       if (!error.empty()) spdlog::warn("Failed loading library, {}", error);
     }
   }
+  instance.flush_all(true);  // watchers and caching clients see the change; old values are freed off the loop
   for (int i = 0; i < instance.db_count(); ++i) {
-    instance.flush_db(i, true);  // watchers see the change; big old values are freed off the loop
     instance.db(i).swap_contents(*parsed.databases[static_cast<size_t>(i)]);
     instance.db(i).start_access_all();  // loaded keys count as just created, as Redis's
   }

@@ -7,6 +7,7 @@
 
 #include "protocol/errors.h"
 #include "server/commands/server_identity.h"
+#include "server/commands/client_tracking.h"
 #include "server/core/arguments.h"
 #include "server/commands/families.h"
 
@@ -43,8 +44,12 @@ std::string flags_text(const ClientState& c) {
   if (c.subscriptions.count() > 0) flags += 'P';
   if (c.multi.active) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.tracking.on) flags += 't';
+  if (c.tracking.broken_redirect) flags += 'R';
+  if (c.tracking.bcast) flags += 'B';
   if (c.watch_dirty) flags += 'd';
   if (c.close_after_reply) flags += 'c';
+  if (c.is_unix_socket) flags += 'U';
   if (c.no_evict) flags += 'e';
   if (flags.empty()) flags += 'N';
   return flags;
@@ -77,7 +82,9 @@ std::string describe(const ClientState& c, int64_t now_ms) {
   line += " tot-mem=" + std::to_string(qbuf + omem + 16384);
   line += " events=r cmd=";
   line += c.last_command;
-  line += " user=default redir=-1 resp=" + std::to_string(c.resp);
+  line += " user=default redir=";
+  line += c.tracking.on ? std::to_string(c.tracking.redirect) : "-1";
+  line += " resp=" + std::to_string(c.resp);
   line += " lib-name=" + c.lib_name;
   line += " lib-ver=" + c.lib_ver;
   return line;
@@ -278,6 +285,10 @@ void client_unblock(CommandContext& ctx) {
 void client_help(CommandContext& ctx) {
   static const char* const kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -322,6 +333,11 @@ void client_help(CommandContext& ctx) {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "HELP",
       "    Print this help.",
   };
@@ -364,6 +380,15 @@ void register_client_command(core::CommandTable& t) {
       "ON | OFF | SKIP");
   sub("unblock", -3, base | kAdmin, client_unblock, "Unblock a client blocked in a blocking command from a different connection",
       "5.0.0", "client-id:integer [TIMEOUT | ERROR]", "O(log N) where N is the number of client connections");
+  sub("tracking", -3, base, client_tracking, "Enable or disable server assisted client side caching support",
+      "6.0.0",
+      "ON | OFF [REDIRECT client-id:integer] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+      "O(1). Some options may introduce additional complexity.");
+  sub("caching", 3, base, client_caching, "Instruct the server about tracking or not keys in the next request",
+      "6.0.0", "YES | NO");
+  sub("getredir", 2, base, client_getredir, "Get tracking notifications redirection client ID if any", "6.0.0", "");
+  sub("trackinginfo", 2, base, client_trackinginfo,
+      "Return information about server assisted client side caching for the current connection", "6.2.0", "");
   sub("help", 2, kLoading | kStale, client_help, "Show helpful text about the different subcommands",
       "5.0.0", "");
   t.add(std::move(client));

@@ -146,6 +146,7 @@ void reset(CommandContext& ctx) {
   ctx.client.multi = core::Transaction{};
   ctx.instance.watches.unwatch_all(ctx.client);
   ctx.instance.pubsub.remove_client(ctx.client);
+  ctx.instance.tracking.disable(ctx.client);
   ctx.client.resp = 2;
   ctx.reply.set_resp(2);
   ctx.client.db = 0;

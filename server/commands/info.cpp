@@ -104,7 +104,7 @@ void clients_section(CommandContext& ctx, InfoText& out) {
   out.field("client_recent_max_input_buffer", 0);
   out.field("client_recent_max_output_buffer", 0);
   out.field("blocked_clients", ctx.instance.blocking.blocked_clients());
-  out.field("tracking_clients", 0);
+  out.field("tracking_clients", ctx.instance.tracking.clients());
   size_t with_timeout = 0;
   for (const core::ClientState* client : ctx.instance.clients())
     if (client->blocked && client->blocked->deadline_ms != 0) ++with_timeout;
@@ -262,9 +262,11 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("migrate_cached_sockets", 0);
   out.field("slave_expires_tracked_keys", 0);
   for (const char* name : {"active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
-                           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
-                           "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes"})
+                           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time"})
     out.field(name, 0);
+  out.field("tracking_total_keys", ctx.instance.tracking.total_keys());
+  out.field("tracking_total_items", ctx.instance.tracking.total_items());
+  out.field("tracking_total_prefixes", ctx.instance.tracking.total_prefixes());
   out.field("client_query_buffer_limit_disconnections", s.client_query_buffer_limit_disconnections);
   out.field("client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
   out.field("unexpected_error_replies", s.unexpected_error_replies);

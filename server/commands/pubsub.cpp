@@ -171,7 +171,7 @@ namespace arbor::core {
 using namespace arbor::commands;
 
 void register_pubsub_commands(CommandTable& t) {
-  const uint32_t sub = kPubsub | kNoscript | kLoading | kStale | kAllowedInSubscribe;
+  const uint32_t sub = kPubsub | kNoscript | kLoading | kStale | kAllowedInSubscribe | kPubSubConfirms;
   t.add({"subscribe", -2, sub, {}, subscribe, "pubsub", "Listen for messages published to the given channels",
          "2.0.0", "O(N) where N is the number of channels to subscribe to.", "channel [channel ...]"});
   t.add({"unsubscribe", -1, sub, {}, unsubscribe, "pubsub",

@@ -82,6 +82,23 @@ struct WatchedKey {
   bool expired = false;
 };
 
+// CLIENT TRACKING: the client's mode for server-assisted client-side
+// caching (see tracking.h). The key table holds client ids, not pointers.
+struct TrackingState {
+  bool on = false;
+  bool bcast = false;
+  bool optin = false;
+  bool optout = false;
+  bool noloop = false;
+  // CLIENT CACHING yes|no was given: applies to the next command (or
+  // transaction), as Redis's CLIENT_TRACKING_CACHING.
+  bool caching = false;
+  // The redirect client went away (CLIENT LIST flag R).
+  bool broken_redirect = false;
+  uint64_t redirect = 0;  // 0: none
+  std::vector<std::string> prefixes;  // BCAST, sorted
+};
+
 // What the reply is when a blocked command times out.
 enum class TimeoutReply : uint8_t { kNullArray, kNullBulk };
 
@@ -156,6 +173,7 @@ struct ClientState {
   std::vector<WatchedKey> watched;
   bool watch_dirty = false;  // a watched key changed: EXEC fails
   std::unique_ptr<BlockedState> blocked;
+  TrackingState tracking;
   // Non-zero while one of this client's commands runs; output delivered to it
   // meanwhile waits in deferred_output, so it never lands inside a reply.
   int executing = 0;  // nesting depth (EXEC runs commands inside EXEC)

@@ -61,6 +61,10 @@ enum CommandFlag : uint32_t {
   // family, OBJECT, SCAN, RANDOMKEY, MEMORY USAGE). Not
   // a COMMAND flag.
   kNoTouch = 1u << 24,
+  // arbor's own: the reply is a subscription confirmation, which Redis
+  // sends as a push (CLIENT_PUSHING) even under CLIENT REPLY OFF | SKIP.
+  // Not a COMMAND flag.
+  kPubSubConfirms = 1u << 25,
 };
 
 // A key spec after the row's own: one Redis finds after a keyword (a single

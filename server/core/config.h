@@ -67,6 +67,8 @@ struct Settings {
   int64_t slowlog_max_len = 128;
   // LATENCY: events taking at least this many milliseconds are sampled (0: none).
   int64_t latency_monitor_threshold = 0;
+  // CLIENT TRACKING: keys the invalidation table may hold (0: no limit).
+  int64_t tracking_table_max_keys = 1000000;
   // shutdown-on-sigint / -sigterm: what the signal's shutdown does.
   static constexpr int kShutdownSave = 1, kShutdownNosave = 2, kShutdownNow = 4, kShutdownForce = 8;
   int shutdown_on_sigint = 0;

@@ -129,7 +129,6 @@ const Row kRows[] = {
     {"cluster-node-timeout", "", 0, I, 0, kLongMax, "15000", {}},
     {"cluster-link-sendbuf-limit", "", 0, M, 0, -1, "0", {}},
     {"active-defrag-ignore-bytes", "", 0, M, 1, kLongMax, "104857600", {}},
-    {"tracking-table-max-keys", "", 0, U, 0, kLongMax, "1000000", {}},
     {"auto-aof-rewrite-min-size", "", 0, M, 0, kLongMax, "67108864", {}},
     {"loading-process-events-interval-bytes", "", kHidden, I, 1024, kIntMax, "2097152", {}},
     {"tls-port", "", 0, I, 0, 65535, "0", {}},

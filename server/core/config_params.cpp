@@ -207,6 +207,7 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
   out.push_back(int_row("slowlog-log-slower-than", 0, &Settings::slowlog_log_slower_than, -1, kLongMax));
   out.push_back(int_row("slowlog-max-len", 0, &Settings::slowlog_max_len, 0, kLongMax));
   out.push_back(int_row("latency-monitor-threshold", 0, &Settings::latency_monitor_threshold, 0, kLongMax));
+  out.push_back(int_row("tracking-table-max-keys", 0, &Settings::tracking_table_max_keys, 0, kLongMax));
   for (auto [name, field] : {std::pair{"shutdown-on-sigint", &Settings::shutdown_on_sigint},
                              std::pair{"shutdown-on-sigterm", &Settings::shutdown_on_sigterm}})
     out.push_back(row(name, kConfigMultiArg, [field](const Settings& s) { return cv::print_shutdown_flags(s.*field); },

@@ -17,6 +17,7 @@
 #include "protocol/errors.h"
 #include "server/core/arguments.h"
 #include "server/core/command_context.h"
+#include "server/core/command_keys.h"
 #include "server/core/command_table.h"
 #include "server/core/scoped_value.h"
 
@@ -112,6 +113,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   {
     // (Restored however the command ends: a unit left open would never
     // be flushed again.)
+    ScopedValue<ClientState*> current(instance_.current_client, depth_ == 0 ? &client : instance_.current_client);
     ScopedValue<int> nesting(depth_, depth_ + 1);
     ScopedValue<int> command_nesting(instance_.command_depth, instance_.command_depth + 1);
     try {
@@ -171,6 +173,7 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   }
 
   std::string rejection;
+  bool ran = false;
   const uint32_t flags = command != nullptr ? command->flags_for(instance_, args) : 0;
   if (command != nullptr) rejection = gate(*command, flags, client, args.size());
   if (command == nullptr) {
@@ -187,6 +190,7 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
     queue(client, args, reply);
   } else {
     call(*command, client, args, reply);
+    ran = true;
   }
   // (Messages to this client that arrived before its reply now precede it.)
   if (client.executing == 0) mark = std::max(mark, client.reply_start);
@@ -198,12 +202,47 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
 
   // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. CLIENT
   // REPLY ON clears a pending skip before it replies, so its +OK is sent.
-  const bool suppress = (mode_before == ReplyMode::kSkipThis && client.reply_mode != ReplyMode::kOn) ||
-                        client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipNext;
+  // Subscription confirmations are pushes to Redis (CLIENT_PUSHING): they
+  // are sent anyway, in RESP2 too.
+  const bool suppress = !(ran && (command->spec.flags & kPubSubConfirms)) &&
+                        ((mode_before == ReplyMode::kSkipThis && client.reply_mode != ReplyMode::kOn) ||
+                         client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipNext);
   if (client.reply_mode == ReplyMode::kSkipNext) client.reply_mode = ReplyMode::kSkipThis;
   else if (mode_before == ReplyMode::kSkipThis && client.reply_mode == ReplyMode::kSkipThis)
     client.reply_mode = ReplyMode::kOn;
   if (suppress) reply.buffer().resize(mark);
+  // Messages for this client produced while its command ran (a PUBLISH to
+  // itself, keyspace events, invalidations) follow the command's reply,
+  // never split it, and are sent whatever the reply mode.
+  if (client.executing == 0 && !client.deferred_output.empty()) {
+    reply.raw(client.deferred_output);
+    client.deferred_output.clear();
+  }
+  // CLIENT CACHING applies to the next command or transaction (Redis's
+  // resetClient keeps it across CLIENT subcommands and inside MULTI).
+  if (client.tracking.caching && client.executing == 0 && !client.multi.active &&
+      (command == nullptr || command->parent == nullptr || command->parent->fullname != "client"))
+    client.tracking.caching = false;
+}
+
+void Dispatcher::remember_read_keys(const Command& command, ClientState& client,
+                                    std::span<const std::string_view> args, const RunningCall& outer) {
+  const bool scripted = client.in_script && outer.client != nullptr && outer.command != nullptr;
+  ClientState& tracker = scripted ? *outer.client : client;
+  if (!tracker.tracking.on || tracker.tracking.bcast) return;
+  // The read-only script commands themselves are left out, as Redis 7.0.
+  const std::string_view name = command.fullname;
+  if (!scripted && (name == "eval_ro" || name == "evalsha_ro" || name == "fcall_ro")) return;
+  std::vector<std::string_view> keys;
+  std::vector<size_t> specs;
+  if (scripted) command_keys(*outer.command, outer.args, keys, specs);
+  else command_keys(command, args, keys, specs);
+  if (keys.empty()) return;
+  try {
+    instance_.tracking.remember_keys(tracker, keys);
+  } catch (const std::bad_alloc&) {
+    ++instance_.stats.allocation_failures;  // the keys stay uncached-as-far-as-we-know
+  }
 }
 
 void Dispatcher::call(Command& command, ClientState& client, std::span<const std::string_view> args,
@@ -218,6 +257,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   const auto started = std::chrono::steady_clock::now();
   ++client.executing;
+  const RunningCall outer = running_;
+  ScopedValue<RunningCall> running(running_, RunningCall{&command, args, &client});
   const uint64_t dirty_before = instance_.dirty;
   CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
   instance_.eviction.clock.tick(ctx.now_ms());
@@ -266,6 +307,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
       instance_.propagation.abandon("out of memory encoding '" + command.fullname + "' for the replicas", write);
     }
   }
+  if (!refused && !failed && (command.spec.flags & kReadonly) && instance_.tracking.clients() > 0)
+    remember_read_keys(command, client, args, outer);
   if (refused || failed) {
     ++instance_.stats.allocation_failures;
     spdlog::warn("Out of memory running '{}' for client id={} addr={}{}", command.fullname, client.id, client.addr,
@@ -290,12 +333,7 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   const size_t start = reply_start_of(client, mark);
   if (reply.buffer().size() > start && reply.buffer()[start] == '-') ++command.failed_calls;
-  // Messages for this client produced while its command ran (a PUBLISH to
-  // itself, keyspace events) follow the command's reply, never split it.
-  if (--client.executing == 0 && !client.deferred_output.empty()) {
-    reply.raw(client.deferred_output);
-    client.deferred_output.clear();
-  }
+  --client.executing;
 }
 
 bool Dispatcher::is_sensitive(std::string_view config_name) const {

@@ -63,10 +63,22 @@ class Dispatcher {
   // Runs the commands of clients blocked on keys that got data, oldest
   // client first, until no key is ready.
   void serve_blocked_clients();
+  // After a read-only command: its keys go into the tracking table for a
+  // client with CLIENT TRACKING on. A command a script runs counts for the
+  // script's caller with the keys the script declared (Redis 7.0's
+  // trackingRememberKeys on script_caller).
+  struct RunningCall {
+    const Command* command = nullptr;
+    std::span<const std::string_view> args;
+    ClientState* client = nullptr;
+  };
+  void remember_read_keys(const Command& command, ClientState& client, std::span<const std::string_view> args,
+                          const RunningCall& outer);
 
   Instance& instance_;
   int depth_ = 0;         // nesting: EXEC's commands and served clients run inside
   bool serving_ = false;  // inside serve_blocked_clients
+  RunningCall running_;   // the innermost call() under way
 };
 
 }  // namespace arbor::core

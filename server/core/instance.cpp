@@ -57,10 +57,18 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
 Instance::~Instance() { dbs_.clear(); }
 
 void Instance::flush_all(bool async) {
-  for (int i = 0; i < db_count(); ++i) flush_db(i, async);
+  for (int i = 0; i < db_count(); ++i) empty_db(i, async);
+  tracking.invalidate_all(clients_);
 }
 
 void Instance::flush_db(int index, bool async) {
+  empty_db(index, async);
+  // Cached keys are not per database: every one is invalid (Redis's
+  // trackingInvalidateKeysOnFlush).
+  tracking.invalidate_all(clients_);
+}
+
+void Instance::empty_db(int index, bool async) {
   keyspace::Database& database = db(index);
   watches.touch_all(database, nullptr);
   database.clear(async ? &freer : nullptr);
@@ -206,6 +214,7 @@ void Instance::forget_client_state(ClientState& client) {
   pubsub.remove_client(client);
   watches.unwatch_all(client);
   blocking.remove(client);
+  tracking.disable(client);
 }
 
 bool Instance::save_before_exit(bool forced, bool exit_anyway) {
@@ -264,13 +273,18 @@ void Instance::active_expire_cycle(int64_t budget_us) {
   expire_next_db_ = (expire_next_db_ + 1) % dbs_.size();
 }
 
-void Instance::add_client(ClientState* client) { clients_.push_back(client); }
+void Instance::add_client(ClientState* client) {
+  clients_.push_back(client);
+  clients_by_id_[client->id] = client;
+}
 
 void Instance::remove_client(ClientState* client) {
   if (on_client_removed) on_client_removed(*client);
   forget_client_state(*client);
   auto it = std::find(clients_.begin(), clients_.end(), client);
   if (it != clients_.end()) clients_.erase(it);
+  auto by_id = clients_by_id_.find(client->id);
+  if (by_id != clients_by_id_.end() && by_id->second == client) clients_by_id_.erase(by_id);
 }
 
 }  // namespace arbor::core

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/core/blocking.h"
@@ -24,6 +25,7 @@
 #include "server/core/script_host.h"
 #include "server/core/monitor.h"
 #include "server/core/slowlog.h"
+#include "server/core/tracking.h"
 #include "server/core/watch.h"
 #include "server/keyspace/database.h"
 #include "server/keyspace/lazy_free.h"
@@ -121,6 +123,11 @@ class Instance {
   PubSub pubsub;
   Watches watches;
   Blocking blocking;
+  Tracking tracking{[this](uint64_t id) { return find_client(id); }};
+  // The client whose top-level command runs now (the caller while a script
+  // runs), null in timers: a NOLOOP tracking client is not told of its own
+  // changes.
+  ClientState* current_client = nullptr;
   // Writes on their way to the replication stream (see propagation.h).
   Propagation propagation;
   // The dispatcher running commands on this instance (EXEC and blocked
@@ -165,9 +172,11 @@ class Instance {
   // data in its new database are served.
   void swap_databases(int a, int b);
 
-  // A key changed (Redis's signalModifiedKey): watchers become dirty.
+  // A key changed (Redis's signalModifiedKey): watchers become dirty,
+  // clients that may cache it are told.
   void touch_key(int db, std::string_view key) {
     if (!watches.empty()) watches.touch(*dbs_[static_cast<size_t>(db)], key);
+    if (tracking.active()) tracking.invalidate_key(key, current_client);
   }
   // True when writes are being replicated: handlers build deterministic
   // rewrites (PEXPIREAT for EXPIRE ...) only then.
@@ -228,6 +237,10 @@ class Instance {
   void add_client(ClientState* client);
   void remove_client(ClientState* client);
   const std::vector<ClientState*>& clients() const { return clients_; }
+  ClientState* find_client(uint64_t id) const {
+    auto it = clients_by_id_.find(id);
+    return it == clients_by_id_.end() ? nullptr : it->second;
+  }
   uint64_t next_client_id() { return ++last_client_id_; }
 
   // The clock commands read; unit tests may pin it to exercise expiry.
@@ -295,8 +308,10 @@ class Instance {
   std::vector<std::unique_ptr<keyspace::Database>> dbs_;
   bool replica_ = false;
   void forget_client_state(ClientState& client);
+  void empty_db(int index, bool async);  // flush_db without the tracking message
 
   std::vector<ClientState*> clients_;
+  std::unordered_map<uint64_t, ClientState*> clients_by_id_;
   bool failover_pause_ = false;
   PauseType client_pause_ = PauseType::none;
   int64_t client_pause_end_ms_ = 0;

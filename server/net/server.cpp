@@ -19,6 +19,11 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
   });
   // Eviction past its time budget goes on between the loop's other work.
   instance_.eviction.schedule = [this] { asio::post(io_, [this] { instance_.eviction.continue_evicting(); }); };
+  // BCAST invalidations leave once per loop pass (Redis's beforeSleep), and
+  // never from the middle of a busy script.
+  instance_.tracking.schedule_broadcast = [this] {
+    asio::post(io_, [this] { instance_.after_script([this] { instance_.tracking.broadcast(); }); });
+  };
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
   instance_.process_events_while_busy = [this] {
@@ -35,6 +40,7 @@ Server::~Server() {
   instance_.request_shutdown = nullptr;
   instance_.process_events_while_busy = nullptr;
   instance_.eviction.schedule = nullptr;
+  instance_.tracking.schedule_broadcast = nullptr;
 }
 
 void Server::bind_all() {
@@ -128,6 +134,7 @@ void Server::cron() {
   const int64_t now = core::unix_time_ms();
   instance_.eviction.clock.tick(now);
   instance_.check_pause_deadline(now);
+  instance_.tracking.limit_table(static_cast<size_t>(instance_.config.settings().tracking_table_max_keys));
   instance_.ops_rate.sample(instance_.stats.total_commands_processed, now);
   instance_.input_rate.sample(instance_.stats.net_input_bytes, now);
   instance_.output_rate.sample(instance_.stats.net_output_bytes, now);
