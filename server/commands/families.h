@@ -12,6 +12,7 @@ void register_slowlog_command(core::CommandTable& table);
 void register_latency_command(core::CommandTable& table);
 void register_memory_command(core::CommandTable& table);
 void register_info_command(core::CommandTable& table);
+void register_lolwut_command(core::CommandTable& table);
 void register_command_command(core::CommandTable& table);  // command.cpp: COMMAND and its subcommands
 
 }  // namespace arbor::commands

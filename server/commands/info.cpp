@@ -15,6 +15,7 @@
 #include "server/commands/memory_report.h"
 #include "server/commands/server_identity.h"
 #include "server/core/arguments.h"
+#include "server/core/config_values.h"
 #include "server/core/memory.h"
 #include "server/scripting/script_engine.h"
 
@@ -337,6 +338,30 @@ void errorstats_section(CommandContext& ctx, InfoText& out) {
     out.field("errorstat_" + code, "count=" + std::to_string(count));
 }
 
+// latency_percentiles_usec_<command>:p50=1.003,p99=... for every command with
+// a histogram, the percentiles of latency-tracking-info-percentiles.
+void latencystats_section(CommandContext& ctx, InfoText& out) {
+  out.section("Latencystats");
+  const auto& settings = ctx.instance.config.settings();
+  if (!settings.latency_tracking) return;
+  auto line = [&](const core::Command& c) {
+    if (!c.latency_histogram) return;
+    std::string text;
+    for (double p : settings.latency_tracking_info_percentiles) {
+      char value[64];
+      std::snprintf(value, sizeof(value), "%.3f",
+                    static_cast<double>(c.latency_histogram->value_at_percentile(p)) / 1000.0);
+      if (!text.empty()) text += ',';
+      text += "p" + core::config_values::print_percentile(p) + "=" + value;
+    }
+    out.field("latency_percentiles_usec_" + c.fullname, text);
+  };
+  for (const core::Command* c : ctx.instance.commands.all()) {
+    line(*c);
+    for (const auto& sub : c->subcommands) line(*sub);
+  }
+}
+
 void cluster_section(CommandContext&, InfoText& out) {
   out.section("Cluster");
   out.field("cluster_enabled", 0);
@@ -365,7 +390,8 @@ constexpr Section kSections[] = {
     {"stats", stats_section, true},           {"replication", replication_section, true},
     {"cpu", cpu_section, true},               {"modules", modules_section, true},
     {"commandstats", commandstats_section, false}, {"errorstats", errorstats_section, true},
-    {"cluster", cluster_section, true},       {"keyspace", keyspace_section, true},
+    {"latencystats", latencystats_section, false}, {"cluster", cluster_section, true},
+    {"keyspace", keyspace_section, true},
 };
 
 // INFO [section [section ...]]

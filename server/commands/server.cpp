@@ -193,6 +193,7 @@ void register_server_commands(CommandTable& t) {
   register_config_command(t);
   register_slowlog_command(t);
   register_latency_command(t);
+  register_lolwut_command(t);
   register_memory_command(t);
   register_info_command(t);
   register_command_command(t);

@@ -81,7 +81,10 @@ Command* CommandTable::find_subcommand(const Command& parent, std::string_view n
 }
 
 void CommandTable::reset_stats() {
-  auto reset = [](Command& c) { c.calls = c.usec = c.rejected_calls = c.failed_calls = 0; };
+  auto reset = [](Command& c) {
+    c.calls = c.usec = c.rejected_calls = c.failed_calls = 0;
+    c.latency_histogram.reset();
+  };
   for (auto& command : commands_) {
     reset(*command);
     for (auto& sub : command->subcommands) reset(*sub);

@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/core/latency_histogram.h"
+
 namespace arbor::core {
 
 class CommandContext;
@@ -143,6 +145,8 @@ struct Command {
   uint64_t usec = 0;
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
+  // latency-tracking: created at the first call (LATENCY HISTOGRAM).
+  std::unique_ptr<LatencyHistogram> latency_histogram;
 
   bool has_subcommands() const { return !subcommands.empty(); }
   // The flags the gates apply to this call (the row's, or what

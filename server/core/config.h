@@ -67,6 +67,10 @@ struct Settings {
   int64_t slowlog_max_len = 128;
   // LATENCY: events taking at least this many milliseconds are sampled (0: none).
   int64_t latency_monitor_threshold = 0;
+  // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats)
+  // and the percentiles INFO shows.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles{50, 99, 99.9};
   // CLIENT TRACKING: keys the invalidation table may hold (0: no limit).
   int64_t tracking_table_max_keys = 1000000;
   // shutdown-on-sigint / -sigterm: what the signal's shutdown does.

@@ -79,7 +79,6 @@ const Row kRows[] = {
     {"use-exit-on-panic", "", kHidden, B, 0, 0, "no", {}},
     {"disable-thp", "", kImm, B, 0, 0, "yes", {}},
     {"cluster-allow-replica-migration", "", 0, B, 0, 0, "yes", {}},
-    {"latency-tracking", "", 0, B, 0, 0, "yes", {}},
     {"aof-disable-auto-gc", "", 0, B, 0, 0, "no", {}},
     {"replica-ignore-disk-write-errors", "", 0, B, 0, 0, "no", {}},
     {"lua-enable-deprecated-api", "", kImm | kHidden, B, 0, 0, "no", {}},
@@ -238,7 +237,6 @@ void add_inert_params(std::vector<Param>& out) {
 
   constexpr uint32_t kMulti = kConfigMultiArg;
   out.push_back(inert_row("oom-score-adj-values", "", kMulti, "0 200 800", cv::parse_oom_score_adj_values));
-  out.push_back(inert_row("latency-tracking-info-percentiles", "", kMulti, "50 99 99.9", cv::parse_percentiles));
   out.push_back(inert_row("maxmemory-clients", "", 0, "0", [](std::string_view v, std::string& printed) -> cv::Error {
     int64_t value = 0;
     if (auto error = cv::parse_memory_or_percent(v, value)) return error;

@@ -178,9 +178,7 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
                     }));
   out.push_back(row("unixsocket", kImm, [](const Settings& s) { return s.unixsocket; },
                     [](Settings& s, std::string_view v) -> cv::Error {
-                      // Until the connection layer carries unix sockets (issue 14).
-                      if (!v.empty()) return "unixsocket is not supported by arbor yet";
-                      s.unixsocket.clear();
+                      s.unixsocket = std::string(v);  // empty: no unix socket
                       return std::nullopt;
                     }));
   out.push_back(row("unixsocketperm", kImm, [](const Settings& s) { return cv::print_octal(s.unixsocketperm); },
@@ -207,6 +205,17 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
   out.push_back(int_row("slowlog-log-slower-than", 0, &Settings::slowlog_log_slower_than, -1, kLongMax));
   out.push_back(int_row("slowlog-max-len", 0, &Settings::slowlog_max_len, 0, kLongMax));
   out.push_back(int_row("latency-monitor-threshold", 0, &Settings::latency_monitor_threshold, 0, kLongMax));
+  out.push_back(bool_row("latency-tracking", 0, &Settings::latency_tracking));
+  out.push_back(row("latency-tracking-info-percentiles", kConfigMultiArg,
+                    [](const Settings& s) { return cv::print_percentiles(s.latency_tracking_info_percentiles); },
+                    [](Settings& s, std::string_view v) -> cv::Error {
+                      std::string canonical;
+                      if (auto error = cv::parse_percentiles(v, canonical)) return error;
+                      s.latency_tracking_info_percentiles.clear();
+                      for (const std::string& word : cv::split_words(canonical))
+                        s.latency_tracking_info_percentiles.push_back(std::strtod(word.c_str(), nullptr));
+                      return std::nullopt;
+                    }));
   out.push_back(int_row("tracking-table-max-keys", 0, &Settings::tracking_table_max_keys, 0, kLongMax));
   for (auto [name, field] : {std::pair{"shutdown-on-sigint", &Settings::shutdown_on_sigint},
                              std::pair{"shutdown-on-sigterm", &Settings::shutdown_on_sigterm}})

@@ -193,6 +193,20 @@ Error parse_oom_score_adj_values(std::string_view text, std::string& canonical) 
   return std::nullopt;
 }
 
+std::string print_percentile(double value) {
+  // Redis prints "%f" and then trims trailing zeros and the dot.
+  std::string printed = std::to_string(value);
+  while (printed.back() == '0') printed.pop_back();
+  if (printed.back() == '.') printed.pop_back();
+  return printed;
+}
+
+std::string print_percentiles(const std::vector<double>& values) {
+  std::string out;
+  for (double value : values) out += (out.empty() ? "" : " ") + print_percentile(value);
+  return out;
+}
+
 Error parse_percentiles(std::string_view text, std::string& canonical) {
   const auto words = split_words(text);
   std::string out;
@@ -202,11 +216,7 @@ Error parse_percentiles(std::string_view text, std::string& canonical) {
     const double value = std::strtod(word.c_str(), &end);
     if (*end != '\0') return "Invalid latency-tracking-info-percentiles parameters";
     if (value < 0 || value > 100) return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
-    // Redis prints "%f" and then trims trailing zeros and the dot.
-    std::string printed = std::to_string(value);
-    while (printed.back() == '0') printed.pop_back();
-    if (printed.back() == '.') printed.pop_back();
-    out += (out.empty() ? "" : " ") + printed;
+    out += (out.empty() ? "" : " ") + print_percentile(value);
   }
   canonical = out;
   return std::nullopt;

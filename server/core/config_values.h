@@ -58,6 +58,10 @@ std::string print_shutdown_flags(int flags);
 Error parse_oom_score_adj_values(std::string_view text, std::string& canonical);
 // latency-tracking-info-percentiles: doubles in [0, 100], "" for none.
 Error parse_percentiles(std::string_view text, std::string& canonical);
+// A percentile as Redis prints it ("%f", trailing zeros and dot trimmed):
+// 50 -> "50", 99.9 -> "99.9"; a list space-separated.
+std::string print_percentile(double value);
+std::string print_percentiles(const std::vector<double>& values);
 // cluster-announce-hostname.
 Error check_hostname(std::string_view text);
 // proc-title-template: only {title} {listen-addr} {server-mode} {port}

@@ -113,6 +113,10 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   {
     // (Restored however the command ends: a unit left open would never
     // be flushed again.)
+    // As Redis's processCommand: the client-side caching table is kept
+    // within tracking-table-max-keys before each command.
+    if (depth_ == 0 && instance_.tracking.clients() > 0)
+      instance_.tracking.limit_table(static_cast<size_t>(instance_.config.settings().tracking_table_max_keys));
     ScopedValue<ClientState*> current(instance_.current_client, depth_ == 0 ? &client : instance_.current_client);
     ScopedValue<int> nesting(depth_, depth_ + 1);
     ScopedValue<int> command_nesting(instance_.command_depth, instance_.command_depth + 1);
@@ -126,6 +130,11 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
       reply.buffer().resize(mark);
       reply_out_of_memory(client, reply);
     }
+  }
+  // Messages held while the command ran, when dispatch() could not send them.
+  if (client.executing == 0 && !client.deferred_output.empty()) {
+    reply.raw(client.deferred_output);
+    client.deferred_output.clear();
   }
   // The end of an execution unit; WAIT waits for the stream up to here.
   if (depth_ == 0) {
@@ -203,7 +212,8 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. CLIENT
   // REPLY ON clears a pending skip before it replies, so its +OK is sent.
   // Subscription confirmations are pushes to Redis (CLIENT_PUSHING): they
-  // are sent anyway, in RESP2 too.
+  // are sent anyway, in RESP2 too. (Not those of a SUBSCRIBE queued in
+  // MULTI: EXEC's suppressed reply holds them, where Redis sends them.)
   const bool suppress = !(ran && (command->spec.flags & kPubSubConfirms)) &&
                         ((mode_before == ReplyMode::kSkipThis && client.reply_mode != ReplyMode::kOn) ||
                          client.reply_mode == ReplyMode::kOff || client.reply_mode == ReplyMode::kSkipNext);
@@ -233,15 +243,14 @@ void Dispatcher::remember_read_keys(const Command& command, ClientState& client,
   // The read-only script commands themselves are left out, as Redis 7.0.
   const std::string_view name = command.fullname;
   if (!scripted && (name == "eval_ro" || name == "evalsha_ro" || name == "fcall_ro")) return;
-  std::vector<std::string_view> keys;
-  std::vector<size_t> specs;
-  if (scripted) command_keys(*outer.command, outer.args, keys, specs);
-  else command_keys(command, args, keys, specs);
-  if (keys.empty()) return;
   try {
-    instance_.tracking.remember_keys(tracker, keys);
+    std::vector<std::string_view> keys;
+    std::vector<size_t> specs;
+    if (scripted) command_keys(*outer.command, outer.args, keys, specs);
+    else command_keys(command, args, keys, specs);
+    if (!keys.empty()) instance_.tracking.remember_keys(tracker, keys);
   } catch (const std::bad_alloc&) {
-    ++instance_.stats.allocation_failures;  // the keys stay uncached-as-far-as-we-know
+    ++instance_.stats.allocation_failures;
   }
 }
 
@@ -257,6 +266,12 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   const auto started = std::chrono::steady_clock::now();
   ++client.executing;
+  // (Restored however the call ends: a client left "executing" would hold
+  // every message delivered to it in deferred_output for good.)
+  struct Executing {
+    int& depth;
+    ~Executing() { --depth; }
+  } executing{client.executing};
   const RunningCall outer = running_;
   ScopedValue<RunningCall> running(running_, RunningCall{&command, args, &client});
   const uint64_t dirty_before = instance_.dirty;
@@ -320,6 +335,16 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   const bool waiting = client.blocked && (!rerun || client.blocked->still_waiting);
   if (!waiting) {
     record_if_slow(command, client, args, elapsed);
+    if (instance_.config.settings().latency_tracking) {
+      // As Redis: microseconds, recorded in nanoseconds.
+      const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+      try {
+        if (!command.latency_histogram) command.latency_histogram = std::make_unique<LatencyHistogram>();
+        command.latency_histogram->record(us * 1000);
+      } catch (const std::bad_alloc&) {
+        ++instance_.stats.allocation_failures;
+      }
+    }
     if (!(command.spec.flags & kSkipSlowlog))
       instance_.latency_sample(command.spec.flags & kFast ? "fast-command" : "command",
                                static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
@@ -333,7 +358,6 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   const size_t start = reply_start_of(client, mark);
   if (reply.buffer().size() > start && reply.buffer()[start] == '-') ++command.failed_calls;
-  --client.executing;
 }
 
 bool Dispatcher::is_sensitive(std::string_view config_name) const {

@@ -226,7 +226,7 @@ uint64_t Eviction::evict(int db, const std::string& key) {
   const uint64_t after = used_memory();
   instance_.latency_sample("eviction-del", static_cast<uint64_t>(steady_us() - started) / 1000);
   ++evicted_keys;
-  instance_.touch_key(db, key);
+  instance_.touch_key(db, key, false);
   instance_.notify_keyspace_event(kEventEvicted, "evicted", key, db);
   // A unit of its own (Redis propagates evictions outside any MULTI): made
   // before the command whose room it is, nothing else is pending yet.

@@ -30,7 +30,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
     dbs_.back()->set_access_clock(&eviction.clock);
     dbs_.back()->set_expired_visible_flag(&applying_primary_stream);
     dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
-      touch_key(db.index(), key);
+      touch_key(db.index(), key, false);
       notify_keyspace_event(kEventExpired, "expired", key, db.index());
       // Replicas never expire keys themselves: they wait for this DEL.
       propagation.add(db.index(), {"DEL", key});

@@ -174,9 +174,10 @@ class Instance {
 
   // A key changed (Redis's signalModifiedKey): watchers become dirty,
   // clients that may cache it are told.
-  void touch_key(int db, std::string_view key) {
+  // `by_command`: false for expiry and eviction, which no client asked for.
+  void touch_key(int db, std::string_view key, bool by_command = true) {
     if (!watches.empty()) watches.touch(*dbs_[static_cast<size_t>(db)], key);
-    if (tracking.active()) tracking.invalidate_key(key, current_client);
+    if (tracking.active()) tracking.invalidate_key(key, current_client, true, by_command);
   }
   // True when writes are being replicated: handlers build deterministic
   // rewrites (PEXPIREAT for EXPIRE ...) only then.

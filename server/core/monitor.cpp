@@ -54,7 +54,7 @@ void Monitors::feed(const ClientState& runner, std::span<const std::string_view>
                      const std::vector<bool>& hidden, int64_t unix_us) {
   std::string origin;
   if (runner.in_script) origin = "lua";
-  else if (runner.is_unix_socket) origin = "unix:" + runner.laddr;
+  else if (runner.is_unix_socket) origin = "unix:" + runner.laddr.substr(0, runner.laddr.rfind(':'));
   else origin = runner.addr;
   const std::string line = monitor_line(unix_us, runner.db, origin, args, hidden);
   // (A monitor closed by its output limit leaves the list while we walk it.)

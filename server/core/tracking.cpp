@@ -117,7 +117,8 @@ void Tracking::deliver(ClientState& receiver, std::string_view bytes) {
 
 void Tracking::send(ClientState& client, std::string_view keys) {
   ClientState* receiver = &client;
-  if (client.tracking.redirect != 0) {
+  const bool redirected = client.tracking.redirect != 0;
+  if (redirected) {
     receiver = find_client_(client.tracking.redirect);
     if (receiver == nullptr) {
       // The original connection learns it misses invalidations (RESP3 only).
@@ -133,7 +134,7 @@ void Tracking::send(ClientState& client, std::string_view keys) {
   }
   if (receiver->resp >= 3) {
     scratch_ = ">2\r\n$10\r\ninvalidate\r\n";
-  } else if (receiver != &client && receiver->subscriptions.count() > 0) {
+  } else if (redirected && receiver->subscriptions.count() > 0) {
     // RESP2 has no push frames: a redirect client in pub/sub mode gets a
     // message on __redis__:invalidate instead.
     scratch_ = "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n";
@@ -144,11 +145,13 @@ void Tracking::send(ClientState& client, std::string_view keys) {
   deliver(*receiver, scratch_);
 }
 
-void Tracking::invalidate_key(std::string_view key, const ClientState* modifier, bool bcast) {
+void Tracking::invalidate_key(std::string_view key, const ClientState* modifier, bool bcast,
+                              bool changed_by_modifier) {
   if (bcast && !prefixes_.empty()) {
+    const uint64_t by = modifier != nullptr && changed_by_modifier ? modifier->id : 0;
     for (auto& [prefix, broadcast] : prefixes_) {
       if (!key.starts_with(prefix)) continue;
-      broadcast.keys.insert_or_assign(std::string(key), modifier != nullptr ? modifier->id : 0);
+      broadcast.keys.insert_or_assign(std::string(key), by);
       if (!broadcast_pending_ && schedule_broadcast) schedule_broadcast();
       broadcast_pending_ = true;
     }
@@ -178,7 +181,7 @@ void Tracking::invalidate_all(const std::vector<ClientState*>& clients) {
       if (client->tracking.on) send(*client, client->resp >= 3 ? "_\r\n" : "$-1\r\n");
     }
   }
-  table_.clear();
+  table_ = {};  // its memory goes too, as Redis frees the table
   total_items_ = 0;
 }
 

@@ -43,10 +43,13 @@ class Tracking {
   // may now be cached by that client. OPTIN/OPTOUT decide with CACHING.
   void remember_keys(ClientState& client, std::span<const std::string_view> keys);
   // A key changed (Redis's trackingInvalidateKey): the clients that may
-  // cache it are told, except a NOLOOP client that changed it itself;
-  // `modifier` is the client whose command changed it (null for expiry in
-  // the timer). With `bcast`, the key is also kept for broadcast().
-  void invalidate_key(std::string_view key, const ClientState* modifier, bool bcast = true);
+  // cache it are told, except a NOLOOP client whose command is running
+  // (`modifier`; null in timers). With `bcast`, the key is also kept for
+  // broadcast(), as changed by `modifier` unless `changed_by_modifier` is
+  // false (expiry and eviction: Redis reports those to NOLOOP BCAST
+  // clients too).
+  void invalidate_key(std::string_view key, const ClientState* modifier, bool bcast = true,
+                      bool changed_by_modifier = true);
   // FLUSHALL / FLUSHDB / SWAPDB: every tracking client gets a null
   // invalidation ("everything"), and the table is emptied.
   void invalidate_all(const std::vector<ClientState*>& clients);

@@ -11,6 +11,10 @@
 namespace arbor::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+// Client sockets and listeners of either transport (TCP, unix socket): the
+// socket code is the same for both.
+using stream_protocol = asio::generic::stream_protocol;
+using stream_acceptor = asio::basic_socket_acceptor<stream_protocol>;
 
 // What a coroutine died of, for the completion handler every co_spawn
 // gets (a bare spawn would lose it).

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "protocol/errors.h"
+#include "server/net/listener.h"
 
 namespace arbor::net {
 namespace {
@@ -20,12 +21,6 @@ constexpr size_t kKeepInputCapacity = 256 * 1024;
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
 constexpr size_t kBatchOutputLimit = 1024 * 1024;
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto address = ep.address();
-  if (address.is_v6()) return address.to_string() + ":" + std::to_string(ep.port());
-  return address.to_string() + ":" + std::to_string(ep.port());
-}
-
 }  // namespace
 
 bool protected_mode_admits(const asio::ip::address& address) {
@@ -33,7 +28,8 @@ bool protected_mode_admits(const asio::ip::address& address) {
   return text == "127.0.0.1" || text == "::1";
 }
 
-Connection::Connection(tcp::socket socket, core::Instance& instance, core::Dispatcher& dispatcher)
+Connection::Connection(stream_protocol::socket socket, const std::string& unix_path, core::Instance& instance,
+                       core::Dispatcher& dispatcher)
     : socket_(std::move(socket)),
       instance_(instance),
       dispatcher_(dispatcher),
@@ -42,13 +38,14 @@ Connection::Connection(tcp::socket socket, core::Instance& instance, core::Dispa
       drained_(socket_.get_executor()),
       block_timer_(socket_.get_executor()) {
   boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
+  state_.is_unix_socket = !unix_path.empty();
+  if (!state_.is_unix_socket) socket_.set_option(tcp::no_delay(true), ec);
   state_.id = instance_.next_client_id();
   state_.fd = static_cast<int>(socket_.native_handle());
   const auto remote = socket_.remote_endpoint(ec);
-  if (!ec) state_.addr = endpoint_text(remote);
+  if (!ec) state_.addr = endpoint_text(remote, unix_path);
   const auto local = socket_.local_endpoint(ec);
-  if (!ec) state_.laddr = endpoint_text(local);
+  if (!ec) state_.laddr = endpoint_text(local, unix_path);
   state_.created_ms = state_.last_interaction_ms = core::unix_time_ms();
   state_.authenticated = instance_.config.settings().requirepass.empty();
   state_.control = this;
@@ -62,7 +59,7 @@ void Connection::close_soon() {
   if (closing_) return;
   closing_ = true;
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.shutdown(stream_protocol::socket::shutdown_both, ec);
   socket_.close(ec);
   wake_writer_.cancel();
   drained_.cancel();

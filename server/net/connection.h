@@ -25,7 +25,9 @@ namespace arbor::net {
 
 class Connection : public std::enable_shared_from_this<Connection>, public core::ClientControl {
  public:
-  Connection(tcp::socket socket, core::Instance& instance, core::Dispatcher& dispatcher);
+  // `unix_path`: the unix socket it came through, empty for TCP.
+  Connection(stream_protocol::socket socket, const std::string& unix_path, core::Instance& instance,
+             core::Dispatcher& dispatcher);
   ~Connection() override;
 
   // Runs until the peer leaves, a protocol error, or close_soon().
@@ -64,7 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   void resume();
   bool over_output_limit();
 
-  tcp::socket socket_;
+  stream_protocol::socket socket_;
   core::Instance& instance_;
   core::Dispatcher& dispatcher_;
   core::ClientState state_;

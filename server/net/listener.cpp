@@ -2,7 +2,10 @@
 #include "server/net/listener.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <memory>
 
 #include "protocol/errors.h"
@@ -17,14 +20,45 @@ asio::awaitable<void> serve(std::shared_ptr<Connection> connection) { co_await c
 
 }  // namespace
 
+std::string endpoint_text(const stream_protocol::endpoint& endpoint, const std::string& unix_path) {
+  const int family = endpoint.data()->sa_family;
+  if (family != AF_INET && family != AF_INET6) return unix_path + ":0";
+  tcp::endpoint ip;
+  std::memcpy(ip.data(), endpoint.data(), std::min<size_t>(endpoint.size(), sizeof(sockaddr_in6)));
+  return ip.address().to_string() + ":" + std::to_string(ip.port());
+}
+
 Listener::Listener(asio::io_context& io, tcp::endpoint endpoint, core::Instance& instance,
                    core::Dispatcher& dispatcher, int backlog)
     : io_(io), acceptor_(io), instance_(instance), dispatcher_(dispatcher) {
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  const stream_protocol::endpoint generic(endpoint);
+  acceptor_.open(generic.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
   if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true));
-  acceptor_.bind(endpoint);
+  acceptor_.bind(generic);
   acceptor_.listen(backlog);
+}
+
+Listener::Listener(asio::io_context& io, const std::string& path, int64_t permissions, core::Instance& instance,
+                   core::Dispatcher& dispatcher, int backlog)
+    : io_(io), acceptor_(io), instance_(instance), dispatcher_(dispatcher), unix_path_(path) {
+  ::unlink(path.c_str());  // a file left by an earlier run (Redis does the same)
+  const stream_protocol::endpoint generic{asio::local::stream_protocol::endpoint(path)};
+  acceptor_.open(generic.protocol());
+  acceptor_.bind(generic);
+  if (permissions != 0 && ::chmod(path.c_str(), static_cast<mode_t>(permissions)) != 0)
+    throw std::runtime_error("Failed to set the permissions of the unix socket " + path + ": " + std::strerror(errno));
+  acceptor_.listen(backlog);
+}
+
+uint16_t Listener::port() const {
+  if (!unix_path_.empty()) return 0;
+  boost::system::error_code ec;
+  const auto local = acceptor_.local_endpoint(ec);
+  if (ec) return 0;
+  tcp::endpoint ip;
+  std::memcpy(ip.data(), local.data(), std::min<size_t>(local.size(), sizeof(sockaddr_in6)));
+  return ip.port();
 }
 
 void Listener::start() {
@@ -38,14 +72,17 @@ void Listener::stop() {
   acceptor_.close(ec);
 }
 
-std::string Listener::admission_error(const tcp::socket& socket) const {
+std::string Listener::admission_error(const stream_protocol::socket& socket) const {
   const auto& settings = instance_.config.settings();
   if (static_cast<int64_t>(instance_.clients().size()) >= settings.maxclients)
     return std::string(protocol::errors::kMaxClients);
-  if (settings.protected_mode && settings.requirepass.empty()) {
+  // A unix socket is local by definition (Redis checks TCP peers only).
+  if (settings.protected_mode && settings.requirepass.empty() && unix_path_.empty()) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
-    if (ec || !protected_mode_admits(remote.address())) return std::string(protocol::errors::kProtectedMode);
+    tcp::endpoint ip;
+    if (!ec) std::memcpy(ip.data(), remote.data(), std::min<size_t>(remote.size(), sizeof(sockaddr_in6)));
+    if (ec || !protected_mode_admits(ip.address())) return std::string(protocol::errors::kProtectedMode);
   }
   return {};
 }
@@ -53,7 +90,7 @@ std::string Listener::admission_error(const tcp::socket& socket) const {
 asio::awaitable<void> Listener::accept_loop() {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    stream_protocol::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       // EMFILE and friends: log and keep accepting; the peer sees a reset.
@@ -70,7 +107,7 @@ asio::awaitable<void> Listener::accept_loop() {
       socket.close(ec);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), instance_, dispatcher_);
+    auto connection = std::make_shared<Connection>(std::move(socket), unix_path_, instance_, dispatcher_);
     asio::co_spawn(io_, serve(connection), [connection](std::exception_ptr error) {
       if (!error) return;
       spdlog::warn("Client id={} closed after an internal error: {}", connection->state().id, exception_text(error));

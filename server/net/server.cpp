@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <stdexcept>
 
@@ -162,6 +164,7 @@ void Server::request_shutdown() {
   // Posted, so the command that asked finishes its batch first.
   asio::post(io_, [this] {
     for (auto& listener : listeners_) listener->stop();
+    if (unix_listener_) unix_listener_->stop();
     cron_timer_.cancel();
     signals_.cancel();
     for (core::ClientState* client : std::vector<core::ClientState*>(instance_.clients()))
@@ -198,9 +201,20 @@ void Server::wait_for_signals() {
 void Server::run() {
   bind_all();
   for (auto& listener : listeners_) listener->start();
+  const auto& settings = instance_.config.settings();
+  if (!settings.unixsocket.empty()) {
+    try {
+      unix_listener_ = std::make_unique<Listener>(io_, settings.unixsocket, settings.unixsocketperm, instance_,
+                                                  dispatcher_, static_cast<int>(settings.tcp_backlog));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("Failed opening Unix socket: " + std::string(e.what()));
+    }
+    unix_listener_->start();
+  }
   wait_for_signals();
   schedule_cron();
   spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);
+  if (unix_listener_) spdlog::info("The server is now ready to accept connections at {}", settings.unixsocket);
   // An allocation that fails in a timer or a transfer (commands catch their
   // own) must not take the server down: the handler's work is dropped
   // (its own timeouts retry it) and the loop goes on.
@@ -212,6 +226,10 @@ void Server::run() {
       ++instance_.stats.allocation_failures;
       spdlog::warn("Out of memory in an event handler; its work was abandoned, serving on");
     }
+  }
+  if (unix_listener_) {
+    spdlog::info("Removing the unix socket file.");
+    ::unlink(instance_.config.settings().unixsocket.c_str());
   }
   spdlog::warn("arbor is now ready to exit, bye bye...");
 }

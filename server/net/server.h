@@ -46,6 +46,8 @@ class Server {
   // Replaced listeners: kept until the server ends, as their accept loops
   // may still be resuming with operation_aborted.
   std::vector<std::unique_ptr<Listener>> retired_listeners_;
+  // unixsocket (immutable, as in Redis): its file is removed at exit.
+  std::unique_ptr<Listener> unix_listener_;
   int64_t last_second_ms_ = 0;
   bool stopping_ = false;
 };

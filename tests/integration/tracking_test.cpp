@@ -358,16 +358,19 @@ void table_limit(uint16_t port, std::vector<std::string>& out) {
   std::string gets;
   for (int i = 0; i < 8; ++i) gets += encode_command({"GET", "t" + std::to_string(i)});
   ASSERT_TRUE(a.raw().send(gets));
-  // The limit is applied between commands or by the timer, so the pushes
-  // may come between the replies: counted, not listed (which keys go is
-  // each server's random pick).
-  int replies = 0, invalidated = 0;
+  // The limit is applied before each command (and by the timer), so the
+  // pushes come between the replies: counted, not listed (which keys go is
+  // each server's random pick). Before the last GET's reply the table was
+  // cut four times.
+  int replies = 0, invalidated = 0, before_last = 0;
   while (replies < 8 || invalidated < 5) {
     const auto reply = a.raw().read_reply(milliseconds(5000));
     if (!reply) break;
     ++(reply->type == ReplyType::kPush ? invalidated : replies);
+    if (replies == 7) before_last = invalidated;
   }
   out.push_back("a replies: " + std::to_string(replies));
+  EXPECT_GE(before_last, 4);
   out.push_back("a limit invalidations: " + std::to_string(invalidated));
   Client c(port);
   EXPECT_TRUE(eventually([&] { return info_int(c, "stats", "tracking_total_keys") == 3; }));

@@ -131,7 +131,7 @@ TEST_F(Server, InfoDefaultSectionsInRedisOrder) {
 TEST_F(Server, InfoAllAddsCommandstats) {
   EXPECT_EQ(sections(info({"INFO", "all"})),
             (std::vector<std::string>{"Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
-                                      "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace"}));
+                                      "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace"}));
   EXPECT_EQ(sections(info({"INFO", "everything"})), sections(info({"INFO", "all"})));
 }
 

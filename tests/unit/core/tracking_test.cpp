@@ -132,7 +132,7 @@ TEST_F(TrackingTest, OptinNeedsCachingYesAndOptoutIsStoppedByCachingNo) {
   EXPECT_EQ(tracking.total_items(), 2u);
 }
 
-TEST_F(TrackingTest, NoloopSkipsTheClientsOwnChangesAndOwnMessagesFollowItsReply) {
+TEST_F(TrackingTest, NoloopSkipsOnlyTheClientsOwnChanges) {
   ClientState& a = client(1);
   ClientState& b = client(2);
   tracking.enable(a, {.noloop = true}, {});
@@ -140,11 +140,38 @@ TEST_F(TrackingTest, NoloopSkipsTheClientsOwnChangesAndOwnMessagesFollowItsReply
   std::vector<std::string_view> keys{"k"};
   tracking.remember_keys(a, keys);
   tracking.remember_keys(b, keys);
-  b.executing = 1;  // b's own command changes the key
-  tracking.invalidate_key("k", &a);
+  tracking.invalidate_key("k", &a);  // a's command changed it
   EXPECT_EQ(take(1), "");
+  EXPECT_EQ(take(2), kInvalidateK);
+}
+
+TEST_F(TrackingTest, AnInvalidationCausedByTheClientsOwnCommandFollowsItsReply) {
+  ClientState& b = client(2);
+  tracking.enable(b, {}, {});
+  std::vector<std::string_view> keys{"k"};
+  tracking.remember_keys(b, keys);
+  b.executing = 1;  // b's own command changes the key
+  tracking.invalidate_key("k", &b);
   EXPECT_EQ(take(2), "");
   EXPECT_EQ(b.deferred_output, kInvalidateK);
+}
+
+TEST_F(TrackingTest, AResp2ClientRedirectingToItselfGetsMessagesWhenSubscribed) {
+  ClientState& a = client(1, 2);
+  a.subscriptions.channels.emplace("__redis__:invalidate");
+  tracking.enable(a, {.redirect = 1, .bcast = true}, {});
+  tracking.invalidate_key("k", nullptr);
+  tracking.broadcast();
+  EXPECT_EQ(take(1), "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n");
+}
+
+TEST_F(TrackingTest, ExpiryAndEvictionReachNoloopBroadcastClients) {
+  ClientState& b = client(2);
+  tracking.enable(b, {.bcast = true, .noloop = true}, {});
+  tracking.invalidate_key("mine", &b);
+  tracking.invalidate_key("expired", &b, true, false);
+  tracking.broadcast();
+  EXPECT_EQ(take(2), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\nexpired\r\n");
 }
 
 TEST_F(TrackingTest, BroadcastSendsEachPrefixsKeysInOrderOnce) {
