@@ -11,26 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/collecting_control.h"
+
 namespace arbor::core {
 namespace {
 
-class Collecting : public ClientControl {
- public:
-  void close_soon() override {}
-  size_t query_buffer_bytes() const override { return 0; }
-  size_t output_buffer_bytes() const override { return 0; }
-  void deliver(std::string_view bytes) override { delivered.append(bytes); }
-  protocol::ReplyWriter& reply_writer() override { return writer_; }
-  void output_ready() override {}
-  void block_timeout_at(int64_t) override {}
-  void unblocked() override {}
-  std::string take() { return std::exchange(delivered, {}); }
-  std::string delivered;
-
- private:
-  std::string replies_;
-  protocol::ReplyWriter writer_{replies_, 2};
-};
+using Collecting = testing::CollectingControl;
 
 class TrackingTest : public ::testing::Test {
  protected:

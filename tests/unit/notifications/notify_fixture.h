@@ -13,28 +13,10 @@
 #include "protocol/reply_parser.h"
 #include "protocol/reply_writer.h"
 #include "server/core/client_state.h"
+#include "tests/unit/collecting_control.h"
 #include "tests/unit/commands/harness.h"
 
 namespace arbor::testing {
-
-// A ClientControl that only collects what is delivered to it.
-class CollectingControl : public core::ClientControl {
- public:
-  void close_soon() override {}
-  size_t query_buffer_bytes() const override { return 0; }
-  size_t output_buffer_bytes() const override { return 0; }
-  void deliver(std::string_view bytes) override { delivered.append(bytes); }
-  protocol::ReplyWriter& reply_writer() override { return writer_; }
-  void output_ready() override {}
-  void block_timeout_at(int64_t) override {}
-  void unblocked() override {}
-
-  std::string delivered;
-
- private:
-  std::string replies_;
-  protocol::ReplyWriter writer_{replies_, 2};
-};
 
 class NotifyTest : public ::testing::Test {
  protected:
