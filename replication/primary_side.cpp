@@ -24,7 +24,10 @@ std::string AttachedReplica::ip() const {
   if (!announced_ip.empty()) return announced_ip;
   const std::string& addr = client->addr;
   const size_t colon = addr.rfind(':');
-  return colon == std::string::npos ? addr : addr.substr(0, colon);
+  std::string ip = colon == std::string::npos ? addr : addr.substr(0, colon);
+  // "[::1]:port" (CLIENT LIST's form) names the replica as ::1, as Redis.
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  return ip;
 }
 
 const char* AttachedReplica::state_name() const {

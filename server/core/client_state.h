@@ -188,7 +188,7 @@ struct ClientState {
 // Redis's islocalClient: a unix socket, or exactly 127.0.0.1 or ::1
 // (enable-protected-configs local, enable-debug-command local).
 inline bool is_local_client(const ClientState& client) {
-  return client.is_unix_socket || client.addr.starts_with("127.0.0.1:") || client.addr.starts_with("::1:");
+  return client.is_unix_socket || client.addr.starts_with("127.0.0.1:") || client.addr.starts_with("[::1]:");
 }
 
 }  // namespace arbor::core

@@ -109,14 +109,20 @@ size_t reply_start_of(const ClientState& client, size_t mark) {
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
                          protocol::ReplyWriter& reply) {
   if (args.empty()) return;
+  // As Redis's processCommand: the client-side caching table is kept within
+  // tracking-table-max-keys before each command (its invalidations may go
+  // to this client: ahead of the reply's start).
+  if (depth_ == 0 && instance_.tracking.clients() > 0) {
+    try {
+      instance_.tracking.limit_table(static_cast<size_t>(instance_.config.settings().tracking_table_max_keys));
+    } catch (const std::bad_alloc&) {
+      ++instance_.stats.allocation_failures;
+    }
+  }
   const size_t mark = reply.buffer().size();
   {
     // (Restored however the command ends: a unit left open would never
     // be flushed again.)
-    // As Redis's processCommand: the client-side caching table is kept
-    // within tracking-table-max-keys before each command.
-    if (depth_ == 0 && instance_.tracking.clients() > 0)
-      instance_.tracking.limit_table(static_cast<size_t>(instance_.config.settings().tracking_table_max_keys));
     ScopedValue<ClientState*> current(instance_.current_client, depth_ == 0 ? &client : instance_.current_client);
     ScopedValue<int> nesting(depth_, depth_ + 1);
     ScopedValue<int> command_nesting(instance_.command_depth, instance_.command_depth + 1);
@@ -127,13 +133,18 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
       // command that was meant to be queued dooms its transaction.
       ++instance_.stats.allocation_failures;
       flag_transaction(client);
-      reply.buffer().resize(mark);
+      // (Messages delivered ahead of the reply stay.)
+      reply.buffer().resize(client.executing == 0 ? std::max(mark, client.reply_start) : mark);
       reply_out_of_memory(client, reply);
     }
   }
   // Messages held while the command ran, when dispatch() could not send them.
   if (client.executing == 0 && !client.deferred_output.empty()) {
-    reply.raw(client.deferred_output);
+    try {
+      reply.raw(client.deferred_output);
+    } catch (const std::bad_alloc&) {
+      client.close_after_reply = true;  // they cannot be delivered: the connection ends
+    }
     client.deferred_output.clear();
   }
   // The end of an execution unit; WAIT waits for the stream up to here.

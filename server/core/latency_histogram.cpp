@@ -57,7 +57,8 @@ int64_t LatencyHistogram::value_at_percentile(double percentile) const {
   int64_t seen = 0;
   for (size_t i = 0; i < kCountsLength; ++i) {
     seen += count_at(i);
-    if (seen >= count) return highest_equivalent(value_at_index(i));
+    // (Percentile 0 is the lowest value seen, as hdr_value_at_percentile.)
+    if (seen >= count) return percentile == 0.0 ? lowest_equivalent(value_at_index(i)) : highest_equivalent(value_at_index(i));
   }
   return 0;
 }

@@ -21,7 +21,8 @@ class LatencyHistogram {
   // Records one duration, clamped to [kMinValue, kMaxValue].
   void record(int64_t nanoseconds);
   int64_t total() const { return total_; }
-  // The highest value equivalent to the one at `percentile` (0..100).
+  // The highest value equivalent to the one at `percentile` (0..100); for
+  // percentile 0 the lowest one.
   int64_t value_at_percentile(double percentile) const;
   // Walks the buckets 1024 ns, 2048 ns ... (hdr's logarithmic iterator,
   // base 2): each step's highest equivalent value and the count of values

@@ -25,7 +25,9 @@ std::string endpoint_text(const stream_protocol::endpoint& endpoint, const std::
   if (family != AF_INET && family != AF_INET6) return unix_path + ":0";
   tcp::endpoint ip;
   std::memcpy(ip.data(), endpoint.data(), std::min<size_t>(endpoint.size(), sizeof(sockaddr_in6)));
-  return ip.address().to_string() + ":" + std::to_string(ip.port());
+  // As Redis's anetFormatAddr: an IPv6 address in brackets.
+  const std::string address = ip.address().to_string();
+  return (ip.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ip.port());
 }
 
 Listener::Listener(asio::io_context& io, tcp::endpoint endpoint, core::Instance& instance,
@@ -46,8 +48,9 @@ Listener::Listener(asio::io_context& io, const std::string& path, int64_t permis
   const stream_protocol::endpoint generic{asio::local::stream_protocol::endpoint(path)};
   acceptor_.open(generic.protocol());
   acceptor_.bind(generic);
+  // (As Redis, a mode that cannot be set leaves the socket as created.)
   if (permissions != 0 && ::chmod(path.c_str(), static_cast<mode_t>(permissions)) != 0)
-    throw std::runtime_error("Failed to set the permissions of the unix socket " + path + ": " + std::strerror(errno));
+    spdlog::warn("Could not set the permissions of the unix socket {}: {}", path, std::strerror(errno));
   acceptor_.listen(backlog);
 }
 

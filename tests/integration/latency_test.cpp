@@ -4,6 +4,7 @@
 // the few milliseconds a loaded machine adds to a sleep.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -82,6 +83,9 @@ TEST(LatencyAgainstRedis, MonitorRepliesMatchRedis) {
   // The bars are the same for the same samples.
   if (ours == theirs) {
     EXPECT_EQ(bars(a.cmd({"LATENCY", "GRAPH", "command"}).str), bars(r.cmd({"LATENCY", "GRAPH", "command"}).str));
+  } else {
+    std::printf("GRAPH bars not compared: the servers measured the sleeps differently\n%s\n%s\n", ours.c_str(),
+                theirs.c_str());
   }
   // (The period divides seconds since the oldest spike: both read it now.)
   both({"LATENCY", "DOCTOR"});

@@ -105,7 +105,7 @@ TEST_F(Server, DebugNeedsEnableDebugCommand) {
   EXPECT_EQ(h.run({"DEBUG", "SLEEP", "0"}).str, refused);
   h.client().addr = "127.0.0.1:5000";
   EXPECT_EQ(run({"DEBUG", "SLEEP", "0"}), kOk);
-  h.client().addr = "::1:5000";
+  h.client().addr = "[::1]:5000";
   EXPECT_EQ(run({"DEBUG", "SLEEP", "0"}), kOk);
 }
 

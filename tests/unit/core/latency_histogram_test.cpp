@@ -56,6 +56,11 @@ TEST(LatencyHistogram, PercentilesAreHighestEquivalentValues) {
   EXPECT_EQ(spread.value_at_percentile(50), LatencyHistogram::highest_equivalent(50000));
   EXPECT_EQ(spread.value_at_percentile(99), LatencyHistogram::highest_equivalent(99000));
   EXPECT_EQ(spread.value_at_percentile(100), LatencyHistogram::highest_equivalent(100000));
+  EXPECT_EQ(spread.value_at_percentile(0), 1000);  // the lowest: Redis's "p0=1.000"
+  LatencyHistogram one;
+  one.record(54784);
+  EXPECT_EQ(one.value_at_percentile(0), 54784);  // Redis: p0=54.784,p50=55.039
+  EXPECT_EQ(one.value_at_percentile(50), 55039);
   EXPECT_EQ(LatencyHistogram::highest_equivalent(27000), 27007);  // Redis's "p50=27.007"
   EXPECT_EQ(LatencyHistogram::highest_equivalent(64000), 64255);
 }
