@@ -55,10 +55,17 @@ std::string flags_text(const ClientState& c) {
   return flags;
 }
 
-// One CLIENT LIST line, fields in Redis 7's order.
-std::string describe(const ClientState& c, int64_t now_ms) {
+// One CLIENT LIST line, fields in Redis 7's order. `argv_bytes`: the
+// arguments of the command the client is running (the one asking), 0 for
+// the others, whose commands are done.
+std::string describe(const ClientState& c, int64_t now_ms, size_t argv_bytes = 0) {
   const size_t qbuf = c.control ? c.control->query_buffer_bytes() : 0;
+  const size_t qbuf_free = c.control ? c.control->query_buffer_free() : 0;
   const size_t omem = c.control ? c.control->output_buffer_bytes() : 0;
+  // The MULTI queue as Redis counts it: argument bytes plus a pointer each.
+  size_t multi_mem = c.multi.queued_bytes;
+  for (const auto& queued : c.multi.queued) multi_mem += queued.size() * sizeof(void*);
+  constexpr size_t kReplyBufferSize = 16384;
   std::string line;
   line.reserve(320);
   line += "id=" + std::to_string(c.id);
@@ -77,9 +84,12 @@ std::string describe(const ClientState& c, int64_t now_ms) {
   line += " multi=";
   line += c.multi.active ? std::to_string(c.multi.queued.size()) : "-1";
   line += " qbuf=" + std::to_string(qbuf);
-  line += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0";
+  line += " qbuf-free=" + std::to_string(qbuf_free);
+  line += " argv-mem=" + std::to_string(argv_bytes);
+  line += " multi-mem=" + std::to_string(multi_mem);
+  line += " rbs=" + std::to_string(kReplyBufferSize) + " rbp=0 obl=0 oll=0";
   line += " omem=" + std::to_string(omem);
-  line += " tot-mem=" + std::to_string(qbuf + omem + 16384);
+  line += " tot-mem=" + std::to_string(qbuf + qbuf_free + argv_bytes + multi_mem + omem + kReplyBufferSize);
   line += " events=r cmd=";
   line += c.last_command;
   line += " user=default redir=";
@@ -119,8 +129,14 @@ void client_setinfo(CommandContext& ctx) {
 }
 
 // CLIENT INFO
+size_t argument_bytes(const CommandContext& ctx) {
+  size_t bytes = 0;
+  for (std::string_view arg : ctx.args) bytes += arg.size();
+  return bytes;
+}
+
 void client_info(CommandContext& ctx) {
-  ctx.reply.verbatim(describe(ctx.client, ctx.now_ms()) + "\n");
+  ctx.reply.verbatim(describe(ctx.client, ctx.now_ms(), argument_bytes(ctx)) + "\n");
 }
 
 // CLIENT LIST [TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]
@@ -147,7 +163,7 @@ void client_list(CommandContext& ctx) {
   for (const ClientState* c : ctx.instance.clients()) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), c->id) == ids.end()) continue;
     if (!only_type.empty() && client_type(*c) != only_type) continue;
-    text += describe(*c, ctx.now_ms());
+    text += describe(*c, ctx.now_ms(), c == &ctx.client ? argument_bytes(ctx) : 0);
     text += '\n';
   }
   ctx.reply.verbatim(text);

@@ -35,6 +35,8 @@ class ClientControl {
   // Bytes buffered in and out, for CLIENT LIST qbuf/omem and INFO.
   virtual size_t query_buffer_bytes() const = 0;
   virtual size_t output_buffer_bytes() const = 0;
+  // Room left in the query buffer (CLIENT LIST qbuf-free).
+  virtual size_t query_buffer_free() const { return 0; }
   // Output produced outside this client's own command (a pub/sub message, a
   // keyspace event): appended to its stream and flushed soon. A client that
   // passes its output buffer limit is closed instead.

@@ -36,6 +36,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public core:
   void close_soon() override;
   void close_after_output() override;
   size_t query_buffer_bytes() const override { return end_ - begin_; }
+  size_t query_buffer_free() const override { return capacity_ - end_; }
   size_t output_buffer_bytes() const override { return out_.size() + sending_.size(); }
   void deliver(std::string_view bytes) override;
   void reserve_output(size_t bytes) override;

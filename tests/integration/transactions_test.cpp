@@ -62,6 +62,11 @@ TEST(Multi, ControlErrorsMatchRedis) {
   EXPECT_EQ(c.call({"SET", "k", "v"}), R"("QUEUED")");
   EXPECT_NE(describe(observer.cmd({"CLIENT", "LIST", "ID", id})).find("flags=x db=0 sub=0 psub=0 ssub=0 multi=1"),
             std::string::npos);
+  // Redis's multi-mem: the queued arguments' bytes and a pointer each
+  // (SET k v: 5 + 3 x 8; GET k: 4 + 2 x 8), 49 as redis-server 7.0 says.
+  EXPECT_EQ(c.call({"GET", "k"}), R"("QUEUED")");
+  EXPECT_NE(describe(observer.cmd({"CLIENT", "LIST", "ID", id})).find(" argv-mem=0 multi-mem=49 "), std::string::npos)
+      << describe(observer.cmd({"CLIENT", "LIST", "ID", id}));
   EXPECT_EQ(c.call({"DISCARD"}), R"("OK")");
   EXPECT_EQ(c.call({"EXISTS", "k"}), "0");
 }

@@ -266,6 +266,7 @@ TEST_F(Server, ClientInfoAndListDescribeTheConnection) {
   EXPECT_NE(line.find(" db=3 "), std::string::npos);
   EXPECT_NE(line.find(" cmd=client|info "), std::string::npos);
   EXPECT_NE(line.find(" resp=2 "), std::string::npos);
+  EXPECT_NE(line.find(" argv-mem=10 multi-mem=0 "), std::string::npos) << line;  // "client" + "info", as Redis
   EXPECT_EQ(line.back(), '\n');
   const std::string list = h.run({"CLIENT", "LIST"}).str;
   EXPECT_NE(list.find(" name=me "), std::string::npos);
