@@ -104,6 +104,19 @@ size_t reply_start_of(const ClientState& client, size_t mark) {
   return client.executing == 1 ? std::max(mark, client.reply_start) : mark;
 }
 
+// Messages for a client produced while its command ran (a PUBLISH to
+// itself, keyspace events, invalidations), sent once its outermost command
+// replied, whatever the reply mode.
+void flush_held_messages(ClientState& client, protocol::ReplyWriter& reply) {
+  if (client.executing != 0 || client.deferred_output.empty()) return;
+  try {
+    reply.raw(client.deferred_output);
+  } catch (const std::bad_alloc&) {
+    client.close_after_reply = true;  // they cannot be delivered: the connection ends
+  }
+  client.deferred_output.clear();
+}
+
 }  // namespace
 
 void Dispatcher::execute(ClientState& client, std::span<const std::string_view> args,
@@ -138,15 +151,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
       reply_out_of_memory(client, reply);
     }
   }
-  // Messages held while the command ran, when dispatch() could not send them.
-  if (client.executing == 0 && !client.deferred_output.empty()) {
-    try {
-      reply.raw(client.deferred_output);
-    } catch (const std::bad_alloc&) {
-      client.close_after_reply = true;  // they cannot be delivered: the connection ends
-    }
-    client.deferred_output.clear();
-  }
+  flush_held_messages(client, reply);  // when dispatch() could not
   // The end of an execution unit; WAIT waits for the stream up to here.
   if (depth_ == 0) {
     end_unit(client);
@@ -232,13 +237,7 @@ void Dispatcher::dispatch(ClientState& client, std::span<const std::string_view>
   else if (mode_before == ReplyMode::kSkipThis && client.reply_mode == ReplyMode::kSkipThis)
     client.reply_mode = ReplyMode::kOn;
   if (suppress) reply.buffer().resize(mark);
-  // Messages for this client produced while its command ran (a PUBLISH to
-  // itself, keyspace events, invalidations) follow the command's reply,
-  // never split it, and are sent whatever the reply mode.
-  if (client.executing == 0 && !client.deferred_output.empty()) {
-    reply.raw(client.deferred_output);
-    client.deferred_output.clear();
-  }
+  flush_held_messages(client, reply);  // after the reply, never inside it
   // CLIENT CACHING applies to the next command or transaction (Redis's
   // resetClient keeps it across CLIENT subcommands and inside MULTI).
   if (client.tracking.caching && client.executing == 0 && !client.multi.active &&

@@ -20,11 +20,21 @@ asio::awaitable<void> serve(std::shared_ptr<Connection> connection) { co_await c
 
 }  // namespace
 
+namespace {
+
+// The TCP endpoint a generic IPv4/IPv6 endpoint holds.
+tcp::endpoint ip_endpoint(const stream_protocol::endpoint& endpoint) {
+  tcp::endpoint ip;
+  std::memcpy(ip.data(), endpoint.data(), std::min<size_t>(endpoint.size(), sizeof(sockaddr_in6)));
+  return ip;
+}
+
+}  // namespace
+
 std::string endpoint_text(const stream_protocol::endpoint& endpoint, const std::string& unix_path) {
   const int family = endpoint.data()->sa_family;
   if (family != AF_INET && family != AF_INET6) return unix_path + ":0";
-  tcp::endpoint ip;
-  std::memcpy(ip.data(), endpoint.data(), std::min<size_t>(endpoint.size(), sizeof(sockaddr_in6)));
+  const tcp::endpoint ip = ip_endpoint(endpoint);
   // As Redis's anetFormatAddr: an IPv6 address in brackets.
   const std::string address = ip.address().to_string();
   return (ip.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ip.port());
@@ -59,9 +69,7 @@ uint16_t Listener::port() const {
   boost::system::error_code ec;
   const auto local = acceptor_.local_endpoint(ec);
   if (ec) return 0;
-  tcp::endpoint ip;
-  std::memcpy(ip.data(), local.data(), std::min<size_t>(local.size(), sizeof(sockaddr_in6)));
-  return ip.port();
+  return ip_endpoint(local).port();
 }
 
 void Listener::start() {
@@ -83,9 +91,7 @@ std::string Listener::admission_error(const stream_protocol::socket& socket) con
   if (settings.protected_mode && settings.requirepass.empty() && unix_path_.empty()) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
-    tcp::endpoint ip;
-    if (!ec) std::memcpy(ip.data(), remote.data(), std::min<size_t>(remote.size(), sizeof(sockaddr_in6)));
-    if (ec || !protected_mode_admits(ip.address())) return std::string(protocol::errors::kProtectedMode);
+    if (ec || !protected_mode_admits(ip_endpoint(remote).address())) return std::string(protocol::errors::kProtectedMode);
   }
   return {};
 }
