@@ -50,11 +50,11 @@ bool ReplicationService::disk_begin() {
   if (disk_fd_ < 0) {
     spdlog::warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}", disk_temp_,
                  instance_.config.settings().dir, std::strerror(errno));
-    instance_.last_bgsave_ok = false;
+    instance_.persistence.last_bgsave_ok = false;
     return false;
   }
-  dirty_at_bgsave_ = instance_.dirty;
-  instance_.bgsave_in_progress = true;
+  dirty_at_bgsave_ = instance_.persistence.dirty;
+  instance_.persistence.bgsave_in_progress = true;
   spdlog::info("Background saving started (forkless)");
   return true;
 }
@@ -88,7 +88,7 @@ void ReplicationService::disk_finish(bool complete) {
   ::close(disk_fd_);
   disk_fd_ = -1;
   disk_failed_ = false;
-  instance_.bgsave_in_progress = false;
+  instance_.persistence.bgsave_in_progress = false;
   const std::string target = path_in_dir(instance_, instance_.config.settings().dbfilename);
   if (ok && std::rename(disk_temp_.c_str(), target.c_str()) != 0) {
     spdlog::warn("Error moving temp DB file {} on the final destination {}: {}", disk_temp_, target,
@@ -96,29 +96,29 @@ void ReplicationService::disk_finish(bool complete) {
     ok = false;
   }
   if (!ok) std::remove(disk_temp_.c_str());
-  instance_.last_bgsave_ok = ok;
+  instance_.persistence.last_bgsave_ok = ok;
   if (!ok) {
     spdlog::warn("Background saving error");
     return;
   }
   // Writes made while the file was produced are not in it: they stay dirty.
-  instance_.dirty -= std::min(instance_.dirty, dirty_at_bgsave_);
-  instance_.last_save_unix = core::unix_time_ms() / 1000;
+  instance_.persistence.dirty -= std::min(instance_.persistence.dirty, dirty_at_bgsave_);
+  instance_.persistence.last_save_unix = core::unix_time_ms() / 1000;
   ++instance_.stats.rdb_saves;
   spdlog::info("Background saving terminated with success");
 }
 
 void ReplicationService::check_save_schedule(int64_t now_ms) {
   // (While seeding, the dataset is about to be replaced: no save of it.)
-  if (snapshot_ || disk_wanted_ || instance_.dirty == 0 || instance_.seeding) return;
-  if (!instance_.last_bgsave_ok && now_ms - last_bgsave_try_ms_ < kRetryDelayMs) return;
+  if (snapshot_ || disk_wanted_ || instance_.persistence.dirty == 0 || instance_.repl.seeding) return;
+  if (!instance_.persistence.last_bgsave_ok && now_ms - last_bgsave_try_ms_ < kRetryDelayMs) return;
   std::vector<std::string> words;
   if (!protocol::split_inline_args(instance_.config.settings().save, words)) return;
-  const int64_t since = now_ms / 1000 - instance_.last_save_unix;
+  const int64_t since = now_ms / 1000 - instance_.persistence.last_save_unix;
   for (size_t i = 0; i + 1 < words.size(); i += 2) {
     const auto seconds = protocol::parse_int64(words[i]);
     const auto changes = protocol::parse_int64(words[i + 1]);
-    if (!seconds || !changes || since < *seconds || instance_.dirty < static_cast<uint64_t>(*changes)) continue;
+    if (!seconds || !changes || since < *seconds || instance_.persistence.dirty < static_cast<uint64_t>(*changes)) continue;
     spdlog::info("{} changes in {} seconds. Saving...", *changes, *seconds);
     disk_wanted_ = true;
     schedule_pump(0);

@@ -41,7 +41,7 @@ void ReplicationService::record_role() {
 bool ReplicationService::is_this_node(std::string_view host, int port) const {
   const core::Settings& settings = instance_.config.settings();
   const int announced = settings.replica_announce_port > 0 ? static_cast<int>(settings.replica_announce_port) : 0;
-  return names_this_node(host, port, instance_.tcp_port, settings.replica_announce_ip) ||
+  return names_this_node(host, port, instance_.identity.tcp_port, settings.replica_announce_ip) ||
          (announced > 0 && names_this_node(host, port, announced, settings.replica_announce_ip));
 }
 

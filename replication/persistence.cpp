@@ -76,7 +76,7 @@ void save(core::CommandContext& ctx) {
 }  // namespace
 
 bool write_snapshot(core::Instance& instance, std::string& out, std::string& error) {
-  if (instance.snapshot_running) {
+  if (instance.persistence.snapshot_running) {
     error = "Background save already in progress";
     return false;
   }
@@ -147,10 +147,10 @@ bool save_to_disk(core::Instance& instance, std::string& error) {
   if (!replace_file(path_in_dir(instance, "temp-" + std::to_string(getpid()) + ".rdb"), path_of(instance), bytes,
                     error))
     return false;
-  instance.dirty = 0;
-  instance.last_save_unix = unix_seconds();
+  instance.persistence.dirty = 0;
+  instance.persistence.last_save_unix = unix_seconds();
   ++instance.stats.rdb_saves;
-  instance.last_bgsave_ok = true;  // as Redis's rdbSave: writes are allowed again
+  instance.persistence.last_bgsave_ok = true;  // as Redis's rdbSave: writes are allowed again
   spdlog::info("DB saved on disk");
   return true;
 }
@@ -186,7 +186,7 @@ bool load_at_start(core::Instance& instance, std::string& error, SavedHistory& h
     return false;
   }
   swap_in(instance, parsed);
-  instance.last_save_unix = unix_seconds();
+  instance.persistence.last_save_unix = unix_seconds();
   instance.stats.rdb_last_load_keys_loaded = parsed.keys;
   instance.stats.rdb_last_load_keys_expired = parsed.expired_skipped;
   history = saved_history(parsed);

@@ -111,7 +111,7 @@ asio::awaitable<void> PromotionCatchUp::run() {
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (stopped_) co_return;
-  const auto best = sibling_ahead(siblings_, service_.history(), service_.instance().run_id);
+  const auto best = sibling_ahead(siblings_, service_.history(), service_.instance().identity.run_id);
   if (!best) {
     finish("no other replica is ahead of us on our history");
     co_return;

@@ -57,7 +57,7 @@ void ReplicaLink::stop() {
   peer_.stop();
   for (auto& query : queries_) query->stop();
   retry_timer_.cancel();
-  service_.instance().master_link_up = false;
+  service_.instance().repl.master_link_up = false;
   service_.instance().remove_client(&master_client_);
 }
 
@@ -111,7 +111,7 @@ asio::awaitable<void> ReplicaLink::run() {
     if (stopped_) break;
     peer_.close();
     state_ = State::kConnect;
-    service_.instance().master_link_up = false;
+    service_.instance().repl.master_link_up = false;
     if (down_since_ms_ == 0) down_since_ms_ = core::unix_time_ms();
     retry_timer_.expires_after(reconnect_now_ ? std::chrono::milliseconds(0)
                                               : std::chrono::milliseconds(1000 << oom_streak_));
@@ -166,7 +166,7 @@ asio::awaitable<void> ReplicaLink::session() {
   // The port Sentinel and our primary's INFO list us under.
   const int64_t announced = instance.config.settings().replica_announce_port;
   // (A catch-up is no replica of its sibling's: not announced.)
-  const int listening_port = catch_up_only_ ? 0 : announced > 0 ? static_cast<int>(announced) : instance.tcp_port;
+  const int listening_port = catch_up_only_ ? 0 : announced > 0 ? static_cast<int>(announced) : instance.identity.tcp_port;
   if (!co_await peer_.handshake(instance.config.settings(), listening_port)) co_return;
   spdlog::info("Master replied to PING, replication can continue...");
 
@@ -328,7 +328,7 @@ asio::awaitable<bool> ReplicaLink::full_sync(std::string replid, uint64_t offset
 asio::awaitable<void> ReplicaLink::follow_stream() {
   core::Instance& instance = service_.instance();
   state_ = State::kConnected;
-  instance.master_link_up = true;
+  instance.repl.master_link_up = true;
   down_since_ms_ = 0;
   protocol::ParserLimits limits;
   limits.max_bulk_len = INT64_MAX;  // the primary already accepted these commands
@@ -355,8 +355,8 @@ asio::awaitable<void> ReplicaLink::follow_stream() {
         const uint64_t partial_before = instance.stats.partial_write_failures;
         {
           // (Expired keys stay visible to the stream until it deletes them.)
-          core::ScopedValue<bool> applying(instance.applying_primary_stream, true);
-          instance.dispatcher->execute(master_client_, args, replies);
+          core::ScopedValue<bool> applying(instance.repl.applying_primary_stream, true);
+          service_.dispatcher().execute(master_client_, args, replies);
         }
         discarded.clear();
         // Out of memory applying it: those bytes are not counted (so never

@@ -29,7 +29,7 @@ void ReplicationService::replicate_from(std::string host, int port) {
   }
   proxying_ = true;
   instance_.set_replica(true);
-  instance_.master_link_up = false;
+  instance_.repl.master_link_up = false;
   if (writes_waited) instance_.resume_writes();  // as a replica's: -READONLY
   // Clients blocked in BLPOP & co. can no longer be served here.
   std::vector<core::ClientState*> blocked;
@@ -52,7 +52,7 @@ void ReplicationService::become_primary(bool catch_up_with_siblings, bool failov
   link_->stop();
   link_.reset();
   instance_.set_replica(false);
-  instance_.master_link_up = false;
+  instance_.repl.master_link_up = false;
   if (catch_up_with_siblings && !siblings_.empty() && backlog_) {
     // Writes wait (reads are served: our data is a prefix of the history),
     // and the stream we apply meanwhile is a sibling's.

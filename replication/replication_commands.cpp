@@ -229,7 +229,7 @@ std::string ReplicationService::info_section() const {
                               return r.second->state == AttachedReplica::State::kHandshake;
                             }));
   if (instance_.config.settings().min_replicas_to_write > 0 && instance_.config.settings().min_replicas_max_lag > 0)
-    field("min_slaves_good_slaves", instance_.good_replicas);
+    field("min_slaves_good_slaves", instance_.repl.good_replicas);
   int n = 0;
   for (const auto& [client, replica] : replicas_) {
     if (replica->state == AttachedReplica::State::kHandshake) continue;

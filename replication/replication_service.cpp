@@ -37,13 +37,14 @@ std::string random_replid() {
 }
 
 ReplicationService& service_of(core::Instance& instance) {
-  auto* service = dynamic_cast<ReplicationService*>(instance.propagation.feed());
+  ReplicationService* service = instance.hooks.replication_service;
   if (service == nullptr) throw std::logic_error("no replication service installed");
   return *service;
 }
 
-ReplicationService::ReplicationService(core::Instance& instance, asio::io_context& io)
+ReplicationService::ReplicationService(core::Instance& instance, core::Dispatcher& dispatcher, asio::io_context& io)
     : instance_(instance),
+      dispatcher_(dispatcher),
       io_(io),
       pump_timer_(io),
       cron_timer_(io),
@@ -51,13 +52,14 @@ ReplicationService::ReplicationService(core::Instance& instance, asio::io_contex
   history_.replid = random_replid();
   known_replicas_.load();
   instance_.propagation.set_feed(this);
-  instance_.on_client_removed = [this](core::ClientState& client) { forget(client); };
-  instance_.replication_info = [this] { return info_section(); };
-  instance_.on_sentinel_hello = [this](std::string_view payload) { on_sentinel_hello(payload); };
-  instance_.drop_master_link = [this] {
+  instance_.hooks.replication_service = this;
+  instance_.hooks.on_client_removed = [this](core::ClientState& client) { forget(client); };
+  instance_.hooks.replication_info = [this] { return info_section(); };
+  instance_.hooks.on_sentinel_hello = [this](std::string_view payload) { on_sentinel_hello(payload); };
+  instance_.hooks.drop_master_link = [this] {
     if (link_) link_->drop();
   };
-  instance_.save_to_disk = [this](std::string& error) {
+  instance_.hooks.save_to_disk = [this](std::string& error) {
     abort_snapshot("saving in the foreground before exit");
     return save_to_disk(instance_, error);
   };
@@ -71,11 +73,12 @@ ReplicationService::~ReplicationService() {
   link_.reset();
   snapshot_.reset();
   instance_.propagation.set_feed(nullptr);
-  instance_.on_client_removed = nullptr;
-  instance_.replication_info = nullptr;
-  instance_.on_sentinel_hello = nullptr;
-  instance_.drop_master_link = nullptr;
-  instance_.save_to_disk = nullptr;
+  instance_.hooks.on_client_removed = nullptr;
+  instance_.hooks.replication_info = nullptr;
+  instance_.hooks.on_sentinel_hello = nullptr;
+  instance_.hooks.drop_master_link = nullptr;
+  instance_.hooks.save_to_disk = nullptr;
+  instance_.hooks.replication_service = nullptr;
 }
 
 void ReplicationService::feed(int db, std::string_view command) {
@@ -248,7 +251,7 @@ void ReplicationService::cron() {
   // backlog_->resize when repl-backlog-size changed at run time.
   if (backlog_ && backlog_->capacity() != static_cast<size_t>(settings.repl_backlog_size))
     backlog_->resize(static_cast<size_t>(settings.repl_backlog_size));
-  instance_.replication_backlog_bytes = backlog_ ? backlog_->capacity() : 0;  // (INFO memory)
+  instance_.repl.backlog_bytes = backlog_ ? backlog_->capacity() : 0;  // (INFO memory)
   // A primary pings its replicas through the stream (counted in offsets);
   // a replica forwards its own primary's pings instead.
   update_failover();
@@ -291,7 +294,7 @@ void ReplicationService::update_good_replicas() {
   int good = 0;
   for (auto& [client, replica] : replicas_)
     if (replica->state == AttachedReplica::State::kOnline && (now - replica->last_ack_ms) / 1000 <= max_lag) ++good;
-  instance_.good_replicas = good;
+  instance_.repl.good_replicas = good;
 }
 
 }  // namespace arbor::replication

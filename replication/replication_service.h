@@ -23,6 +23,7 @@
 #include "replication/promotion_catch_up.h"
 #include "replication/seeder.h"
 #include "replication/snapshot.h"
+#include "server/core/dispatcher.h"
 #include "server/core/instance.h"
 #include "server/core/propagation.h"
 #include "server/net/asio.h"
@@ -62,7 +63,8 @@ struct AttachedReplica {
 
 class ReplicationService : public core::ReplicationFeed {
  public:
-  ReplicationService(core::Instance& instance, asio::io_context& io);
+  // `dispatcher` applies our primary's stream when we are a replica.
+  ReplicationService(core::Instance& instance, core::Dispatcher& dispatcher, asio::io_context& io);
   ~ReplicationService() override;
 
   // core::ReplicationFeed: commands this node executes, in the stream's form.
@@ -193,6 +195,7 @@ class ReplicationService : public core::ReplicationFeed {
 
   core::Instance& instance() { return instance_; }
   asio::io_context& io() { return io_; }
+  core::Dispatcher& dispatcher() { return dispatcher_; }
 
  private:
   void append(std::string_view bytes);
@@ -236,6 +239,7 @@ class ReplicationService : public core::ReplicationFeed {
   Failover failover_;
 
   core::Instance& instance_;
+  core::Dispatcher& dispatcher_;
   asio::io_context& io_;
   History history_;
   bool wrote_history_ = false;

@@ -70,7 +70,7 @@ void Seeder::append_info(std::string& out) const {
 
 void Seeder::start() {
   started_ms_ = core::unix_time_ms();
-  service_.instance().seeding = true;
+  service_.instance().repl.seeding = true;
   std::string list;
   for (const SeedCandidate& c : candidates_) list += (list.empty() ? "" : " ") + c.address;
   if (fence_.sentinel_epoch >= 0)
@@ -118,7 +118,7 @@ void Seeder::finish(std::string outcome) {
   peers_.clear();
   bytes_loaded_ = bytes_loaded();
   transfer_.reset();  // its buffer held the whole snapshot
-  service_.instance().seeding = false;
+  service_.instance().repl.seeding = false;
   spdlog::info("Seeding done after {} ms: {}. Ready to accept writes.", core::unix_time_ms() - started_ms_,
                outcome_);
   service_.start_serving("seeding done");
@@ -128,7 +128,7 @@ void Seeder::follow(const Takeover& takeover) {
   phase_ = Phase::kDone;
   outcome_ = "following " + takeover.host + ":" + std::to_string(takeover.port) + ": " + takeover.why;
   peers_.clear();
-  service_.instance().seeding = false;
+  service_.instance().repl.seeding = false;
   spdlog::warn("Fence: another primary took over while we were down: {}. Becoming its replica instead of "
                "serving (after {} ms).",
                outcome_, core::unix_time_ms() - started_ms_);
@@ -147,7 +147,7 @@ asio::awaitable<void> Seeder::run() {
     co_await query_all();
     if (stopped_) co_return;
     // The fence first: if another node took over, we follow it.
-    auto takeover = find_takeover(candidates_, fence_.our_replids, service_.instance().run_id, fence_.is_this_node);
+    auto takeover = find_takeover(candidates_, fence_.our_replids, service_.instance().identity.run_id, fence_.is_this_node);
     if (!takeover) takeover = hello_takeover();
     if (takeover) {
       follow(*takeover);
@@ -164,8 +164,8 @@ asio::awaitable<void> Seeder::run() {
       // A candidate that accepted the connection but did not answer may be
       // the most advanced: until seed-timeout, it gets more rounds.
       const bool someone_silent = std::count(silent_.begin(), silent_.end(), true) > 0;
-      const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().run_id);
-      quorum_ = assess_quorum(candidates_, settings.seed_safe_wait, service_.instance().run_id);
+      const std::vector<size_t> ranked = rank_candidates(candidates_, service_.instance().identity.run_id);
+      quorum_ = assess_quorum(candidates_, settings.seed_safe_wait, service_.instance().identity.run_id);
       if (!ranked.empty() && quorum_.met() && (!someone_silent || expired)) {
         const SeedCandidate& best = candidates_[ranked.front()];
         spdlog::info("Seeding: {} of {} known replica(s) answered or are covered by one that did ({} needed so "
@@ -240,7 +240,7 @@ asio::awaitable<void> Seeder::query_all() {
   std::string summary;
   for (size_t i = 0; i < candidates_.size(); ++i) {
     const SeedCandidate& c = candidates_[i];
-    const auto reason = unusable_reason(c, service_.instance().run_id);
+    const auto reason = unusable_reason(c, service_.instance().identity.run_id);
     summary += "\n  " + c.address + ": " +
                (reason ? "skipped, " + std::string(silent_[i] ? "it accepted the connection but did not answer" : *reason)
                        : c.replid + ":" + std::to_string(c.offset) + ", " + std::to_string(c.keys) + " keys, lag " +
@@ -356,7 +356,7 @@ asio::awaitable<bool> Seeder::fetch_backlog(const SeedCandidate& from, const std
 void ReplicationService::adopt_seed(ParsedRdb& parsed, const std::string& replid, uint64_t offset,
                                     uint64_t backlog_first, std::string_view backlog) {
   replace_dataset(parsed, "the dataset is replaced by the seed");
-  instance_.dirty += parsed.keys;  // the dump on disk (if any) is older: the save schedule writes a new one
+  instance_.persistence.dirty += parsed.keys;  // the dump on disk (if any) is older: the save schedule writes a new one
   // The same history, not a new one: the replicas continue with +CONTINUE.
   adopt_history(replid, offset, saved_history(parsed).stream_db);
   if (!backlog.empty() && backlog_first + backlog.size() == offset + 1) {

@@ -27,7 +27,7 @@ void Seeder::abandon(std::string_view why) {
   outcome_ = std::string(why);
   peers_.clear();
   transfer_.reset();
-  service_.instance().seeding = false;
+  service_.instance().repl.seeding = false;
   spdlog::warn("Seeding ended after {} ms: {}", core::unix_time_ms() - started_ms_, outcome_);
 }
 

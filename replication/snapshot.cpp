@@ -12,16 +12,16 @@ namespace arbor::replication {
 
 Snapshot::Snapshot(core::Instance& instance, const SnapshotAux& aux)
     : instance_(instance), writer_(out_), started_ms_(core::unix_time_ms()) {
-  if (instance_.snapshot_running) throw std::logic_error("a snapshot is already running");
+  if (instance_.persistence.snapshot_running) throw std::logic_error("a snapshot is already running");
   // Epochs run 1..255; when they wrap, every entry is re-stamped 0 so that
   // an entry untouched for 255 snapshots cannot pass for written.
-  uint8_t epoch = static_cast<uint8_t>(instance_.snapshot_epoch + 1);
+  uint8_t epoch = static_cast<uint8_t>(instance_.persistence.snapshot_epoch + 1);
   if (epoch == 0) {
     for (int i = 0; i < instance_.db_count(); ++i) instance_.db(i).restamp(0);
     epoch = 1;
   }
-  instance_.snapshot_epoch = epoch;
-  instance_.snapshot_running = true;
+  instance_.persistence.snapshot_epoch = epoch;
+  instance_.persistence.snapshot_running = true;
   for (int i = 0; i < instance_.db_count(); ++i) {
     instance_.db(i).begin_snapshot(
         epoch, keyspace::Database::SnapshotHooks{
@@ -49,7 +49,7 @@ Snapshot::~Snapshot() {
 
 void Snapshot::release() {
   for (int i = 0; i < instance_.db_count(); ++i) instance_.db(i).end_snapshot();
-  instance_.snapshot_running = false;
+  instance_.persistence.snapshot_running = false;
 }
 
 void Snapshot::write(keyspace::Database& db, keyspace::Entry& entry) {

@@ -216,10 +216,10 @@ int main(int argc, char** argv) {
     }
   }
   core::Instance instance(config, commands);
-  instance.run_id = random_hex(40);
+  instance.identity.run_id = random_hex(40);
   std::error_code ec;
-  instance.executable = std::filesystem::canonical("/proc/self/exe", ec).string();
-  instance.config_file = config_file;
+  instance.identity.executable = std::filesystem::canonical("/proc/self/exe", ec).string();
+  instance.identity.config_file = config_file;
 
   spdlog::info("oO0OoO0OoO0Oo arbor is starting oO0OoO0OoO0Oo");
   spdlog::info("arbor version={}, Redis {} compatible, pid={}", commands::kArborVersion,
@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
   }
   try {
     net::Server server(instance);
-    replication::ReplicationService replication(instance, server.io());
+    replication::ReplicationService replication(instance, server.dispatcher(), server.io());
     replication.boot(history);
     server.run();
   } catch (const std::exception& e) {

@@ -218,8 +218,8 @@ void client_kill(CommandContext& ctx) {
       c->close_after_reply = true;  // our reply goes out first
     } else if (c->control) {
       c->control->close_soon();
-    } else if (c->is_master && ctx.instance.drop_master_link) {
-      ctx.instance.drop_master_link();  // the replica reconnects and continues (PSYNC)
+    } else if (c->is_master && ctx.instance.hooks.drop_master_link) {
+      ctx.instance.hooks.drop_master_link();  // the replica reconnects and continues (PSYNC)
     }
     ++killed;
   }

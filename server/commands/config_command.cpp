@@ -43,7 +43,7 @@ void config_set(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i += 2) pairs.emplace_back(ctx.arg(i), ctx.arg(i + 1));
   core::Config::SetContext context;
   context.client_is_local = core::is_local_client(ctx.client);
-  context.loading = ctx.instance.seeding;
+  context.loading = ctx.instance.repl.seeding;
   if (auto error = ctx.instance.config.set_many(pairs, context)) return ctx.reply.error(*error);
   ctx.instance.eviction.configure();
   for (const std::string& name : ctx.instance.config.take_inert_notices())
@@ -100,7 +100,7 @@ std::string overwrite_config_file(const std::string& path, const std::string& te
 
 // CONFIG REWRITE: the file arbor was started with, in place (config_rewrite.cpp).
 void config_rewrite(CommandContext& ctx) {
-  const std::string& path = ctx.instance.config_file;
+  const std::string& path = ctx.instance.identity.config_file;
   if (path.empty()) return ctx.reply.error("ERR The server is running without a config file");
   std::string old_text;
   std::ifstream in(path);

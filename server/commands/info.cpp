@@ -84,16 +84,16 @@ void server_section(CommandContext& ctx, InfoText& out) {
                                std::to_string(__GNUC_PATCHLEVEL__));
   out.field("process_id", static_cast<int64_t>(getpid()));
   out.field("process_supervised", std::string("no"));
-  out.field("run_id", inst.run_id);
-  out.field("tcp_port", inst.tcp_port);
+  out.field("run_id", inst.identity.run_id);
+  out.field("tcp_port", inst.identity.tcp_port);
   out.field("server_time_usec", core::unix_time_us());
   out.field("uptime_in_seconds", uptime);
   out.field("uptime_in_days", uptime / 86400);
   out.field("hz", inst.config.settings().hz);
   out.field("configured_hz", inst.config.settings().hz);
   out.field("lru_clock", (now / 1000) & ((1 << 24) - 1));
-  out.field("executable", inst.executable);
-  out.field("config_file", inst.config_file);
+  out.field("executable", inst.identity.executable);
+  out.field("config_file", inst.identity.config_file);
   out.field("io_threads_active", 0);
 }
 
@@ -194,7 +194,7 @@ void memory_section(CommandContext& ctx, InfoText& out) {
 void persistence_section(CommandContext& ctx, InfoText& out) {
   out.section("Persistence");
   // Clients that wait out a load (ioredis's ready check) wait out seeding too.
-  out.field("loading", ctx.instance.seeding ? 1 : 0);
+  out.field("loading", ctx.instance.repl.seeding ? 1 : 0);
   out.field("async_loading", 0);
   out.field("current_cow_peak", 0);
   out.field("current_cow_size", 0);
@@ -202,10 +202,10 @@ void persistence_section(CommandContext& ctx, InfoText& out) {
   out.field("current_fork_perc", std::string("0.00"));
   out.field("current_save_keys_processed", 0);
   out.field("current_save_keys_total", 0);
-  out.field("rdb_changes_since_last_save", ctx.instance.dirty);
-  out.field("rdb_bgsave_in_progress", ctx.instance.bgsave_in_progress ? 1 : 0);
-  out.field("rdb_last_save_time", ctx.instance.last_save_unix);
-  out.field("rdb_last_bgsave_status", std::string(ctx.instance.last_bgsave_ok ? "ok" : "err"));
+  out.field("rdb_changes_since_last_save", ctx.instance.persistence.dirty);
+  out.field("rdb_bgsave_in_progress", ctx.instance.persistence.bgsave_in_progress ? 1 : 0);
+  out.field("rdb_last_save_time", ctx.instance.persistence.last_save_unix);
+  out.field("rdb_last_bgsave_status", std::string(ctx.instance.persistence.last_bgsave_ok ? "ok" : "err"));
   out.field("rdb_last_bgsave_time_sec", -1);
   out.field("rdb_current_bgsave_time_sec", -1);
   out.field("rdb_saves", ctx.instance.stats.rdb_saves);
@@ -284,10 +284,10 @@ void stats_section(CommandContext& ctx, InfoText& out) {
 void replication_section(CommandContext& ctx, InfoText& out) {
   out.section("Replication");
   // Lines ("name:value\r\n") from replication/, which owns the state.
-  if (ctx.instance.replication_info) return void(out.text() += ctx.instance.replication_info());
+  if (ctx.instance.hooks.replication_info) return void(out.text() += ctx.instance.hooks.replication_info());
   out.field("role", std::string("master"));  // no replication service (unit tests)
   out.field("connected_slaves", 0);
-  out.field("master_replid", ctx.instance.run_id);
+  out.field("master_replid", ctx.instance.identity.run_id);
   out.field("master_repl_offset", 0);
 }
 

@@ -14,7 +14,7 @@ MemoryReport memory_report(core::Instance& instance) {
   r.peak = instance.peak_memory;
   r.startup = instance.startup_memory;
   r.rss = core::resident_memory();
-  r.replication_backlog = instance.replication_backlog_bytes;
+  r.replication_backlog = instance.repl.backlog_bytes;
   for (const core::ClientState* client : instance.clients()) {
     if (client->control == nullptr) continue;
     const uint64_t output = client->control->output_buffer_bytes();

@@ -90,7 +90,7 @@ void publish(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(ctx.instance.pubsub.publish(ctx.arg(1), ctx.arg(2))));
   // Sentinel names the primary it follows in its hellos: replication/
   // remembers it, so a restarted primary knows whether it was replaced.
-  if (ctx.arg(1) == "__sentinel__:hello" && ctx.instance.on_sentinel_hello) ctx.instance.on_sentinel_hello(ctx.arg(2));
+  if (ctx.arg(1) == "__sentinel__:hello" && ctx.instance.hooks.on_sentinel_hello) ctx.instance.hooks.on_sentinel_hello(ctx.arg(2));
   // As Redis: subscribers on replicas hear what is published on the primary.
   ctx.force_propagation();
 }

@@ -66,7 +66,7 @@ void time(CommandContext& ctx) {
 }
 
 // LASTSAVE
-void lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.instance.last_save_unix); }
+void lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.instance.persistence.last_save_unix); }
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 // SAVE forces a dump first, NOSAVE skips it, neither saves when save points
@@ -96,7 +96,7 @@ void shutdown(CommandContext& ctx) {
     spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
     return ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
   }
-  if (ctx.instance.request_shutdown) ctx.instance.request_shutdown();
+  if (ctx.instance.hooks.request_shutdown) ctx.instance.hooks.request_shutdown();
   ctx.client.close_after_reply = true;
 }
 

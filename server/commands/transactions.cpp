@@ -18,7 +18,7 @@ void multi(CommandContext& ctx) {
 }
 
 // EXEC
-void exec(CommandContext& ctx) { ctx.instance.dispatcher->exec(ctx.client, ctx.reply); }
+void exec(CommandContext& ctx) { ctx.dispatcher.exec(ctx.client, ctx.reply); }
 
 // DISCARD
 void discard(CommandContext& ctx) {

@@ -185,6 +185,9 @@ struct ClientState {
   // ahead of the reply, as Redis orders a PUBLISH to oneself; the reply then
   // starts after it.
   size_t reply_start = 0;
+  // A command postponed by a pause that has ended: its session runs it
+  // again, from scratch, before the input queued behind it.
+  std::vector<std::string> rerun_args;
 };
 
 // Redis's islocalClient: a unix socket, or exactly 127.0.0.1 or ::1

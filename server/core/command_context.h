@@ -19,14 +19,24 @@
 namespace arbor::core {
 
 struct Command;
+class Dispatcher;
 
 class CommandContext {
  public:
-  CommandContext(Instance& instance, ClientState& client, protocol::ReplyWriter& reply,
+  CommandContext(Instance& instance, Dispatcher& dispatcher, ClientState& client, protocol::ReplyWriter& reply,
                  std::span<const std::string_view> args, const Command& command, int64_t now_ms)
-      : instance(instance), client(client), reply(reply), args(args), command(command), now_ms_(now_ms) {}
+      : instance(instance),
+        dispatcher(dispatcher),
+        client(client),
+        reply(reply),
+        args(args),
+        command(command),
+        now_ms_(now_ms) {}
 
   Instance& instance;
+  // The dispatcher running this command: EXEC and scripts run commands
+  // through it.
+  Dispatcher& dispatcher;
   ClientState& client;
   protocol::ReplyWriter& reply;
   std::span<const std::string_view> args;
@@ -39,7 +49,7 @@ class CommandContext {
 
   // Counts a change to the dataset (Redis's server.dirty); write commands
   // call it once per modified key so the save schedule and INFO see it.
-  void mark_dirty(uint64_t changes = 1) { instance.dirty += changes; }
+  void mark_dirty(uint64_t changes = 1) { instance.persistence.dirty += changes; }
 
   // True when writes are replicated: only then do handlers build rewrites.
   bool replicating() const { return instance.replicating(); }

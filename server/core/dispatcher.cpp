@@ -153,10 +153,7 @@ void Dispatcher::execute(ClientState& client, std::span<const std::string_view> 
   }
   flush_held_messages(client, reply);  // when dispatch() could not
   // The end of an execution unit; WAIT waits for the stream up to here.
-  if (depth_ == 0) {
-    end_unit(client);
-    instance_.run_postponed_if_unpaused();
-  }
+  if (depth_ == 0) end_unit(client);
 }
 
 void Dispatcher::reply_out_of_memory(ClientState& client, protocol::ReplyWriter& reply) {
@@ -284,8 +281,8 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   } executing{client.executing};
   const RunningCall outer = running_;
   ScopedValue<RunningCall> running(running_, RunningCall{&command, args, &client});
-  const uint64_t dirty_before = instance_.dirty;
-  CommandContext ctx(instance_, client, reply, args, command, instance_.now_ms());
+  const uint64_t dirty_before = instance_.persistence.dirty;
+  CommandContext ctx(instance_, *this, client, reply, args, command, instance_.now_ms());
   instance_.eviction.clock.tick(ctx.now_ms());
   ScopedValue<bool> no_touch(instance_.eviction.clock.suspended, (command.spec.flags & kNoTouch) != 0);
   // An allocation that fails (an address-space limit, a huge value) fails
@@ -320,10 +317,10 @@ void Dispatcher::call(Command& command, ClientState& client, std::span<const std
   }
   // As Redis: a write is replicated when it changed data, in its rewritten
   // deterministic form when the handler gave one.
-  const bool changed = (instance_.dirty != dirty_before && write) || ctx.propagation_forced();
+  const bool changed = (instance_.persistence.dirty != dirty_before && write) || ctx.propagation_forced();
   if (failed && write) {
     instance_.propagation.abandon("out of memory in the middle of '" + command.fullname + "'", true);
-  } else if (!refused && changed && !instance_.seeding) {
+  } else if (!refused && changed && !instance_.repl.seeding) {
     try {
       if (!ctx.rewritten()) instance_.propagation.add(client.db, args);
       for (const auto& form : ctx.propagated()) instance_.propagation.add(client.db, form);
@@ -445,7 +442,7 @@ std::string Dispatcher::gate(const Command& command, uint32_t flags, const Clien
   // As Redis: both min-replicas settings non-zero turn the check on.
   if (!client.is_master && settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 &&
       !instance_.is_replica() &&
-      instance_.good_replicas < settings.min_replicas_to_write && has_flag(instance_, command, flags, client, kWrite))
+      instance_.repl.good_replicas < settings.min_replicas_to_write && has_flag(instance_, command, flags, client, kWrite))
     return "NOREPLICAS Not enough good replicas to write.";
   if (!client.is_master && instance_.is_replica() && settings.replica_read_only &&
       has_flag(instance_, command, flags, client, kWrite))
@@ -458,10 +455,10 @@ std::string Dispatcher::gate(const Command& command, uint32_t flags, const Clien
   // A monitor is a replica to Redis (CLIENT_SLAVE): no keyspace for it.
   if (client.is_monitor && has_flag(instance_, command, flags, client, kWrite | kReadonly | kMayReplicate))
     return "ERR Replica can't interact with the keyspace";
-  if (!client.is_master && instance_.is_replica() && !instance_.master_link_up &&
+  if (!client.is_master && instance_.is_replica() && !instance_.repl.master_link_up &&
       !settings.replica_serve_stale_data && !(flags & kStale))
     return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
-  if (instance_.seeding && !(command.spec.flags & (kLoading | kWhileSeeding)))
+  if (instance_.repl.seeding && !(command.spec.flags & (kLoading | kWhileSeeding)))
     return "LOADING arbor is seeding its dataset from replicas";
   // A script past busy-reply-threshold holds the loop: only what may stop
   // it (or the server) runs meanwhile.

@@ -15,10 +15,7 @@ namespace arbor::core {
 
 class Dispatcher {
  public:
-  explicit Dispatcher(Instance& instance) : instance_(instance) { instance_.dispatcher = this; }
-  ~Dispatcher() {
-    if (instance_.dispatcher == this) instance_.dispatcher = nullptr;
-  }
+  explicit Dispatcher(Instance& instance) : instance_(instance) {}
 
   // Executes `args` (args[0] is the command name) for `client`, writing the
   // reply to `reply`. Never throws for bad input: errors become replies.

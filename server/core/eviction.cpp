@@ -74,7 +74,7 @@ bool Eviction::over_limit(uint64_t& to_free) const {
 // the dataset loads, not on a replica that mirrors its primary
 // (replica-ignore-maxmemory), not while clients are paused.
 bool Eviction::safe_to_evict() const {
-  if (instance_.script_busy || instance_.seeding) return false;
+  if (instance_.script_busy || instance_.repl.seeding) return false;
   if (instance_.is_replica() && instance_.config.settings().replica_ignore_maxmemory) return false;
   return !instance_.writes_paused();
 }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "server/core/dispatcher.h"
 #include "server/core/keyspace_events.h"
 
 namespace arbor::core {
@@ -28,7 +27,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
     dbs_.push_back(std::make_unique<keyspace::Database>(i));
     dbs_.back()->set_lazy_freer(&freer);
     dbs_.back()->set_access_clock(&eviction.clock);
-    dbs_.back()->set_expired_visible_flag(&applying_primary_stream);
+    dbs_.back()->set_expired_visible_flag(&repl.applying_primary_stream);
     dbs_.back()->set_expire_hook([this](keyspace::Database& db, std::string_view key) {
       touch_key(db.index(), key, false);
       notify_keyspace_event(kEventExpired, "expired", key, db.index());
@@ -49,7 +48,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
   eviction.configure();
   eviction.clock.tick(unix_time_ms());
   stats.start_time_ms = unix_time_ms();
-  last_save_unix = stats.start_time_ms / 1000;
+  persistence.last_save_unix = stats.start_time_ms / 1000;
 }
 
 // Databases go first: their big values may still be queued on the freer,
@@ -184,27 +183,18 @@ void Instance::pause_changed() {
   for (auto& db : dbs_) db->set_delete_expired(!replica_ && !writes_paused());
   // Under a write pause the postponed reads run; the writes wait again.
   if (all_paused() || postponed_.empty()) return;
-  // Postponed commands must not run inside a busy script's event processing,
-  // nor inside the command that ended the pause (CLIENT UNPAUSE, FAILOVER
-  // ABORT, REPLICAOF): each runs as a unit of its own, after it.
+  // Not from inside a busy script's event processing: the sessions would
+  // run them as soon as the script lets the loop turn.
   if (script_running) return after_script([this] { pause_changed(); });
-  if (command_depth > 0) {
-    resume_after_command_ = true;
-    return;
-  }
-  resume_after_command_ = false;
+  // Each client runs its command again from its session, after the command
+  // that ended the pause, in arrival order (Redis's unblocked clients).
   std::vector<ClientState*> waiting;
   waiting.swap(postponed_);
-  std::vector<std::string_view> views;
   for (ClientState* client : waiting) {
     if (!client->blocked || !client->blocked->postponed || client->control == nullptr) continue;
-    const std::vector<std::string> args = std::move(client->blocked->args);
+    client->rerun_args = std::move(client->blocked->args);
     blocking.remove(*client);
-    views.assign(args.begin(), args.end());
-    protocol::ReplyWriter& writer = client->control->reply_writer();
-    writer.set_resp(client->resp);
-    dispatcher->execute(*client, views, writer);
-    if (!client->blocked) client->control->unblocked();
+    client->control->unblocked();
   }
 }
 
@@ -218,15 +208,15 @@ void Instance::forget_client_state(ClientState& client) {
 }
 
 bool Instance::save_before_exit(bool forced, bool exit_anyway) {
-  if (!save_to_disk || (!forced && config.settings().save.empty())) return true;
+  if (!hooks.save_to_disk || (!forced && config.settings().save.empty())) return true;
   // As Redis while loading: the dataset is not ours yet, the file on disk is kept.
-  if (seeding) {
+  if (repl.seeding) {
     spdlog::warn("Not saving on exit: the dataset is still being seeded from replicas.");
     return true;
   }
   spdlog::info("Saving the final RDB snapshot before exiting.");
   std::string error;
-  if (save_to_disk(error)) return true;
+  if (hooks.save_to_disk(error)) return true;
   if (exit_anyway) {
     spdlog::warn("Error trying to save the DB. Exit anyway. ({})", error);
     return true;
@@ -279,7 +269,7 @@ void Instance::add_client(ClientState* client) {
 }
 
 void Instance::remove_client(ClientState* client) {
-  if (on_client_removed) on_client_removed(*client);
+  if (hooks.on_client_removed) hooks.on_client_removed(*client);
   forget_client_state(*client);
   auto it = std::find(clients_.begin(), clients_.end(), client);
   if (it != clients_.end()) clients_.erase(it);

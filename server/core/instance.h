@@ -19,6 +19,7 @@
 #include "server/core/command_table.h"
 #include "server/core/config.h"
 #include "server/core/eviction.h"
+#include "server/core/instance_parts.h"
 #include "server/core/latency_monitor.h"
 #include "server/core/propagation.h"
 #include "server/core/pubsub.h"
@@ -91,8 +92,6 @@ class RateMeter {
   int64_t last_ms_ = 0;
 };
 
-class Dispatcher;
-
 class Instance {
  public:
   Instance(Config& config, CommandTable& commands);
@@ -108,11 +107,9 @@ class Instance {
     latency.sample_if_needed(event, ms, config.settings().latency_monitor_threshold);
   }
   // Memory figures of INFO memory and MEMORY STATS: used_memory once the
-  // server was set up (before loading data), the highest seen, and the
-  // replication backlog's size (kept by replication/).
+  // server was set up (before loading data), and the highest seen.
   uint64_t startup_memory = 0;
   uint64_t peak_memory = 0;
-  uint64_t replication_backlog_bytes = 0;
   Monitors monitors;
   Eviction eviction{*this};
   // The last top-level command found memory over maxmemory with nothing
@@ -130,9 +127,6 @@ class Instance {
   ClientState* current_client = nullptr;
   // Writes on their way to the replication stream (see propagation.h).
   Propagation propagation;
-  // The dispatcher running commands on this instance (EXEC and blocked
-  // clients run commands through it); set by the Dispatcher itself.
-  Dispatcher* dispatcher = nullptr;
   // Commands running now (the dispatcher's nesting); 0 in timers.
   int command_depth = 0;
   // The scripting engine (server/scripting/), created at the first script.
@@ -144,11 +138,6 @@ class Instance {
   // allow-busy flag get -BUSY.
   bool script_busy = false;
   bool busy_script_is_function = false;  // FCALL: -BUSY names FUNCTION KILL
-  // Set by net/: runs the other clients' pending I/O once, from inside a
-  // busy script (Redis's processEventsWhileBlocked). What must not happen
-  // in the middle of a script (resuming paused writes, a SIGTERM's save,
-  // snapshot slices) waits with after_script() instead.
-  std::function<void()> process_events_while_busy;
   // Runs `action` now, or when the running script ends.
   void after_script(std::function<void()> action) {
     if (!script_running) return action();
@@ -185,10 +174,6 @@ class Instance {
   // A replica keeps expired keys (hidden from reads) until its primary's
   // DEL arrives, and applies past expiry times instead of deleting.
   bool is_replica() const { return replica_; }
-  // Set while a replica applies its primary's stream: the primary decides
-  // what has expired, so its commands see hidden expired keys as present
-  // (a DEL must delete them), as Redis treats its master client.
-  bool applying_primary_stream = false;
   void set_replica(bool replica);
   // Publishes a keyspace event of class `event_class` if
   // notify-keyspace-events selects it (Redis's notifyKeyspaceEvent).
@@ -198,8 +183,9 @@ class Instance {
   // a promoted replica catching up with a sibling) pauses writes until
   // resume_writes(); CLIENT PAUSE pauses writes or everything until its
   // deadline or CLIENT UNPAUSE. Paused commands (those that may write or
-  // replicate, or under ALL every command) are postponed, unanswered, then
-  // run again from scratch in arrival order once neither pause holds.
+  // replicate, or under ALL every command) are postponed, unanswered; once
+  // neither pause holds, each goes back to its client's session
+  // (ClientState::rerun_args), which runs it again from scratch.
   // Replicas are not paused; keys do not expire or get evicted meanwhile.
   enum class PauseType { none, write, all };
   bool writes_paused() const { return failover_pause_ || client_pause_ != PauseType::none; }
@@ -212,11 +198,6 @@ class Instance {
   // CLIENT PAUSE: the type is replaced, the deadline only ever extended.
   void pause_clients(PauseType type, int64_t end_ms);
   void unpause_clients();
-  // The dispatcher, after a top-level command: postponed commands whose
-  // pause that command ended run now.
-  void run_postponed_if_unpaused() {
-    if (resume_after_command_ && command_depth == 0) pause_changed();
-  }
   // Ends a CLIENT PAUSE whose deadline passed (the server's timer).
   void check_pause_deadline(int64_t now_ms) {
     if (client_pause_ != PauseType::none && now_ms >= client_pause_end_ms_) unpause_clients();
@@ -253,57 +234,24 @@ class Instance {
   void active_expire_cycle(int64_t budget_us);
   bool active_expire_enabled = true;
 
-  // The forkless snapshot in progress (replication/snapshot.h), at most
-  // one, and the epoch it stamps entries with (1..255; see Database).
-  bool snapshot_running = false;
-  uint8_t snapshot_epoch = 0;
-  // BGSAVE state for INFO persistence, kept by replication/.
-  bool bgsave_in_progress = false;
-  bool last_bgsave_ok = true;
   // Redis's writeCommandsDeniedByDiskError: after a failed background save,
   // with save points and stop-writes-on-bgsave-error, writes (and PING)
   // get -MISCONF until a save succeeds.
   bool writes_denied_by_disk_error() const {
     const auto& s = config.settings();
-    return !last_bgsave_ok && s.stop_writes_on_bgsave_error && !s.save.empty();
+    return !persistence.last_bgsave_ok && s.stop_writes_on_bgsave_error && !s.save.empty();
   }
 
-  // Writes since the last save (Redis's server.dirty) and the time of it.
-  uint64_t dirty = 0;
-  int64_t last_save_unix = 0;
-
-  // Set by replication/: told of every client that goes away.
-  std::function<void(ClientState&)> on_client_removed;
-  // INFO replication's lines, from replication/.
-  std::function<std::string()> replication_info;
-  // Set by replication/: closes the link to our primary, which then
-  // reconnects at once (CLIENT KILL TYPE master).
-  std::function<void()> drop_master_link;
-  // Set by replication/: a PUBLISH on __sentinel__:hello (its payload).
-  std::function<void(std::string_view)> on_sentinel_hello;
-  // Replication state the dispatcher's gates read, kept by replication/.
-  bool master_link_up = false;   // a replica whose primary link is up
-  // A booting primary that has not decided yet whether it serves (the
-  // fence, then seeding from a replica): data commands get -LOADING and
-  // nothing is propagated, so its history does not grow meanwhile.
-  bool seeding = false;
-  int good_replicas = 0;         // replicas with lag <= min-replicas-max-lag
-
-  // Set by main.cpp: writes the dump file (SHUTDOWN and SIGTERM save with
-  // it when save points are configured, as Redis does).
-  std::function<bool(std::string& error)> save_to_disk;
   // The save SHUTDOWN/SIGTERM make: `forced` (SHUTDOWN SAVE) or with save
   // points configured. False when the save failed (logged).
   // `exit_anyway` (FORCE): a failed save is logged and reported as done.
   bool save_before_exit(bool forced, bool exit_anyway = false);
 
-  // Set by main.cpp: stops the loop gracefully (SHUTDOWN, SIGTERM).
-  std::function<void()> request_shutdown;
-  // Set by main.cpp: how many clients the listener holds (INFO clients).
-  std::string run_id;
-  std::string executable;
-  std::string config_file;
-  int tcp_port = 0;
+  // The parts the layers above core keep or install (instance_parts.h).
+  ServerHooks hooks;
+  ReplicationStatus repl;
+  PersistenceStatus persistence;
+  ServerIdentity identity;
 
  private:
   std::vector<std::unique_ptr<keyspace::Database>> dbs_;
@@ -317,7 +265,6 @@ class Instance {
   PauseType client_pause_ = PauseType::none;
   int64_t client_pause_end_ms_ = 0;
   void pause_changed();  // expiry follows the pause; postponed commands run once it is over
-  bool resume_after_command_ = false;
   std::vector<ClientState*> postponed_;
   std::vector<std::function<void()>> after_script_;
   uint64_t last_client_id_ = 0;

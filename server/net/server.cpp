@@ -13,7 +13,7 @@
 namespace arbor::net {
 
 Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(instance) {
-  instance_.request_shutdown = [this] { request_shutdown(); };
+  instance_.hooks.request_shutdown = [this] { request_shutdown(); };
   // The Config outlives the server; no CONFIG SET runs once it is gone.
   instance_.config.add_apply_hook([this](std::string_view name) -> std::optional<std::string> {
     if (name != "port" && name != "bind") return std::nullopt;
@@ -28,7 +28,7 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
   };
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
-  instance_.process_events_while_busy = [this] {
+  instance_.hooks.process_events_while_busy = [this] {
     try {
       io_.poll();
     } catch (const std::bad_alloc&) {
@@ -39,8 +39,8 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
 }
 
 Server::~Server() {
-  instance_.request_shutdown = nullptr;
-  instance_.process_events_while_busy = nullptr;
+  instance_.hooks.request_shutdown = nullptr;
+  instance_.hooks.process_events_while_busy = nullptr;
   instance_.eviction.schedule = nullptr;
   instance_.tracking.schedule_broadcast = nullptr;
 }
@@ -71,7 +71,7 @@ void Server::bind_all() {
     }
   }
   if (listeners_.empty()) throw std::runtime_error("Failed listening on any address, aborting.");
-  instance_.tcp_port = port;
+  instance_.identity.tcp_port = port;
   announce_port(port);
 }
 
@@ -96,7 +96,7 @@ std::optional<std::string> Server::rebind(std::string_view parameter) {
                                            : "Failed to bind to specified addresses.");
   }
   for (auto& listener : listeners_) listener->start();
-  spdlog::info("Listening again on port {}", instance_.tcp_port);
+  spdlog::info("Listening again on port {}", instance_.identity.tcp_port);
   return std::nullopt;
 }
 
@@ -213,7 +213,7 @@ void Server::run() {
   }
   wait_for_signals();
   schedule_cron();
-  spdlog::info("Ready to accept connections tcp (port {})", instance_.tcp_port);
+  spdlog::info("Ready to accept connections tcp (port {})", instance_.identity.tcp_port);
   if (unix_listener_) spdlog::info("The server is now ready to accept connections at {}", settings.unixsocket);
   // An allocation that fails in a timer or a transfer (commands catch their
   // own) must not take the server down: the handler's work is dropped

@@ -26,6 +26,8 @@ class Server {
   void request_shutdown();
   // The loop, for services that run beside the listeners (replication).
   asio::io_context& io() { return io_; }
+  // The dispatcher every connection runs commands through.
+  core::Dispatcher& dispatcher() { return dispatcher_; }
 
  private:
   void bind_all();

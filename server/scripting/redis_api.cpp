@@ -92,7 +92,7 @@ std::string refusal(const core::Command* command, size_t argc, const ScriptRun& 
   const uint32_t flags = command->spec.flags;
   if (flags & core::kNoscript) return "This Redis command is not allowed from script";
   const auto& settings = instance.config.settings();
-  if (instance.is_replica() && !instance.master_link_up && !settings.replica_serve_stale_data &&
+  if (instance.is_replica() && !instance.repl.master_link_up && !settings.replica_serve_stale_data &&
       !(flags & core::kStale))
     return "Can not execute the command on a stale replica";
   if (run.read_only && (flags & (core::kWrite | core::kMayReplicate)))
@@ -102,7 +102,7 @@ std::string refusal(const core::Command* command, size_t argc, const ScriptRun& 
     return "-READONLY You can't write against a read only replica.";
   if (instance.writes_denied_by_disk_error() && !run.client->is_master) return "-" + std::string(protocol::errors::kMisconf);
   if (settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 && !instance.is_replica() &&
-      instance.good_replicas < settings.min_replicas_to_write)
+      instance.repl.good_replicas < settings.min_replicas_to_write)
     return "-NOREPLICAS Not enough good replicas to write.";
   // As scriptVerifyOOM: only a script's first write can be refused (later
   // ones would leave it half done), and only when the command that started
@@ -137,7 +137,7 @@ int call_command(lua_State* lua, bool raise_errors) {
     protocol::ReplyWriter writer(out, run.client->resp);
     const bool suppress = !(run.repl_flags & kReplReplica);
     core::ScopedValue<bool> quiet(instance.propagation.suppressed, suppress || instance.propagation.suppressed);
-    instance.dispatcher->call_from_script(*command, *run.client, args, writer);
+    run.caller->dispatcher.call_from_script(*command, *run.client, args, writer);
   }
   push_reply(lua, out);
   const bool failed = !out.empty() && out[0] == '-';

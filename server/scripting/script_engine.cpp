@@ -207,7 +207,7 @@ std::string ScriptEngine::refusal(core::CommandContext& ctx, uint32_t flags, boo
   if (flags & kEvalCompat) return {};
   const auto& settings = instance_.config.settings();
   const bool from_primary = ctx.client.is_master;
-  if (instance_.is_replica() && !instance_.master_link_up && !settings.replica_serve_stale_data &&
+  if (instance_.is_replica() && !instance_.repl.master_link_up && !settings.replica_serve_stale_data &&
       !(flags & kAllowStale))
     return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is "
            "not set on the script.";
@@ -216,7 +216,7 @@ std::string ScriptEngine::refusal(core::CommandContext& ctx, uint32_t flags, boo
       return "READONLY Can not run script with write flag on readonly replica";
     if (read_only) return "ERR Can not execute a script with write flag using *_ro command.";
     if (settings.min_replicas_to_write > 0 && settings.min_replicas_max_lag > 0 && !instance_.is_replica() &&
-        instance_.good_replicas < settings.min_replicas_to_write)
+        instance_.repl.good_replicas < settings.min_replicas_to_write)
       return "NOREPLICAS Not enough good replicas to write.";
   }
   return {};
@@ -330,7 +330,7 @@ void ScriptEngine::hook(lua_State* lua, lua_Debug*) {
         "the {} command. Script name is: {}.",
         elapsed, run->is_function ? "FUNCTION KILL" : "SCRIPT KILL", run->name);
   }
-  if (run->busy && engine.instance_.process_events_while_busy) engine.instance_.process_events_while_busy();
+  if (run->busy && engine.instance_.hooks.process_events_while_busy) engine.instance_.hooks.process_events_while_busy();
   // SHUTDOWN NOSAVE while busy: the script ends so the server can.
   if (engine.instance_.shutting_down) run->killed = true;
   if (run->killed) {

@@ -230,6 +230,16 @@ bool ClientSession::reserve_read_space() {
   return true;
 }
 
+// A command a pause postponed runs again as it arrived (it may be postponed
+// once more).
+void ClientSession::rerun_postponed() {
+  const std::vector<std::string> args = std::move(state_.rerun_args);
+  state_.rerun_args.clear();
+  const std::vector<std::string_view> views(args.begin(), args.end());
+  writer_.set_resp(state_.resp);
+  dispatcher_.execute(state_, views, writer_);
+}
+
 void ClientSession::process() {
   using Status = protocol::RequestParser::Status;
   resume_wanted_ = false;
@@ -238,6 +248,10 @@ void ClientSession::process() {
     if (out_.size() >= kBatchOutputLimit) {
       resume_wanted_ = true;  // goes on once this much is handed to the transport
       break;
+    }
+    if (!state_.rerun_args.empty()) {
+      rerun_postponed();
+      continue;
     }
     const std::string_view pending(buffer_.get() + begin_, end_ - begin_);
     const auto result = parser_.parse(pending, args_);

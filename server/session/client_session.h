@@ -119,6 +119,7 @@ class ClientSession : public core::ClientControl {
   // Runs complete commands until input runs out, the client blocks, the
   // batch limit is reached or the client is closing.
   void process();
+  void rerun_postponed();
   bool reserve_read_space();
   protocol::ParserLimits current_limits() const;
   bool over_output_limit();

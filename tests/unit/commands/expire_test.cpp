@@ -207,13 +207,13 @@ TEST_F(Expire, ActiveExpiryRemovesOnlyExpiredKeys) {
 }
 
 TEST_F(Expire, WritesCountAsDirtyOnlyWhenSomethingChanged) {
-  const uint64_t before = h.instance().dirty;
+  const uint64_t before = h.instance().persistence.dirty;
   run({"EXPIRE", "k", "100"});
   run({"EXPIRE", "k", "100", "NX"});
   run({"EXPIRE", "nokey", "100"});
   run({"PERSIST", "k"});
   run({"PERSIST", "k"});
-  EXPECT_EQ(h.instance().dirty, before + 2);
+  EXPECT_EQ(h.instance().persistence.dirty, before + 2);
 }
 
 }  // namespace

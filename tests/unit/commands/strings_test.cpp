@@ -327,11 +327,11 @@ TEST_F(Strings, Strlen) {
 }
 
 TEST_F(Strings, WritesCountAsDirty) {
-  const uint64_t before = h.instance().dirty;
+  const uint64_t before = h.instance().persistence.dirty;
   run({"SET", "a", "1"});
   run({"MSET", "b", "1", "c", "2"});
   run({"SET", "a", "1", "NX"});  // not written
-  EXPECT_EQ(h.instance().dirty, before + 3);
+  EXPECT_EQ(h.instance().persistence.dirty, before + 3);
 }
 
 }  // namespace

@@ -249,15 +249,15 @@ TEST_F(Notes, IdsAndTextsAreBinarySafe) {
 
 TEST_F(Notes, WritesMarkDirtyAndReadsCountLookups) {
   auto& instance = h.instance();
-  const uint64_t dirty = instance.dirty;
+  const uint64_t dirty = instance.persistence.dirty;
   run({"NOTE.ADD", "t", "root", "a", ""});
   run({"NOTE.SET", "t", "a", "x"});
   run({"NOTE.ADD", "t", "root", "b", ""});
   run({"NOTE.MOVE", "t", "b", "a"});
   run({"NOTE.DEL", "t", "zz"});  // no change
-  EXPECT_EQ(instance.dirty, dirty + 4);
+  EXPECT_EQ(instance.persistence.dirty, dirty + 4);
   run({"NOTE.DEL", "t", "a"});
-  EXPECT_EQ(instance.dirty, dirty + 5);
+  EXPECT_EQ(instance.persistence.dirty, dirty + 5);
   run({"NOTE.ADD", "t", "root", "a", ""});
   const uint64_t hits = instance.stats.keyspace_hits, misses = instance.stats.keyspace_misses;
   run({"NOTE.GET", "t", "a"});

@@ -199,6 +199,23 @@ TEST_F(ClientSessionTest, AWritePauseHoldsAWriteAndWhatFollowsItButLetsOthersRea
   EXPECT_EQ(drain(a), "+OK\r\n$3\r\nnew\r\n");
 }
 
+// Postponed commands go back to their sessions when the pause ends and run
+// from there, after the command that ended it and in arrival order.
+TEST_F(ClientSessionTest, PostponedCommandsRunAgainFromTheirSessionsInArrivalOrder) {
+  TestClient& a = connect();
+  TestClient& b = connect();
+  TestClient& c = connect();
+  EXPECT_EQ(roundtrip(c, cmd({"CLIENT", "PAUSE", "100000", "WRITE"})), "+OK\r\n");
+  feed(a, cmd({"APPEND", "k", "a"}));
+  feed(b, cmd({"APPEND", "k", "b"}));
+  EXPECT_EQ(roundtrip(c, cmd({"CLIENT", "UNPAUSE"}) + cmd({"EXISTS", "k"})), "+OK\r\n:0\r\n");
+  ASSERT_TRUE(a->has_pending());
+  ASSERT_TRUE(b->has_pending());
+  EXPECT_EQ(drain(a), ":1\r\n");
+  EXPECT_EQ(drain(b), ":2\r\n");
+  EXPECT_EQ(roundtrip(c, cmd({"GET", "k"})), "$2\r\nab\r\n");
+}
+
 TEST_F(ClientSessionTest, ATrackedKeyChangedByAnotherClientIsInvalidatedByPush) {
   TestClient& a = connect();
   TestClient& b = connect();
@@ -328,7 +345,7 @@ TEST_F(ClientSessionTest, InputThatArrivesDuringABusyScriptRunsAfterIt) {
   ASSERT_GE(space.size(), ping.size());
   int polls = 0;
   bool quiet_while_busy = true;
-  instance_.process_events_while_busy = [&] {
+  instance_.hooks.process_events_while_busy = [&] {
     if (polls++ == 0) {
       std::memcpy(space.data(), ping.data(), ping.size());
       a->received(ping.size());
@@ -339,7 +356,7 @@ TEST_F(ClientSessionTest, InputThatArrivesDuringABusyScriptRunsAfterIt) {
   EXPECT_EQ(drain(a), "*2\r\n$4\r\nlist\r\n$1\r\nx\r\n:20000000\r\n+PONG\r\n");
   EXPECT_GT(polls, 0);
   EXPECT_TRUE(quiet_while_busy);
-  instance_.process_events_while_busy = nullptr;
+  instance_.hooks.process_events_while_busy = nullptr;
 }
 
 }  // namespace
