@@ -9,6 +9,7 @@
 #include "server/commands/server_identity.h"
 #include "server/commands/client_tracking.h"
 #include "server/core/arguments.h"
+#include "server/core/client_eviction.h"
 #include "server/commands/families.h"
 
 namespace arbor::commands {
@@ -62,9 +63,7 @@ std::string describe(const ClientState& c, int64_t now_ms, size_t argv_bytes = 0
   const size_t qbuf = c.control ? c.control->query_buffer_bytes() : 0;
   const size_t qbuf_free = c.control ? c.control->query_buffer_free() : 0;
   const size_t omem = c.control ? c.control->output_buffer_bytes() : 0;
-  // The MULTI queue as Redis counts it: argument bytes plus a pointer each.
-  size_t multi_mem = c.multi.queued_bytes;
-  for (const auto& queued : c.multi.queued) multi_mem += queued.size() * sizeof(void*);
+  const size_t multi_mem = core::multi_memory(c);
   constexpr size_t kReplyBufferSize = 16384;
   std::string line;
   line.reserve(320);
@@ -89,7 +88,7 @@ std::string describe(const ClientState& c, int64_t now_ms, size_t argv_bytes = 0
   line += " multi-mem=" + std::to_string(multi_mem);
   line += " rbs=" + std::to_string(kReplyBufferSize) + " rbp=0 obl=0 oll=0";
   line += " omem=" + std::to_string(omem);
-  line += " tot-mem=" + std::to_string(qbuf + qbuf_free + argv_bytes + multi_mem + omem + kReplyBufferSize);
+  line += " tot-mem=" + std::to_string(core::client_memory(c, argv_bytes));
   line += " events=r cmd=";
   line += c.last_command;
   line += " user=default redir=";

@@ -46,6 +46,7 @@ void config_set(CommandContext& ctx) {
   context.loading = ctx.instance.repl.seeding;
   if (auto error = ctx.instance.config.set_many(pairs, context)) return ctx.reply.error(*error);
   ctx.instance.eviction.configure();
+  ctx.instance.client_eviction.configure();
   for (const std::string& name : ctx.instance.config.take_inert_notices())
     spdlog::warn("The '{}' setting has no effect in arbor; it is accepted for redis.conf compatibility", name);
   ctx.reply.ok();

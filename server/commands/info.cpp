@@ -250,7 +250,7 @@ void stats_section(CommandContext& ctx, InfoText& out) {
   out.field("expired_time_cap_reached_count", 0);
   out.field("expire_cycle_cpu_milliseconds", s.expire_cycle_us / 1000);
   out.field("evicted_keys", ctx.instance.eviction.evicted_keys);
-  out.field("evicted_clients", 0);
+  out.field("evicted_clients", ctx.instance.stats.evicted_clients);
   out.field("total_eviction_exceeded_time", ctx.instance.eviction.total_exceeded_ms());
   out.field("current_eviction_exceeded_time", ctx.instance.eviction.current_exceeded_ms());
   out.field("keyspace_hits", s.keyspace_hits);

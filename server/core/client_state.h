@@ -30,6 +30,8 @@ class ClientControl {
   virtual ~ClientControl() = default;
   // Closes the connection after pending replies are flushed (or at once).
   virtual void close_soon() = 0;
+  // True once the client is being closed (it holds nothing any more).
+  virtual bool closing() const { return false; }
   // Closes once everything delivered so far has been written.
   virtual void close_after_output() { close_soon(); }
   // Bytes buffered in and out, for CLIENT LIST qbuf/omem and INFO.
@@ -53,6 +55,9 @@ class ClientControl {
   // client was unblocked (its pipelined commands run, its reply is flushed).
   virtual void block_timeout_at(int64_t deadline_ms) = 0;
   virtual void unblocked() = 0;
+  // Runs now the command a pause postponed (ClientState::rerun_args), then
+  // the pipeline behind it.
+  virtual void rerun() {}
 };
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
@@ -143,6 +148,8 @@ struct ClientState {
   ReplyMode reply_mode = ReplyMode::kOn;
   bool close_after_reply = false;
   bool no_evict = false;
+  // Its memory as last reported to maxmemory-clients' total (client_eviction.h).
+  size_t reported_memory = 0;
   bool is_unix_socket = false;
   // Replication roles (CLIENT LIST flags S and M): a replica attached to
   // us after SYNC/PSYNC, or the stream from our own primary, which may

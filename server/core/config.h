@@ -89,6 +89,8 @@ struct Settings {
     volatile_lru, volatile_lfu, volatile_random, volatile_ttl, allkeys_lru, allkeys_lfu, allkeys_random, noeviction
   };
   uint64_t maxmemory = 0;  // bytes, 0 = no limit
+  // maxmemory-clients (core/client_eviction.h): bytes, or -N for N% of maxmemory; 0 = off.
+  int64_t maxmemory_clients = 0;
   EvictionPolicy maxmemory_policy = EvictionPolicy::noeviction;
   int64_t maxmemory_samples = 5;
   int64_t maxmemory_eviction_tenacity = 10;

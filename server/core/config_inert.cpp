@@ -237,12 +237,6 @@ void add_inert_params(std::vector<Param>& out) {
 
   constexpr uint32_t kMulti = kConfigMultiArg;
   out.push_back(inert_row("oom-score-adj-values", "", kMulti, "0 200 800", cv::parse_oom_score_adj_values));
-  out.push_back(inert_row("maxmemory-clients", "", 0, "0", [](std::string_view v, std::string& printed) -> cv::Error {
-    int64_t value = 0;
-    if (auto error = cv::parse_memory_or_percent(v, value)) return error;
-    printed = cv::print_memory_or_percent(value);
-    return std::nullopt;
-  }));
 }
 
 }  // namespace arbor::core

@@ -252,6 +252,8 @@ void add_active_params(std::vector<Param>& out, bool owns_process) {
   out.push_back(row("maxmemory", 0, [](const Settings& s) { return std::to_string(s.maxmemory); },
                     [](Settings& s, std::string_view v) { return cv::parse_memory_bounded(v, 0, UINT64_MAX, s.maxmemory); }));
   out.push_back(enum_row("maxmemory-policy", 0, &Settings::maxmemory_policy, kMaxmemoryPolicy));
+  out.push_back(row("maxmemory-clients", 0, [](const Settings& s) { return cv::print_memory_or_percent(s.maxmemory_clients); },
+                    [](Settings& s, std::string_view v) { return cv::parse_memory_or_percent(v, s.maxmemory_clients); }));
   out.push_back(int_row("maxmemory-samples", 0, &Settings::maxmemory_samples, 1, kIntMax));
   out.push_back(int_row("maxmemory-eviction-tenacity", 0, &Settings::maxmemory_eviction_tenacity, 0, 100));
   out.push_back(int_row("lfu-log-factor", 0, &Settings::lfu_log_factor, 0, kIntMax));

@@ -46,6 +46,7 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
         [this](keyspace::Database& db, std::string_view key) { blocking.signal_ready(db.index(), key); });
   }
   eviction.configure();
+  client_eviction.configure();
   eviction.clock.tick(unix_time_ms());
   stats.start_time_ms = unix_time_ms();
   persistence.last_save_unix = stats.start_time_ms / 1000;
@@ -183,23 +184,38 @@ void Instance::pause_changed() {
   for (auto& db : dbs_) db->set_delete_expired(!replica_ && !writes_paused());
   // Under a write pause the postponed reads run; the writes wait again.
   if (all_paused() || postponed_.empty()) return;
-  // Not from inside a busy script's event processing: the sessions would
-  // run them as soon as the script lets the loop turn.
-  if (script_running) return after_script([this] { pause_changed(); });
-  // Each client runs its command again from its session, after the command
-  // that ended the pause, in arrival order (Redis's unblocked clients).
-  std::vector<ClientState*> waiting;
-  waiting.swap(postponed_);
-  for (ClientState* client : waiting) {
+  for (ClientState* client : postponed_) {
     if (!client->blocked || !client->blocked->postponed || client->control == nullptr) continue;
     client->rerun_args = std::move(client->blocked->args);
     blocking.remove(*client);
-    client->control->unblocked();
+    released_.push_back(client);
+  }
+  postponed_.clear();
+  if (release_scheduled_) return;
+  release_scheduled_ = true;
+  if (hooks.post) hooks.post([this] { release_postponed(); });
+  else release_postponed();
+}
+
+// From the event loop, as Redis's processUnblockedClients: after the command
+// that ended the pause, never inside a busy script, one client after the
+// other in arrival order.
+void Instance::release_postponed() {
+  release_scheduled_ = false;
+  if (script_running) {
+    release_scheduled_ = true;
+    return after_script([this] { release_postponed(); });
+  }
+  std::vector<ClientState*> clients;
+  clients.swap(released_);
+  for (ClientState* client : clients) {
+    if (client->control != nullptr) client->control->rerun();
   }
 }
 
 void Instance::forget_client_state(ClientState& client) {
   std::erase(postponed_, &client);
+  std::erase(released_, &client);
   if (client.is_monitor) monitors.remove(client);
   pubsub.remove_client(client);
   watches.unwatch_all(client);
@@ -269,6 +285,7 @@ void Instance::add_client(ClientState* client) {
 }
 
 void Instance::remove_client(ClientState* client) {
+  client_eviction.update(*client, 0);
   if (hooks.on_client_removed) hooks.on_client_removed(*client);
   forget_client_state(*client);
   auto it = std::find(clients_.begin(), clients_.end(), client);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "server/core/blocking.h"
+#include "server/core/client_eviction.h"
 #include "server/core/client_state.h"
 #include "server/core/command_table.h"
 #include "server/core/config.h"
@@ -60,6 +61,7 @@ struct Stats {
   uint64_t expire_cycle_us = 0;           // time in active expiry (expire_cycle_cpu_milliseconds)
   uint64_t total_reads_processed = 0;     // socket reads that returned data
   uint64_t total_writes_processed = 0;    // socket writes
+  uint64_t evicted_clients = 0;         // closed by maxmemory-clients
   uint64_t allocation_failures = 0;     // commands failed by an allocation (OOM replies)
   uint64_t partial_write_failures = 0;  // of those, writes that failed inside their handler
   // Error replies by their first word ("ERR", "WRONGTYPE" ...), for INFO
@@ -112,6 +114,7 @@ class Instance {
   uint64_t peak_memory = 0;
   Monitors monitors;
   Eviction eviction{*this};
+  ClientEviction client_eviction{config, stats, clients_};
   // The last top-level command found memory over maxmemory with nothing
   // left to evict: a script's first deny-oom call is refused then.
   bool pre_command_oom = false;
@@ -265,6 +268,9 @@ class Instance {
   PauseType client_pause_ = PauseType::none;
   int64_t client_pause_end_ms_ = 0;
   void pause_changed();  // expiry follows the pause; postponed commands run once it is over
+  void release_postponed();
+  std::vector<ClientState*> released_;  // postponed, pause over, to run again
+  bool release_scheduled_ = false;
   std::vector<ClientState*> postponed_;
   std::vector<std::function<void()>> after_script_;
   uint64_t last_client_id_ = 0;

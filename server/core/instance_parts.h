@@ -24,6 +24,9 @@ struct ServerHooks {
   // script (Redis's processEventsWhileBlocked). What must not happen in the
   // middle of a script waits with Instance::after_script() instead.
   std::function<void()> process_events_while_busy;
+  // net/: runs `task` from the event loop, after the work already queued
+  // there (Redis's beforeSleep). Without it (unit tests) tasks run at once.
+  std::function<void(std::function<void()>)> post;
   // main.cpp: writes the dump file (SHUTDOWN and SIGTERM save with it when
   // save points are configured, as Redis does).
   std::function<bool(std::string& error)> save_to_disk;

@@ -26,6 +26,7 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
   instance_.tracking.schedule_broadcast = [this] {
     asio::post(io_, [this] { instance_.after_script([this] { instance_.tracking.broadcast(); }); });
   };
+  instance_.hooks.post = [this](std::function<void()> task) { asio::post(io_, std::move(task)); };
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
   instance_.hooks.process_events_while_busy = [this] {
@@ -41,6 +42,7 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
 Server::~Server() {
   instance_.hooks.request_shutdown = nullptr;
   instance_.hooks.process_events_while_busy = nullptr;
+  instance_.hooks.post = nullptr;
   instance_.eviction.schedule = nullptr;
   instance_.tracking.schedule_broadcast = nullptr;
 }

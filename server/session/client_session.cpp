@@ -69,6 +69,7 @@ std::span<char> ClientSession::input_space() {
 }
 
 void ClientSession::received(size_t n) {
+  if (closing_) return;  // a read that completed as the socket was shut
   end_ += n;
   instance_.stats.net_input_bytes += n;
   ++instance_.stats.total_reads_processed;
@@ -76,7 +77,8 @@ void ClientSession::received(size_t n) {
   // A read that completed while a busy script of ours lets the loop run:
   // the running batch parses these bytes itself when the script returns.
   if (processing_ > 0) return;
-  process();
+  report_memory();  // a big command still arriving counts (and may get us evicted)
+  if (!closing_) process();
 }
 
 std::string_view ClientSession::output() {
@@ -89,10 +91,17 @@ void ClientSession::written() {
   ++instance_.stats.total_writes_processed;
   sending_.clear();
   if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
+  if (!state_.is_master) state_.last_interaction_ms = core::unix_time_ms();  // as Redis's writeToClient
+  report_memory();
   if (!out_.empty()) return;  // more to write: the transport goes on
   soft_limit_since_ms_ = 0;
-  if (close_after_flush_) return close_soon();
+  if (close_after_flush_ && processing_ == 0) return close_soon();  // else process() closes at its end
   transport_.wake();  // drained: reading (or a stopped batch) may go on
+}
+
+void ClientSession::report_memory() {
+  if (instance_.client_eviction.on() && !closing_)
+    instance_.client_eviction.update(state_, core::client_memory(state_));
 }
 
 void ClientSession::run_pending() {
@@ -111,6 +120,7 @@ void ClientSession::close_soon() {
   // may be under a write the transport is cancelling; it goes with us.)
   std::string().swap(out_);
   transport_.shut();
+  instance_.client_eviction.update(state_, 0);
 }
 
 void ClientSession::close_after_output() {
@@ -136,6 +146,7 @@ void ClientSession::deliver(std::string_view bytes) {
   }
   out_.append(bytes);
   output_ready();
+  report_memory();
 }
 
 void ClientSession::reserve_output(size_t bytes) {
@@ -177,6 +188,14 @@ bool ClientSession::over_output_limit() {
 void ClientSession::block_timeout_at(int64_t deadline_ms) {
   ++block_generation_;
   transport_.arm_timer(deadline_ms, block_generation_);
+}
+
+void ClientSession::rerun() {
+  ++block_generation_;
+  transport_.arm_timer(0, block_generation_);
+  resume_wanted_ = true;
+  run_pending();  // (kept for the transport if its output is at the batch limit)
+  output_ready();
 }
 
 void ClientSession::unblocked() {
@@ -230,14 +249,20 @@ bool ClientSession::reserve_read_space() {
   return true;
 }
 
+void ClientSession::execute(std::span<const std::string_view> args) {
+  const bool was_authenticated = state_.authenticated;
+  writer_.set_resp(state_.resp);
+  dispatcher_.execute(state_, args, writer_);
+  if (was_authenticated != state_.authenticated) parser_.set_limits(current_limits());
+}
+
 // A command a pause postponed runs again as it arrived (it may be postponed
 // once more).
 void ClientSession::rerun_postponed() {
   const std::vector<std::string> args = std::move(state_.rerun_args);
   state_.rerun_args.clear();
   const std::vector<std::string_view> views(args.begin(), args.end());
-  writer_.set_resp(state_.resp);
-  dispatcher_.execute(state_, views, writer_);
+  execute(views);
 }
 
 void ClientSession::process() {
@@ -251,26 +276,22 @@ void ClientSession::process() {
     }
     if (!state_.rerun_args.empty()) {
       rerun_postponed();
-      continue;
+    } else {
+      const std::string_view pending(buffer_.get() + begin_, end_ - begin_);
+      const auto result = parser_.parse(pending, args_);
+      if (result.status == Status::kNeedMore) break;
+      if (result.status == Status::kError) {
+        const std::string text = protocol::parse_error_text(parser_.error(), parser_.offending_byte());
+        writer_.error(text);
+        spdlog::debug("Protocol error ({}) from client: id={} addr={}", text, state_.id, state_.addr);
+        close_after_flush_ = true;
+        break;
+      }
+      if (result.status == Status::kCommand) execute(args_);
+      begin_ += result.consumed;
     }
-    const std::string_view pending(buffer_.get() + begin_, end_ - begin_);
-    const auto result = parser_.parse(pending, args_);
-    if (result.status == Status::kNeedMore) break;
-    if (result.status == Status::kError) {
-      const std::string text = protocol::parse_error_text(parser_.error(), parser_.offending_byte());
-      writer_.error(text);
-      spdlog::debug("Protocol error ({}) from client: id={} addr={}", text, state_.id, state_.addr);
-      close_after_flush_ = true;
-      break;
-    }
-    if (result.status == Status::kCommand) {
-      const bool was_authenticated = state_.authenticated;
-      writer_.set_resp(state_.resp);
-      dispatcher_.execute(state_, args_, writer_);
-      if (was_authenticated != state_.authenticated) parser_.set_limits(current_limits());
-    }
-    begin_ += result.consumed;
     if (state_.close_after_reply) close_after_flush_ = true;
+    report_memory();
   }
   --processing_;
   if (!out_.empty() || !sending_.empty() || closing_) return;  // written() goes on from here

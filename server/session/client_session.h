@@ -6,7 +6,8 @@
 //
 //   wants_read()   -> read into input_space(), then received(n)
 //   has_output()   -> write output(), then written()
-//   has_pending()  -> run_pending() (a pipeline to resume, posted by wake())
+//   has_pending()  -> run_pending() (a pipeline to resume after an unblock,
+//                     or a batch that stopped at the output limit)
 //   finished()     -> stop; the socket is closed
 //
 // Events from elsewhere (another client's PUBLISH, an unblock, CLIENT KILL)
@@ -33,7 +34,7 @@
 namespace arbor::session {
 
 // What the session asks of its transport outside the transport's own calls.
-// Both only schedule work; neither runs the session re-entrantly.
+// None of them calls back into the session.
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -63,9 +64,10 @@ class ClientSession : public core::ClientControl {
   ClientSession& operator=(const ClientSession&) = delete;
 
   // -- Input ---------------------------------------------------------------
-  // True when the transport should read: not closing, nothing of ours
-  // waiting to be written (a client that does not read its replies is not
-  // read from), and no complete command waiting to run.
+  // True when the transport should read: not closing, no command running,
+  // nothing of ours waiting to be written (a client that does not read its
+  // replies is not read from), and no pipeline waiting to resume. A blocked
+  // client is read from: its commands queue, and a closed peer is seen.
   bool wants_read() const;
   // Room for the next read. Empty when the client must go: it passed
   // client-query-buffer-limit (closed now) or there was no memory for the
@@ -100,6 +102,7 @@ class ClientSession : public core::ClientControl {
   // -- core::ClientControl -------------------------------------------------
   void close_soon() override;
   void close_after_output() override;
+  bool closing() const override { return closing_; }
   size_t query_buffer_bytes() const override { return end_ - begin_; }
   size_t query_buffer_free() const override { return capacity_ - end_; }
   size_t output_buffer_bytes() const override { return out_.size() + sending_.size(); }
@@ -109,6 +112,7 @@ class ClientSession : public core::ClientControl {
   void output_ready() override;
   void block_timeout_at(int64_t deadline_ms) override;
   void unblocked() override;
+  void rerun() override;
 
   // A batch stops running commands once its replies reach this many bytes:
   // they are written first, so a pipeline of big replies costs bounded
@@ -119,7 +123,10 @@ class ClientSession : public core::ClientControl {
   // Runs complete commands until input runs out, the client blocks, the
   // batch limit is reached or the client is closing.
   void process();
+  // Tells maxmemory-clients what this client holds now (it may be closed).
+  void report_memory();
   void rerun_postponed();
+  void execute(std::span<const std::string_view> args);
   bool reserve_read_space();
   protocol::ParserLimits current_limits() const;
   bool over_output_limit();

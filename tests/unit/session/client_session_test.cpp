@@ -9,12 +9,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "server/core/client_eviction.h"
 #include "server/core/command_table.h"
 #include "server/core/config.h"
 
@@ -50,7 +52,18 @@ std::string cmd(std::initializer_list<std::string_view> args) {
 
 class ClientSessionTest : public ::testing::Test {
  protected:
-  ClientSessionTest() { core::register_all_commands(table_); }
+  ClientSessionTest() {
+    core::register_all_commands(table_);
+    instance_.hooks.post = [this](std::function<void()> task) { posted_.push_back(std::move(task)); };
+  }
+  // The event loop's turn: runs what was posted, in order.
+  void run_posted() {
+    while (!posted_.empty()) {
+      auto task = std::move(posted_.front());
+      posted_.erase(posted_.begin());
+      task();
+    }
+  }
 
   TestClient& connect() {
     auto client = std::make_unique<TestClient>();
@@ -96,6 +109,7 @@ class ClientSessionTest : public ::testing::Test {
   core::CommandTable table_;
   core::Instance instance_{config_, table_};
   core::Dispatcher dispatcher_{instance_};
+  std::vector<std::function<void()>> posted_;
   std::vector<std::unique_ptr<TestClient>> clients_;  // destroyed before the instance
 };
 
@@ -196,24 +210,40 @@ TEST_F(ClientSessionTest, AWritePauseHoldsAWriteAndWhatFollowsItButLetsOthersRea
   EXPECT_FALSE(a->has_output());
   EXPECT_EQ(roundtrip(c, cmd({"GET", "k"})), "$3\r\nold\r\n");
   EXPECT_EQ(roundtrip(b, cmd({"CLIENT", "UNPAUSE"})), "+OK\r\n");
+  run_posted();
   EXPECT_EQ(drain(a), "+OK\r\n$3\r\nnew\r\n");
 }
 
-// Postponed commands go back to their sessions when the pause ends and run
-// from there, after the command that ended it and in arrival order.
-TEST_F(ClientSessionTest, PostponedCommandsRunAgainFromTheirSessionsInArrivalOrder) {
+// Postponed commands run again from the event loop once the pause ends:
+// after the command that ended it, one client after the other in arrival
+// order (Redis's processUnblockedClients), whoever's output is pending.
+TEST_F(ClientSessionTest, PostponedCommandsRunAgainFromTheLoopInArrivalOrder) {
   TestClient& a = connect();
   TestClient& b = connect();
   TestClient& c = connect();
   EXPECT_EQ(roundtrip(c, cmd({"CLIENT", "PAUSE", "100000", "WRITE"})), "+OK\r\n");
-  feed(a, cmd({"APPEND", "k", "a"}));
   feed(b, cmd({"APPEND", "k", "b"}));
+  feed(a, cmd({"APPEND", "k", "a"}));
   EXPECT_EQ(roundtrip(c, cmd({"CLIENT", "UNPAUSE"}) + cmd({"EXISTS", "k"})), "+OK\r\n:0\r\n");
-  ASSERT_TRUE(a->has_pending());
-  ASSERT_TRUE(b->has_pending());
-  EXPECT_EQ(drain(a), ":1\r\n");
-  EXPECT_EQ(drain(b), ":2\r\n");
-  EXPECT_EQ(roundtrip(c, cmd({"GET", "k"})), "$2\r\nab\r\n");
+  run_posted();
+  EXPECT_EQ(roundtrip(c, cmd({"GET", "k"})), "$2\r\nba\r\n");
+  EXPECT_EQ(drain(a), ":2\r\n");
+  EXPECT_EQ(drain(b), ":1\r\n");
+}
+
+// A postponed QUIT still closes after its reply; what follows it never runs.
+TEST_F(ClientSessionTest, APostponedQuitClosesAfterItRuns) {
+  TestClient& a = connect();
+  TestClient& c = connect();
+  EXPECT_EQ(roundtrip(c, cmd({"CLIENT", "PAUSE", "100000", "ALL"})), "+OK\r\n");
+  feed(a, cmd({"QUIT"}) + cmd({"SET", "k", "v"}));
+  EXPECT_FALSE(a->has_output());
+  // (Under ALL, CLIENT UNPAUSE waits too, as in Redis: the deadline ends it.)
+  instance_.check_pause_deadline(core::unix_time_ms() + 200000);
+  run_posted();
+  EXPECT_EQ(drain(a), "+OK\r\n");
+  EXPECT_TRUE(a->finished());
+  EXPECT_EQ(roundtrip(c, cmd({"EXISTS", "k"})), ":0\r\n");
 }
 
 TEST_F(ClientSessionTest, ATrackedKeyChangedByAnotherClientIsInvalidatedByPush) {
@@ -357,6 +387,66 @@ TEST_F(ClientSessionTest, InputThatArrivesDuringABusyScriptRunsAfterIt) {
   EXPECT_GT(polls, 0);
   EXPECT_TRUE(quiet_while_busy);
   instance_.hooks.process_events_while_busy = nullptr;
+}
+
+}  // namespace
+}  // namespace arbor::session
+
+namespace arbor::session {
+namespace {
+
+TEST(ClientEvictionLimit, BytesPercentOfMaxmemoryAndTheFloor) {
+  core::Settings s;
+  EXPECT_EQ(core::client_eviction_limit(s), 0u);  // off by default
+  s.maxmemory_clients = -10;
+  EXPECT_EQ(core::client_eviction_limit(s), 0u);  // a percentage of no maxmemory: off
+  s.maxmemory = 10'000'000;
+  EXPECT_EQ(core::client_eviction_limit(s), 1'000'000u);
+  s.maxmemory_clients = 3'000'000;
+  EXPECT_EQ(core::client_eviction_limit(s), 3'000'000u);
+  s.maxmemory_clients = 50'000;
+  EXPECT_EQ(core::client_eviction_limit(s), 128u * 1024);  // so the server stays reachable
+}
+
+// A lower maxmemory-clients closes the biggest evictable clients at once,
+// largest first, only until the rest fit; NO-EVICT clients count but stay.
+TEST_F(ClientSessionTest, ClientEvictionClosesTheLargestFirstAndSparesNoEvict) {
+  TestClient& keeper = connect();
+  TestClient& big = connect();
+  TestClient& small = connect();
+  TestClient& admin = connect();
+  EXPECT_EQ(roundtrip(keeper, cmd({"CLIENT", "NO-EVICT", "ON"})), "+OK\r\n");
+  EXPECT_EQ(roundtrip(admin, cmd({"CLIENT", "NO-EVICT", "ON"})), "+OK\r\n");
+  // Commands still arriving: each query buffer grows towards its argument.
+  auto partial = [](size_t length) { return "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + std::to_string(length) + "\r\n"; };
+  feed(keeper, partial(900000) + std::string(300000, 'k'), 16 * 1024);
+  feed(big, partial(400000) + std::string(200000, 'b'), 16 * 1024);
+  feed(small, partial(40000) + std::string(20000, 's'), 16 * 1024);
+  const size_t keeper_mem = core::client_memory(keeper->state());
+  const size_t big_mem = core::client_memory(big->state());
+  const size_t small_mem = core::client_memory(small->state());
+  const size_t admin_mem = core::client_memory(admin->state());
+  ASSERT_GT(keeper_mem, big_mem);
+  ASSERT_GT(big_mem, small_mem);
+  // Over by less than `big` holds: `big` alone goes. (Clients once closed
+  // count no more, and are not closed twice.)
+  // (1000: room for the admin's own CONFIG SET in its query buffer.)
+  const size_t limit = keeper_mem + small_mem + admin_mem + 1000;
+  EXPECT_EQ(roundtrip(admin, cmd({"CONFIG", "SET", "maxmemory-clients", std::to_string(limit)})), "+OK\r\n");
+  EXPECT_TRUE(big->finished());
+  EXPECT_FALSE(small->finished());
+  EXPECT_FALSE(keeper->finished());
+  EXPECT_EQ(instance_.stats.evicted_clients, 1u);
+  EXPECT_LT(instance_.client_eviction.total(), limit);
+  // Below what the NO-EVICT clients hold alone: every other client goes,
+  // and the server goes on over the limit.
+  EXPECT_EQ(roundtrip(admin, cmd({"CONFIG", "SET", "maxmemory-clients", "131072"})), "+OK\r\n");
+  EXPECT_TRUE(small->finished());
+  EXPECT_FALSE(keeper->finished());
+  EXPECT_FALSE(admin->finished());
+  EXPECT_EQ(instance_.stats.evicted_clients, 2u);
+  EXPECT_EQ(roundtrip(admin, cmd({"CONFIG", "SET", "maxmemory-clients", "0"})), "+OK\r\n");
+  EXPECT_FALSE(instance_.client_eviction.on());
 }
 
 }  // namespace
