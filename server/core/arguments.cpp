@@ -10,11 +10,13 @@
 
 namespace arbor::core {
 
+// ASCII only, as Redis's strcasecmp in the C locale (and without a libc
+// call per character: option words are compared on the request path).
 bool equals_ci(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; };
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (fold(a[i]) != fold(b[i])) return false;
   return true;
 }
 

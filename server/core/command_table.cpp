@@ -8,9 +8,13 @@
 namespace arbor::core {
 namespace {
 
+// Command names are ASCII: folding inline avoids libc's locale-aware
+// tolower, a call per character on every request.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; }
+
 std::string lower(std::string_view name) {
   std::string out(name);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 
@@ -25,14 +29,20 @@ std::unique_ptr<Command> make_command(CommandSpec spec, Command* parent) {
   return command;
 }
 
-// Lower-cases into a stack buffer: lookups on the request path allocate nothing.
+// Lower-cases into a stack buffer: lookups on the request path allocate
+// nothing. Empty when the name is longer than any command's.
+std::string_view lower_into(std::array<char, 64>& buffer, std::string_view name) {
+  if (name.size() > buffer.size()) return {};
+  for (size_t i = 0; i < name.size(); ++i) buffer[i] = ascii_lower(name[i]);
+  return {buffer.data(), name.size()};
+}
+
 template <typename Map>
 Command* lookup(const Map& map, std::string_view name) {
-  std::array<char, 64> buffer{};
-  if (name.size() > buffer.size()) return nullptr;  // no command name is that long
-  for (size_t i = 0; i < name.size(); ++i)
-    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  auto it = map.find(std::string_view(buffer.data(), name.size()));
+  std::array<char, 64> buffer;  // NOLINT: filled by lower_into
+  const std::string_view key = lower_into(buffer, name);
+  if (key.empty()) return nullptr;
+  auto it = map.find(key);
   return it == map.end() ? nullptr : it->second;
 }
 
@@ -70,11 +80,9 @@ std::optional<std::string> CommandTable::rename(std::string_view from, std::stri
 }
 
 Command* CommandTable::find_subcommand(const Command& parent, std::string_view name) const {
-  std::array<char, 64> buffer{};
-  if (name.size() > buffer.size()) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i)
-    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  const std::string_view key(buffer.data(), name.size());
+  std::array<char, 64> buffer;  // NOLINT: filled by lower_into
+  const std::string_view key = lower_into(buffer, name);
+  if (key.empty()) return nullptr;
   for (const auto& sub : parent.subcommands)
     if (sub->spec.name == key) return sub.get();
   return nullptr;

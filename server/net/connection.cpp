@@ -4,13 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <utility>
 
 #include "server/net/listener.h"
 
 namespace arbor::net {
 namespace {
 
-session::Peer peer_of(stream_protocol::socket& socket, const std::string& unix_path) {
+template <typename Socket>
+session::Peer peer_of(Socket& socket, const std::string& unix_path) {
   session::Peer peer;
   boost::system::error_code ec;
   peer.unix_socket = !unix_path.empty();
@@ -23,6 +25,17 @@ session::Peer peer_of(stream_protocol::socket& socket, const std::string& unix_p
   return peer;
 }
 
+// The accepted socket moved onto the loop's own executor type.
+template <typename Socket>
+Socket rewrap(stream_protocol::socket& accepted, asio::io_context::executor_type executor) {
+  boost::system::error_code ec;
+  const stream_protocol protocol = accepted.local_endpoint(ec).protocol();
+  const auto handle = accepted.release(ec);
+  Socket socket(executor);
+  if (!ec) socket.assign(protocol, handle, ec);
+  return socket;
+}
+
 }  // namespace
 
 bool protected_mode_admits(const asio::ip::address& address) {
@@ -30,28 +43,48 @@ bool protected_mode_admits(const asio::ip::address& address) {
   return text == "127.0.0.1" || text == "::1";
 }
 
-Connection::Connection(stream_protocol::socket socket, const std::string& unix_path, core::Instance& instance,
-                       core::Dispatcher& dispatcher)
-    : socket_(std::move(socket)),
-      reader_wake_(socket_.get_executor()),
-      writer_wake_(socket_.get_executor()),
-      block_timer_(socket_.get_executor()),
+Connection::Connection(asio::io_context& io, stream_protocol::socket socket, const std::string& unix_path,
+                       core::Instance& instance, core::Dispatcher& dispatcher)
+    : instance_(instance),
+      socket_(rewrap<Socket>(socket, io.get_executor())),
+      block_timer_(io.get_executor()),
       session_(instance, dispatcher, peer_of(socket_, unix_path), *this) {}
 
-// Wakes only a coroutine that has something to do: the session calls this
-// after every drained write, and a needless wake costs a handler.
+void Connection::start() {
+  handle([] {});  // the first pump starts the first read
+}
+
+template <typename Event>
+void Connection::handle(Event&& event) {
+  // (Saved and restored: a busy script polls the loop from inside a handler
+  // of ours, which may run another of ours.)
+  const bool outer = std::exchange(in_handler_, true);
+  try {
+    event();
+    pump();
+  } catch (const std::exception& e) {
+    // Out of memory in this client's own work: it alone goes.
+    ++instance_.stats.allocation_failures;
+    spdlog::warn("Client id={} closed after an internal error: {}", session_.state().id, e.what());
+    session_.close_soon();
+  }
+  in_handler_ = outer;
+}
+
+// A handler of ours pumps when it ends; otherwise one pump is posted.
 void Connection::wake() {
-  const bool done = session_.finished();
-  if (reader_waiting_ && (done || session_.wants_read())) reader_wake_.cancel();
-  if (writer_waiting_ && (done || session_.has_output() || session_.has_pending())) writer_wake_.cancel();
+  if (in_handler_ || pump_posted_) return;
+  pump_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->pump_posted_ = false;
+    self->handle([] {});
+  });
 }
 
 void Connection::shut() {
   boost::system::error_code ec;
-  socket_.shutdown(stream_protocol::socket::shutdown_both, ec);
+  socket_.shutdown(Socket::shutdown_both, ec);
   socket_.close(ec);
-  reader_wake_.cancel();
-  writer_wake_.cancel();
   block_timer_.cancel();
 }
 
@@ -67,71 +100,41 @@ void Connection::arm_timer(int64_t deadline_ms, uint64_t generation) {
   block_timer_.expires_after(std::chrono::milliseconds(wait_ms));
   block_timer_.async_wait([weak = weak_from_this(), generation](boost::system::error_code ec) {
     if (ec) return;
-    if (auto self = weak.lock()) self->session_.timer_fired(generation);
+    if (auto self = weak.lock()) self->handle([&] { self->session_.timer_fired(generation); });
   });
 }
 
-asio::awaitable<void> Connection::wait(asio::steady_timer& timer, bool& waiting) {
-  boost::system::error_code ec;
-  timer.expires_at(asio::steady_timer::time_point::max());
-  waiting = true;
-  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  waiting = false;
+void Connection::pump() {
+  while (session_.has_pending()) session_.run_pending();
+  if (!reading_ && session_.wants_read()) start_read();
+  if (!writing_ && session_.has_output()) start_write();
 }
 
-asio::awaitable<void> Connection::drive() {
-  boost::system::error_code ec;
-  while (!writing_) {
-    if (session_.has_pending()) {
-      session_.run_pending();
-      continue;
-    }
-    if (!session_.has_output()) break;
-    const std::string_view bytes = session_.output();
-    writing_ = true;
-    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    writing_ = false;
-    if (ec) {
-      session_.peer_closed();
-      break;
-    }
-    session_.written();
-  }
+void Connection::start_read() {
+  const std::span<char> space = session_.input_space();
+  if (space.empty()) return;  // the session is closing (an error reply may still go out)
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(space.data(), space.size()),
+                          [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                            self->reading_ = false;
+                            self->handle([&] {
+                              if (ec || n == 0) self->session_.peer_closed();
+                              else self->session_.received(n);
+                            });
+                          });
 }
 
-asio::awaitable<void> Connection::write_loop() {
-  while (!session_.finished()) {
-    co_await drive();
-    if (session_.finished()) break;
-    if (!writing_ && (session_.has_output() || session_.has_pending())) continue;
-    co_await wait(writer_wake_, writer_waiting_);
-  }
-}
-
-asio::awaitable<void> Connection::run() {
-  asio::co_spawn(socket_.get_executor(), write_loop(), [self = shared_from_this()](std::exception_ptr error) {
-    if (!error) return;
-    spdlog::warn("Client id={} writer stopped after an internal error: {}", self->state().id, exception_text(error));
-    self->close_soon();
-  });
-  boost::system::error_code ec;
-  while (!session_.finished()) {
-    if (session_.wants_read()) {
-      const std::span<char> space = session_.input_space();
-      if (!space.empty()) {
-        const size_t n = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
-                                                          asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || n == 0) {
-          session_.peer_closed();
-          break;
-        }
-        session_.received(n);
-      }
-    }
-    co_await drive();
-    if (!session_.finished() && !session_.wants_read()) co_await wait(reader_wake_, reader_waiting_);
-  }
+void Connection::start_write() {
+  const std::string_view bytes = session_.output();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
+                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                      self->writing_ = false;
+                      self->handle([&] {
+                        if (ec) self->session_.peer_closed();
+                        else self->session_.written();
+                      });
+                    });
 }
 
 }  // namespace arbor::net

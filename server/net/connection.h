@@ -1,10 +1,11 @@
 // One client connection: the socket adapter around a session::ClientSession,
 // which decides everything (what to read, run and write, when to close).
-// A reader coroutine reads while the session wants input and writes the
-// replies of what it read at once; a writer coroutine, woken by the
-// session, writes output produced elsewhere (pub/sub messages, a blocked
-// command served by another client's write) and runs a pipeline resumed
-// after an unblock. One write is in flight at a time.
+// Plain completion handlers, no coroutines: each socket event (a read, a
+// write, a timer) runs its handler, which tells the session and then pumps:
+// runs the session's pending work, starts the write it has output for and
+// the read it wants. A change made from elsewhere (another client's
+// PUBLISH, an unblock) arrives through Transport::wake(), which posts one
+// pump. At most one read and one write are in flight.
 #pragma once
 
 #include <cstdint>
@@ -20,32 +21,41 @@ namespace arbor::net {
 class Connection : public std::enable_shared_from_this<Connection>, private session::Transport {
  public:
   // `unix_path`: the unix socket it came through, empty for TCP.
-  Connection(stream_protocol::socket socket, const std::string& unix_path, core::Instance& instance,
-             core::Dispatcher& dispatcher);
+  Connection(asio::io_context& io, stream_protocol::socket socket, const std::string& unix_path,
+             core::Instance& instance, core::Dispatcher& dispatcher);
 
-  // Runs until the peer leaves, a protocol error, or the session closes.
-  asio::awaitable<void> run();
+  // Starts reading; the connection then lives as long as an operation of
+  // its own is pending.
+  void start();
   void close_soon() { session_.close_soon(); }
   core::ClientState& state() { return session_.state(); }
 
  private:
+  // The socket and timer on the loop's own executor type: no type-erased
+  // executor on the request path.
+  using Socket = asio::basic_stream_socket<stream_protocol, asio::io_context::executor_type>;
+  using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
+                                           asio::io_context::executor_type>;
+
   void wake() override;
   void shut() override;
   void arm_timer(int64_t deadline_ms, uint64_t generation) override;
 
-  // Runs the session's pending work and writes its output until there is
-  // none, unless the other coroutine's write is in flight (it goes on).
-  asio::awaitable<void> drive();
-  asio::awaitable<void> write_loop();
-  asio::awaitable<void> wait(asio::steady_timer& timer, bool& waiting);
+  // Runs `event` as one of this connection's handlers: a failure in it
+  // (out of memory) closes this client only, and a pump follows.
+  template <typename Event>
+  void handle(Event&& event);
+  void pump();
+  void start_read();
+  void start_write();
 
-  stream_protocol::socket socket_;
-  asio::steady_timer reader_wake_;
-  asio::steady_timer writer_wake_;
-  asio::steady_timer block_timer_;
-  bool reader_waiting_ = false;
-  bool writer_waiting_ = false;
+  core::Instance& instance_;
+  Socket socket_;
+  Timer block_timer_;
+  bool reading_ = false;
   bool writing_ = false;
+  bool in_handler_ = false;   // a handler of ours runs: it pumps at its end
+  bool pump_posted_ = false;
   session::ClientSession session_;  // last: it registers the client using the members above
 };
 

@@ -14,14 +14,6 @@
 namespace arbor::net {
 namespace {
 
-// The coroutine frame holds the shared_ptr, so the connection lives exactly
-// as long as its coroutine.
-asio::awaitable<void> serve(std::shared_ptr<Connection> connection) { co_await connection->run(); }
-
-}  // namespace
-
-namespace {
-
 // The TCP endpoint a generic IPv4/IPv6 endpoint holds.
 tcp::endpoint ip_endpoint(const stream_protocol::endpoint& endpoint) {
   tcp::endpoint ip;
@@ -116,12 +108,7 @@ asio::awaitable<void> Listener::accept_loop() {
       socket.close(ec);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), unix_path_, instance_, dispatcher_);
-    asio::co_spawn(io_, serve(connection), [connection](std::exception_ptr error) {
-      if (!error) return;
-      spdlog::warn("Client id={} closed after an internal error: {}", connection->state().id, exception_text(error));
-      connection->close_soon();  // the peer sees the connection end, not silence
-    });
+    std::make_shared<Connection>(io_, std::move(socket), unix_path_, instance_, dispatcher_)->start();
   }
 }
 
