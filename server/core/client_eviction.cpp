@@ -50,18 +50,32 @@ void ClientEviction::configure() {
     client->reported_memory = client_memory(*client);
     total_ += client->reported_memory;
   }
-  if (on() && total_ >= limit_) evict();
+  exhausted_at_ = 0;
+  if (on() && total_ >= limit_) schedule();
 }
 
 void ClientEviction::update(ClientState& client, size_t memory) {
-  if (!on() || !counted(client)) return;
+  if (!on()) return;
+  // A client that stopped counting (it became a replica) leaves the total.
+  if (!counted(client)) memory = 0;
   total_ = total_ - client.reported_memory + memory;
   client.reported_memory = memory;
-  if (total_ >= limit_ && !evicting_) evict();
+  if (total_ >= limit_ && total_ > exhausted_at_) schedule();
+}
+
+void ClientEviction::schedule() {
+  if (scheduled_) return;
+  scheduled_ = true;
+  if (post_) {
+    post_([this] { evict(); });
+  } else {
+    evict();
+  }
 }
 
 void ClientEviction::evict() {
-  evicting_ = true;
+  scheduled_ = false;
+  if (!on()) return;
   // Afresh: a figure reported earlier may have shrunk since.
   std::vector<std::pair<size_t, ClientState*>> candidates;
   total_ = 0;
@@ -82,8 +96,11 @@ void ClientEviction::evict() {
     total_ -= client->reported_memory;
     client->reported_memory = 0;
   }
-  if (total_ >= limit_) spdlog::debug("Over client maxmemory after evicting all evictable clients");
-  evicting_ = false;
+  exhausted_at_ = 0;
+  if (total_ >= limit_) {
+    exhausted_at_ = total_;
+    spdlog::debug("Over client maxmemory after evicting all evictable clients");
+  }
 }
 
 }  // namespace arbor::core

@@ -4,12 +4,14 @@
 // at or over the limit, the clients holding the most are closed, largest
 // first, until the rest are under it. Replicas, our primary's link and
 // clients that said CLIENT NO-EVICT ON are never closed (NO-EVICT clients
-// still count). Sessions report their figure as it changes; the figures of
-// all clients are read afresh when eviction runs.
+// still count). Sessions report their figure as it changes; once the total
+// reaches the limit, eviction runs from the event loop (Redis's beforeSleep),
+// never in the middle of a command, and reads every client's figure afresh.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "server/core/client_state.h"
@@ -34,12 +36,15 @@ uint64_t client_eviction_limit(const Settings& settings);
 
 class ClientEviction {
  public:
-  ClientEviction(const Config& config, Stats& stats, const std::vector<ClientState*>& clients)
-      : config_(config), stats_(stats), clients_(clients) {}
+  using Post = std::function<void(std::function<void()>)>;
+  // `post`: runs a task from the event loop (Instance's hooks.post; when
+  // empty, as in unit tests without a loop, eviction runs at once).
+  ClientEviction(const Config& config, Stats& stats, const std::vector<ClientState*>& clients, const Post& post)
+      : config_(config), stats_(stats), clients_(clients), post_(post) {}
 
   bool on() const { return limit_ != 0; }
   // Takes up maxmemory-clients and maxmemory (start-up, CONFIG SET): a
-  // lower limit evicts at once, as Redis.
+  // lower limit evicts right after the command, as Redis.
   void configure();
   // A client's memory is now `memory` (0 when it is closing or gone).
   void update(ClientState& client, size_t memory);
@@ -48,14 +53,19 @@ class ClientEviction {
 
  private:
   static bool counted(const ClientState& client) { return !client.is_replica && !client.is_master; }
+  void schedule();
   void evict();
 
   const Config& config_;
   Stats& stats_;
   const std::vector<ClientState*>& clients_;
+  const Post& post_;
   uint64_t limit_ = 0;
   uint64_t total_ = 0;
-  bool evicting_ = false;  // closing a client reports its memory again
+  bool scheduled_ = false;
+  // The last pass found nothing left to close (only NO-EVICT clients over
+  // the limit): no new pass until the total grows past what it left.
+  uint64_t exhausted_at_ = 0;
 };
 
 }  // namespace arbor::core

@@ -191,6 +191,10 @@ void Instance::pause_changed() {
     released_.push_back(client);
   }
   postponed_.clear();
+  schedule_release();
+}
+
+void Instance::schedule_release() {
   if (release_scheduled_) return;
   release_scheduled_ = true;
   if (hooks.post) hooks.post([this] { release_postponed(); });
@@ -198,18 +202,34 @@ void Instance::pause_changed() {
 }
 
 // From the event loop, as Redis's processUnblockedClients: after the command
-// that ended the pause, never inside a busy script, one client after the
-// other in arrival order.
+// that ended the pause, one client after the other in arrival order. A busy
+// script's event processing may run this task: the clients then wait for
+// the script to end, and for the loop after it (a script ends inside its
+// caller's command).
 void Instance::release_postponed() {
   release_scheduled_ = false;
   if (script_running) {
     release_scheduled_ = true;
-    return after_script([this] { release_postponed(); });
+    return after_script([this] {
+      release_scheduled_ = false;
+      schedule_release();
+    });
   }
-  std::vector<ClientState*> clients;
-  clients.swap(released_);
-  for (ClientState* client : clients) {
-    if (client->control != nullptr) client->control->rerun();
+  if (command_depth > 0 && hooks.post) return schedule_release();
+  // One at a time from the list: a client that goes away meanwhile (a busy
+  // script of another lets the loop run) is taken out of it.
+  while (!released_.empty()) {
+    ClientState* client = released_.front();
+    released_.erase(released_.begin());
+    if (client->control == nullptr) continue;
+    try {
+      client->control->rerun();
+    } catch (const std::exception& e) {
+      // Out of memory running it: this client goes, the others run.
+      ++stats.allocation_failures;
+      spdlog::warn("Client id={} closed after an error running its postponed command: {}", client->id, e.what());
+      client->control->close_soon();
+    }
   }
 }
 

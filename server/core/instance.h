@@ -101,6 +101,17 @@ class Instance {
 
   Config& config;
   CommandTable& commands;
+  // Installed by the layers above core (instance_parts.h); first, as parts
+  // below refer to it.
+  ServerHooks hooks;
+
+ private:
+  // Clients, in connection order (CLIENT LIST order), and by id; declared
+  // before the parts that keep references to them.
+  std::vector<ClientState*> clients_;
+  std::unordered_map<uint64_t, ClientState*> clients_by_id_;
+
+ public:
   Stats stats;
   Slowlog slowlog;
   LatencyMonitor latency;
@@ -114,7 +125,7 @@ class Instance {
   uint64_t peak_memory = 0;
   Monitors monitors;
   Eviction eviction{*this};
-  ClientEviction client_eviction{config, stats, clients_};
+  ClientEviction client_eviction{config, stats, clients_, hooks.post};
   // The last top-level command found memory over maxmemory with nothing
   // left to evict: a script's first deny-oom call is refused then.
   bool pre_command_oom = false;
@@ -251,7 +262,6 @@ class Instance {
   bool save_before_exit(bool forced, bool exit_anyway = false);
 
   // The parts the layers above core keep or install (instance_parts.h).
-  ServerHooks hooks;
   ReplicationStatus repl;
   PersistenceStatus persistence;
   ServerIdentity identity;
@@ -262,12 +272,11 @@ class Instance {
   void forget_client_state(ClientState& client);
   void empty_db(int index, bool async);  // flush_db without the tracking message
 
-  std::vector<ClientState*> clients_;
-  std::unordered_map<uint64_t, ClientState*> clients_by_id_;
   bool failover_pause_ = false;
   PauseType client_pause_ = PauseType::none;
   int64_t client_pause_end_ms_ = 0;
   void pause_changed();  // expiry follows the pause; postponed commands run once it is over
+  void schedule_release();
   void release_postponed();
   std::vector<ClientState*> released_;  // postponed, pause over, to run again
   bool release_scheduled_ = false;

@@ -15,6 +15,9 @@ using tcp = asio::ip::tcp;
 // socket code is the same for both.
 using stream_protocol = asio::generic::stream_protocol;
 using stream_acceptor = asio::basic_socket_acceptor<stream_protocol>;
+// A client's socket, on the loop's own executor type: no type-erased
+// executor on the request path.
+using client_socket = asio::basic_stream_socket<stream_protocol, asio::io_context::executor_type>;
 
 // What a coroutine died of, for the completion handler every co_spawn
 // gets (a bare spawn would lose it).

@@ -11,8 +11,7 @@
 namespace arbor::net {
 namespace {
 
-template <typename Socket>
-session::Peer peer_of(Socket& socket, const std::string& unix_path) {
+session::Peer peer_of(client_socket& socket, const std::string& unix_path) {
   session::Peer peer;
   boost::system::error_code ec;
   peer.unix_socket = !unix_path.empty();
@@ -25,17 +24,6 @@ session::Peer peer_of(Socket& socket, const std::string& unix_path) {
   return peer;
 }
 
-// The accepted socket moved onto the loop's own executor type.
-template <typename Socket>
-Socket rewrap(stream_protocol::socket& accepted, asio::io_context::executor_type executor) {
-  boost::system::error_code ec;
-  const stream_protocol protocol = accepted.local_endpoint(ec).protocol();
-  const auto handle = accepted.release(ec);
-  Socket socket(executor);
-  if (!ec) socket.assign(protocol, handle, ec);
-  return socket;
-}
-
 }  // namespace
 
 bool protected_mode_admits(const asio::ip::address& address) {
@@ -43,11 +31,11 @@ bool protected_mode_admits(const asio::ip::address& address) {
   return text == "127.0.0.1" || text == "::1";
 }
 
-Connection::Connection(asio::io_context& io, stream_protocol::socket socket, const std::string& unix_path,
-                       core::Instance& instance, core::Dispatcher& dispatcher)
+Connection::Connection(client_socket socket, const std::string& unix_path, core::Instance& instance,
+                       core::Dispatcher& dispatcher)
     : instance_(instance),
-      socket_(rewrap<Socket>(socket, io.get_executor())),
-      block_timer_(io.get_executor()),
+      socket_(std::move(socket)),
+      block_timer_(socket_.get_executor()),
       session_(instance, dispatcher, peer_of(socket_, unix_path), *this) {}
 
 void Connection::start() {
@@ -62,9 +50,13 @@ void Connection::handle(Event&& event) {
   try {
     event();
     pump();
-  } catch (const std::exception& e) {
-    // Out of memory in this client's own work: it alone goes.
+  } catch (const std::bad_alloc&) {
+    // Out of memory in this client's handler: this client goes, the server
+    // and the others stay.
     ++instance_.stats.allocation_failures;
+    spdlog::warn("Client id={} closed: out of memory", session_.state().id);
+    session_.close_soon();
+  } catch (const std::exception& e) {
     spdlog::warn("Client id={} closed after an internal error: {}", session_.state().id, e.what());
     session_.close_soon();
   }
@@ -83,7 +75,7 @@ void Connection::wake() {
 
 void Connection::shut() {
   boost::system::error_code ec;
-  socket_.shutdown(Socket::shutdown_both, ec);
+  socket_.shutdown(client_socket::shutdown_both, ec);
   socket_.close(ec);
   block_timer_.cancel();
 }

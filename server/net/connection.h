@@ -21,19 +21,16 @@ namespace arbor::net {
 class Connection : public std::enable_shared_from_this<Connection>, private session::Transport {
  public:
   // `unix_path`: the unix socket it came through, empty for TCP.
-  Connection(asio::io_context& io, stream_protocol::socket socket, const std::string& unix_path,
-             core::Instance& instance, core::Dispatcher& dispatcher);
+  Connection(client_socket socket, const std::string& unix_path, core::Instance& instance,
+             core::Dispatcher& dispatcher);
 
-  // Starts reading; the connection then lives as long as an operation of
-  // its own is pending.
+  // Starts reading; the connection then lives as long as a read, a write or
+  // a posted pump of its own is pending (the block timer does not hold it).
   void start();
   void close_soon() { session_.close_soon(); }
   core::ClientState& state() { return session_.state(); }
 
  private:
-  // The socket and timer on the loop's own executor type: no type-erased
-  // executor on the request path.
-  using Socket = asio::basic_stream_socket<stream_protocol, asio::io_context::executor_type>;
   using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
                                            asio::io_context::executor_type>;
 
@@ -41,8 +38,8 @@ class Connection : public std::enable_shared_from_this<Connection>, private sess
   void shut() override;
   void arm_timer(int64_t deadline_ms, uint64_t generation) override;
 
-  // Runs `event` as one of this connection's handlers: a failure in it
-  // (out of memory) closes this client only, and a pump follows.
+  // Runs `event` as one of this connection's handlers, then pumps; an
+  // exception out of it (out of memory) closes this client instead.
   template <typename Event>
   void handle(Event&& event);
   void pump();
@@ -50,7 +47,7 @@ class Connection : public std::enable_shared_from_this<Connection>, private sess
   void start_write();
 
   core::Instance& instance_;
-  Socket socket_;
+  client_socket socket_;
   Timer block_timer_;
   bool reading_ = false;
   bool writing_ = false;

@@ -75,7 +75,7 @@ void Listener::stop() {
   acceptor_.close(ec);
 }
 
-std::string Listener::admission_error(const stream_protocol::socket& socket) const {
+std::string Listener::admission_error(const client_socket& socket) const {
   const auto& settings = instance_.config.settings();
   if (static_cast<int64_t>(instance_.clients().size()) >= settings.maxclients)
     return std::string(protocol::errors::kMaxClients);
@@ -91,7 +91,8 @@ std::string Listener::admission_error(const stream_protocol::socket& socket) con
 asio::awaitable<void> Listener::accept_loop() {
   for (;;) {
     boost::system::error_code ec;
-    stream_protocol::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    client_socket socket =
+        co_await acceptor_.async_accept(io_.get_executor(), asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       // EMFILE and friends: log and keep accepting; the peer sees a reset.
@@ -108,7 +109,7 @@ asio::awaitable<void> Listener::accept_loop() {
       socket.close(ec);
       continue;
     }
-    std::make_shared<Connection>(io_, std::move(socket), unix_path_, instance_, dispatcher_)->start();
+    std::make_shared<Connection>(std::move(socket), unix_path_, instance_, dispatcher_)->start();
   }
 }
 

@@ -27,7 +27,7 @@ class Listener {
  private:
   asio::awaitable<void> accept_loop();
   // Returns the refusal to send, or an empty string to admit the client.
-  std::string admission_error(const stream_protocol::socket& socket) const;
+  std::string admission_error(const client_socket& socket) const;
 
   asio::io_context& io_;
   stream_acceptor acceptor_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "protocol/errors.h"
 
@@ -116,9 +117,10 @@ void ClientSession::timer_fired(uint64_t generation) {
 void ClientSession::close_soon() {
   if (closing_) return;
   closing_ = true;
-  // Nothing more will be sent: give the pending output back now. (sending_
-  // may be under a write the transport is cancelling; it goes with us.)
-  std::string().swap(out_);
+  // Nothing more will be sent: give the pending output back now, unless a
+  // command of ours is still writing its reply into it. (sending_ may be
+  // under a write the transport is cancelling; it goes with us.)
+  if (processing_ == 0) std::string().swap(out_);
   transport_.shut();
   instance_.client_eviction.update(state_, 0);
 }
@@ -268,7 +270,12 @@ void ClientSession::rerun_postponed() {
 void ClientSession::process() {
   using Status = protocol::RequestParser::Status;
   resume_wanted_ = false;
-  ++processing_;
+  struct Processing {
+    int& depth;
+    explicit Processing(int& d) : depth(++d) {}
+    ~Processing() { --depth; }
+  };
+  std::optional<Processing> processing(std::in_place, processing_);
   while (!closing_ && !close_after_flush_ && !state_.blocked) {
     if (out_.size() >= kBatchOutputLimit) {
       resume_wanted_ = true;  // goes on once this much is handed to the transport
@@ -293,7 +300,7 @@ void ClientSession::process() {
     if (state_.close_after_reply) close_after_flush_ = true;
     report_memory();
   }
-  --processing_;
+  processing.reset();
   if (!out_.empty() || !sending_.empty() || closing_) return;  // written() goes on from here
   if (close_after_flush_) return close_soon();
   transport_.wake();  // nothing to write: reading may go on

@@ -408,7 +408,8 @@ TEST(ClientEvictionLimit, BytesPercentOfMaxmemoryAndTheFloor) {
   EXPECT_EQ(core::client_eviction_limit(s), 128u * 1024);  // so the server stays reachable
 }
 
-// A lower maxmemory-clients closes the biggest evictable clients at once,
+// A lower maxmemory-clients closes the biggest evictable clients right after
+// the command,
 // largest first, only until the rest fit; NO-EVICT clients count but stay.
 TEST_F(ClientSessionTest, ClientEvictionClosesTheLargestFirstAndSparesNoEvict) {
   TestClient& keeper = connect();
@@ -433,6 +434,8 @@ TEST_F(ClientSessionTest, ClientEvictionClosesTheLargestFirstAndSparesNoEvict) {
   // (1000: room for the admin's own CONFIG SET in its query buffer.)
   const size_t limit = keeper_mem + small_mem + admin_mem + 1000;
   EXPECT_EQ(roundtrip(admin, cmd({"CONFIG", "SET", "maxmemory-clients", std::to_string(limit)})), "+OK\r\n");
+  EXPECT_FALSE(big->finished());  // not in the middle of a command: from the loop, right after it
+  run_posted();
   EXPECT_TRUE(big->finished());
   EXPECT_FALSE(small->finished());
   EXPECT_FALSE(keeper->finished());
@@ -441,6 +444,7 @@ TEST_F(ClientSessionTest, ClientEvictionClosesTheLargestFirstAndSparesNoEvict) {
   // Below what the NO-EVICT clients hold alone: every other client goes,
   // and the server goes on over the limit.
   EXPECT_EQ(roundtrip(admin, cmd({"CONFIG", "SET", "maxmemory-clients", "131072"})), "+OK\r\n");
+  run_posted();
   EXPECT_TRUE(small->finished());
   EXPECT_FALSE(keeper->finished());
   EXPECT_FALSE(admin->finished());
