@@ -86,7 +86,14 @@ std::string describe(const ClientState& c, int64_t now_ms, size_t argv_bytes = 0
   line += " qbuf-free=" + std::to_string(qbuf_free);
   line += " argv-mem=" + std::to_string(argv_bytes);
   line += " multi-mem=" + std::to_string(multi_mem);
-  line += " rbs=" + std::to_string(kReplyBufferSize) + " rbp=0 obl=0 oll=0";
+  // Output as Redis holds it: a 16 KB buffer (obl bytes in it), then a list
+  // of 16 KB blocks (oll); rbp the most one write carried lately, within
+  // the buffer.
+  const size_t peak = c.control ? std::min(c.control->output_peak(now_ms), kReplyBufferSize) : 0;
+  const size_t obl = std::min(omem, kReplyBufferSize);
+  const size_t oll = (omem - obl + kReplyBufferSize - 1) / kReplyBufferSize;
+  line += " rbs=" + std::to_string(kReplyBufferSize) + " rbp=" + std::to_string(peak);
+  line += " obl=" + std::to_string(obl) + " oll=" + std::to_string(oll);
   line += " omem=" + std::to_string(omem);
   line += " tot-mem=" + std::to_string(core::client_memory(c, argv_bytes));
   line += " events=r cmd=";

@@ -39,6 +39,12 @@ class ClientControl {
   virtual size_t output_buffer_bytes() const = 0;
   // Room left in the query buffer (CLIENT LIST qbuf-free).
   virtual size_t query_buffer_free() const { return 0; }
+  // The most output one write carried in the last 5 seconds (CLIENT LIST
+  // rbp, Redis's reply buffer peak, which its cron resets every 5 s).
+  virtual size_t output_peak(int64_t now_ms) const {
+    (void)now_ms;
+    return 0;
+  }
   // Output produced outside this client's own command (a pub/sub message, a
   // keyspace event): appended to its stream and flushed soon. A client that
   // passes its output buffer limit is closed instead.

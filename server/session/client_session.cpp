@@ -88,11 +88,17 @@ std::string_view ClientSession::output() {
 }
 
 void ClientSession::written() {
+  const int64_t now = core::unix_time_ms();
+  if (now - peak_since_ms_ >= kPeakWindowMs) {
+    output_peak_ = 0;
+    peak_since_ms_ = now;
+  }
+  output_peak_ = std::max(output_peak_, sending_.size());
   instance_.stats.net_output_bytes += sending_.size();
   ++instance_.stats.total_writes_processed;
   sending_.clear();
   if (sending_.capacity() > kKeepOutputCapacity) std::string().swap(sending_);
-  if (!state_.is_master) state_.last_interaction_ms = core::unix_time_ms();  // as Redis's writeToClient
+  state_.last_interaction_ms = now;  // as Redis's writeToClient
   report_memory();
   if (!out_.empty()) return;  // more to write: the transport goes on
   soft_limit_since_ms_ = 0;

@@ -106,6 +106,9 @@ class ClientSession : public core::ClientControl {
   size_t query_buffer_bytes() const override { return end_ - begin_; }
   size_t query_buffer_free() const override { return capacity_ - end_; }
   size_t output_buffer_bytes() const override { return out_.size() + sending_.size(); }
+  size_t output_peak(int64_t now_ms) const override {
+    return now_ms - peak_since_ms_ < kPeakWindowMs ? output_peak_ : 0;
+  }
   void deliver(std::string_view bytes) override;
   void reserve_output(size_t bytes) override;
   protocol::ReplyWriter& reply_writer() override { return writer_; }
@@ -118,6 +121,7 @@ class ClientSession : public core::ClientControl {
   // they are written first, so a pipeline of big replies costs bounded
   // memory and other clients get the loop between slices.
   static constexpr size_t kBatchOutputLimit = 1024 * 1024;
+  static constexpr int64_t kPeakWindowMs = 5000;
 
  private:
   // Runs complete commands until input runs out, the client blocks, the
@@ -152,6 +156,8 @@ class ClientSession : public core::ClientControl {
   bool close_after_flush_ = false;
   bool resume_wanted_ = false;  // run_pending() has commands to run
   int64_t soft_limit_since_ms_ = 0;
+  size_t output_peak_ = 0;  // see output_peak(); its window started at peak_since_ms_
+  int64_t peak_since_ms_ = 0;
   uint64_t block_generation_ = 0;  // tells a stale timeout from the current one
 };
 

@@ -31,9 +31,10 @@ std::string bars(const std::string& graph) {
 }
 
 // Equal text, with every number within `slack` of the other's: a sleep of
-// 30 ms may be measured 31 ms by one server when the machine is loaded.
+// 130 ms was measured 134 ms by an ASan build on a loaded machine. (The
+// sleeps differ by 20 ms or more, so which sample is which still shows.)
 bool same_but_numbers(const std::string& a, const std::string& b) {
-  constexpr int64_t slack = 3;
+  constexpr int64_t slack = 15;
   size_t i = 0, j = 0;
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   while (i < a.size() && j < b.size()) {

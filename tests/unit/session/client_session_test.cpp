@@ -455,3 +455,27 @@ TEST_F(ClientSessionTest, ClientEvictionClosesTheLargestFirstAndSparesNoEvict) {
 
 }  // namespace
 }  // namespace arbor::session
+
+namespace arbor::session {
+namespace {
+
+// CLIENT LIST's output fields as Redis keeps output: obl bytes in a 16 KB
+// buffer, oll 16 KB blocks after it, omem all of it; rbp the most one write
+// carried in the last 5 seconds, within the buffer.
+TEST_F(ClientSessionTest, ClientListShowsOutputAsRedisBuffersIt) {
+  TestClient& sub = connect();
+  TestClient& admin = connect();
+  roundtrip(sub, cmd({"CLIENT", "SETNAME", "sub"}) + cmd({"SUBSCRIBE", "ch"}));
+  roundtrip(admin, cmd({"PUBLISH", "ch", std::string(40000, 'm')}));  // not written: the subscriber's socket is slow
+  const std::string list = roundtrip(admin, cmd({"CLIENT", "LIST"}));
+  const size_t at = list.find("name=sub ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string line = list.substr(at, list.find('\n', at) - at);
+  const size_t omem = sub->output_buffer_bytes();
+  EXPECT_GT(omem, 40000u);
+  EXPECT_NE(line.find(" rbp=36 "), std::string::npos) << line;  // the SETNAME and SUBSCRIBE replies, one write
+  EXPECT_NE(line.find(" obl=16384 oll=2 omem=" + std::to_string(omem) + " "), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace arbor::session
