@@ -47,9 +47,9 @@ void Eviction::configure() {
 }
 
 void Eviction::start_continuing() {
-  if (continuing_ || !schedule) return;
+  if (continuing_ || !instance_.hooks.post) return;
   continuing_ = true;
-  schedule();
+  instance_.hooks.post([this] { continue_evicting(); });
 }
 
 uint64_t Eviction::not_counted_memory() const {

@@ -33,9 +33,8 @@ class Eviction {
   // Takes up the settings (at start-up and after CONFIG SET): the clock's
   // LRU or LFU bits; a lowered limit starts evicting from the event loop.
   void configure();
-  // Set by the server: arranges one call of continue_evicting() from the
-  // event loop, after the work already queued there.
-  std::function<void()> schedule;
+  // Called from the event loop (Instance::hooks.post), after the work
+  // already queued there.
   void continue_evicting();
 
   // Memory over the limit that eviction does not count (Redis's

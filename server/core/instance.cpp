@@ -45,6 +45,11 @@ Instance::Instance(Config& config, CommandTable& commands) : config(config), com
     dbs_.back()->set_stream_gone_hook(
         [this](keyspace::Database& db, std::string_view key) { blocking.signal_ready(db.index(), key); });
   }
+  // BCAST invalidations leave once per loop pass (Redis's beforeSleep), and
+  // never from the middle of a busy script.
+  tracking.schedule_broadcast = [this] {
+    if (hooks.post) hooks.post([this] { after_script([this] { tracking.broadcast(); }); });
+  };
   eviction.configure();
   client_eviction.configure();
   eviction.clock.tick(unix_time_ms());

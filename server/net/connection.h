@@ -27,8 +27,6 @@ class Connection : public std::enable_shared_from_this<Connection>, private sess
   // Starts reading; the connection then lives as long as a read, a write or
   // a posted pump of its own is pending (the block timer does not hold it).
   void start();
-  void close_soon() { session_.close_soon(); }
-  core::ClientState& state() { return session_.state(); }
 
  private:
   using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,

@@ -19,13 +19,6 @@ Server::Server(core::Instance& instance) : instance_(instance), dispatcher_(inst
     if (name != "port" && name != "bind") return std::nullopt;
     return rebind(name);
   });
-  // Eviction past its time budget goes on between the loop's other work.
-  instance_.eviction.schedule = [this] { asio::post(io_, [this] { instance_.eviction.continue_evicting(); }); };
-  // BCAST invalidations leave once per loop pass (Redis's beforeSleep), and
-  // never from the middle of a busy script.
-  instance_.tracking.schedule_broadcast = [this] {
-    asio::post(io_, [this] { instance_.after_script([this] { instance_.tracking.broadcast(); }); });
-  };
   instance_.hooks.post = [this](std::function<void()> task) { asio::post(io_, std::move(task)); };
   // A busy script calls this from its hook: the other clients get -BUSY
   // (or run SCRIPT KILL, SHUTDOWN NOSAVE) while it holds the loop.
@@ -43,8 +36,6 @@ Server::~Server() {
   instance_.hooks.request_shutdown = nullptr;
   instance_.hooks.process_events_while_busy = nullptr;
   instance_.hooks.post = nullptr;
-  instance_.eviction.schedule = nullptr;
-  instance_.tracking.schedule_broadcast = nullptr;
 }
 
 void Server::bind_all() {
